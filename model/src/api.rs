@@ -1,0 +1,384 @@
+//! Serde types of the QuFabric management API (NetBird shapes plus QuFabric's additive
+//! extensions). Both the dashboard and the reference server use them, so the JSON the two
+//! exchange cannot drift apart; `tests/contract.rs` checks them against the OpenAPI document.
+//!
+//! Decoding is lenient where the real server may send more than we know: unknown enum
+//! values decode to an `Unknown` variant, missing optional fields take defaults, and the
+//! account settings keep every field we do not model so a PUT can send them back.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use crate::providers::ProviderKind;
+
+/// The error body of every non-2xx answer: `{"message": "...", "code": 422}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub code: u16,
+}
+
+/// `GET /api/instance`: public, no token needed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct InstanceStatus {
+    pub setup_required: bool,
+    /// QuFabric extension: one entry per configured external provider.
+    #[serde(default)]
+    pub login_providers: Vec<LoginProvider>,
+    /// QuFabric extension: when true only external providers can be used to sign in.
+    #[serde(default)]
+    pub local_auth_disabled: bool,
+    /// QuFabric extension: `<public URL>/oauth2/callback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// QuFabric extension: `<public URL>/oauth2/logout/callback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_url: Option<String>,
+}
+
+/// A provider as the login screen sees it: nothing secret, no issuer, no client id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginProvider {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ProviderKind,
+    pub name: String,
+}
+
+/// `POST /api/setup` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupRequest {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_pat: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pat_expire_in: Option<u32>,
+}
+
+/// `POST /api/setup` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupResponse {
+    pub user_id: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_access_token: Option<String>,
+}
+
+/// A user's account role. Anything else the server may add decodes to `Unknown`, which the
+/// dashboard treats like a plain user (no access to settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Admin,
+    Auditor,
+    #[default]
+    User,
+    #[serde(other)]
+    Unknown,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Auditor => "auditor",
+            Role::User => "user",
+            Role::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        match value {
+            "owner" => Some(Role::Owner),
+            "admin" => Some(Role::Admin),
+            "auditor" => Some(Role::Auditor),
+            "user" => Some(Role::User),
+            _ => None,
+        }
+    }
+
+    /// May read the settings this dashboard shows (providers, account, groups, users).
+    pub fn can_read_settings(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Auditor)
+    }
+
+    /// May change them.
+    pub fn can_write_settings(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+}
+
+/// `{ "read": bool, "create": bool, "update": bool, "delete": bool }` per module.
+pub type ModulePermissions = BTreeMap<String, bool>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UserPermissions {
+    #[serde(default)]
+    pub is_restricted: bool,
+    #[serde(default)]
+    pub modules: BTreeMap<String, ModulePermissions>,
+}
+
+impl UserPermissions {
+    pub fn allows(&self, module: &str, operation: &str) -> bool {
+        self.modules
+            .get(module)
+            .and_then(|ops| ops.get(operation))
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
+/// `GET /api/users` item and `GET /api/users/current`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub role: Role,
+    #[serde(default)]
+    pub status: UserStatus,
+    #[serde(default)]
+    pub auto_groups: Vec<String>,
+    #[serde(default)]
+    pub is_current: bool,
+    #[serde(default)]
+    pub is_service_user: bool,
+    #[serde(default)]
+    pub is_blocked: bool,
+    #[serde(default)]
+    pub pending_approval: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
+    /// The external provider (connector) the user signs in with; absent for local users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<UserPermissions>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserStatus {
+    #[default]
+    Active,
+    Invited,
+    Blocked,
+    #[serde(other)]
+    Unknown,
+}
+
+/// `PUT /api/users/{id}` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRequest {
+    pub role: Role,
+    pub auto_groups: Vec<String>,
+    pub is_blocked: bool,
+}
+
+/// How a group came to exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupIssued {
+    #[default]
+    Api,
+    Integration,
+    Jwt,
+    #[serde(other)]
+    Unknown,
+}
+
+/// `GET /api/groups` item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub peers_count: u64,
+    #[serde(default)]
+    pub resources_count: u64,
+    #[serde(default)]
+    pub issued: GroupIssued,
+    #[serde(default)]
+    pub peers: Vec<Value>,
+    #[serde(default)]
+    pub resources: Vec<Value>,
+}
+
+/// `POST /api/groups` body (only the name matters to this dashboard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRequest {
+    pub name: String,
+}
+
+/// `GET /api/identity-providers` item. The client secret is never part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityProvider {
+    #[serde(default)]
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ProviderKind,
+    pub name: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub client_id: String,
+}
+
+/// `POST /api/identity-providers` and `PUT /api/identity-providers/{id}` body.
+/// On update an empty `client_secret` keeps the stored one.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityProviderRequest {
+    #[serde(rename = "type")]
+    pub kind: ProviderKind,
+    pub name: String,
+    #[serde(default)]
+    pub issuer: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: String,
+}
+
+// The secret must never reach a log line, so Debug is written by hand.
+impl std::fmt::Debug for IdentityProviderRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityProviderRequest")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Account settings. The fields this dashboard edits are typed; every other field the
+/// server sent is kept in `other` so that a PUT (which replaces the whole object) sends it
+/// back unchanged.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AccountSettings {
+    #[serde(default)]
+    pub jwt_groups_enabled: bool,
+    #[serde(default)]
+    pub jwt_groups_claim_name: String,
+    #[serde(default)]
+    pub jwt_allow_groups: Vec<String>,
+    #[serde(default)]
+    pub groups_propagation_enabled: bool,
+    /// Read-only: the server decides it from its flags.
+    #[serde(default)]
+    pub embedded_idp_enabled: bool,
+    /// Read-only: the server decides it from its flags.
+    #[serde(default)]
+    pub local_auth_disabled: bool,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// `GET /api/accounts` item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub settings: AccountSettings,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub domain_category: String,
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub created_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onboarding: Option<AccountOnboarding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AccountOnboarding {
+    #[serde(default)]
+    pub signup_form_pending: bool,
+    #[serde(default)]
+    pub onboarding_flow_pending: bool,
+}
+
+/// `PUT /api/accounts/{id}` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRequest {
+    pub settings: AccountSettings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onboarding: Option<AccountOnboarding>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_keep_unknown_fields_round_trip() {
+        let json = r#"{"jwt_groups_enabled":true,"jwt_groups_claim_name":"groups",
+            "jwt_allow_groups":["QuFabric"],"peer_login_expiration":86400,
+            "extra":{"peer_approval_enabled":false},"future_field":[1,2]}"#;
+        let settings: AccountSettings = serde_json::from_str(json).unwrap();
+        assert!(settings.jwt_groups_enabled);
+        assert_eq!(settings.other["peer_login_expiration"], 86400);
+        let back = serde_json::to_value(&settings).unwrap();
+        assert_eq!(back["future_field"], serde_json::json!([1, 2]));
+        assert_eq!(back["extra"]["peer_approval_enabled"], false);
+    }
+
+    #[test]
+    fn unknown_enum_values_do_not_fail_decoding() {
+        let user: User =
+            serde_json::from_str(r#"{"id":"u1","role":"superhero","status":"sleeping"}"#)
+                .unwrap();
+        assert_eq!(user.role, Role::Unknown);
+        assert_eq!(user.status, UserStatus::Unknown);
+        assert!(!user.role.can_read_settings());
+        let group: Group =
+            serde_json::from_str(r#"{"id":"g","name":"n","issued":"magic"}"#).unwrap();
+        assert_eq!(group.issued, GroupIssued::Unknown);
+    }
+
+    #[test]
+    fn instance_without_extensions_decodes() {
+        let status: InstanceStatus = serde_json::from_str(r#"{"setup_required":false}"#).unwrap();
+        assert!(status.login_providers.is_empty());
+        assert_eq!(status.redirect_url, None);
+    }
+
+    #[test]
+    fn request_debug_hides_the_secret() {
+        let request = IdentityProviderRequest {
+            kind: ProviderKind::Pocketid,
+            name: "PocketID".into(),
+            issuer: "https://pocketid.example.com".into(),
+            client_id: "id".into(),
+            client_secret: "very-secret".into(),
+        };
+        assert!(!format!("{request:?}").contains("very-secret"));
+    }
+
+    #[test]
+    fn permissions_lookup() {
+        let user: User = serde_json::from_str(
+            r#"{"id":"u","permissions":{"is_restricted":false,
+            "modules":{"identity_providers":{"read":true,"create":false}}}}"#,
+        )
+        .unwrap();
+        let permissions = user.permissions.unwrap();
+        assert!(permissions.allows("identity_providers", "read"));
+        assert!(!permissions.allows("identity_providers", "create"));
+        assert!(!permissions.allows("groups", "read"));
+    }
+}

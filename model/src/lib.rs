@@ -1,0 +1,10 @@
+//! The contract between the QuFabric dashboard and the management server: API types, the
+//! catalogue of provider kinds, and the pure pieces of the OpenID Connect round trip.
+//! Nothing here touches the browser or the network, so all of it is tested natively.
+
+pub mod api;
+pub mod oidc;
+pub mod providers;
+
+pub use api::*;
+pub use providers::{ProviderInfo, ProviderKind, SlashPolicy, CATALOGUE};

@@ -1,0 +1,267 @@
+//! The one table of provider kinds. Labels, icons, issuer placeholders, the trailing-slash
+//! policy, built-in issuers, extra scopes and claim notes all come from here: the form, the
+//! checks, the login buttons and the server's upstream configuration read this table, so
+//! adding a kind is adding one row.
+
+use serde::{Deserialize, Serialize};
+
+/// The `type` of an identity provider as the API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Oidc,
+    Pocketid,
+    Keycloak,
+    Authentik,
+    Zitadel,
+    Okta,
+    Entra,
+    Google,
+    Microsoft,
+    Adfs,
+    /// A type this build does not know (a newer server). Shown generically, never sent.
+    #[serde(other)]
+    Unknown,
+}
+
+/// What an issuer of this kind must look like at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlashPolicy {
+    /// The issuer must not end with `/`.
+    MustNotHave,
+    /// The issuer must end with `/` (Authentik).
+    MustHave,
+    /// No static rule; the discovery check decides.
+    DiscoveryDecides,
+    /// The issuer is built in; the user types none.
+    BuiltIn,
+}
+
+/// One row of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderInfo {
+    pub kind: ProviderKind,
+    /// The API's type id.
+    pub id: &'static str,
+    /// What people call it.
+    pub label: &'static str,
+    /// File name of the icon under `public/icons/`.
+    pub icon: &'static str,
+    /// The issuer input's placeholder (a hint, not a rule).
+    pub issuer_placeholder: &'static str,
+    pub slash: SlashPolicy,
+    /// The fixed issuer of providers whose issuer is built in.
+    pub builtin_issuer: Option<&'static str>,
+    /// Path segment the issuer must contain, with the warning when it is missing.
+    pub required_path: Option<&'static str>,
+    /// Scopes asked for on top of `openid profile email`.
+    pub extra_scopes: &'static [&'static str],
+    /// What the user should know about group claims from this provider.
+    pub claim_note: Option<&'static str>,
+}
+
+pub const CATALOGUE: &[ProviderInfo] = &[
+    ProviderInfo {
+        kind: ProviderKind::Pocketid,
+        id: "pocketid",
+        label: "PocketID",
+        icon: "pocketid.svg",
+        issuer_placeholder: "https://pocketid.example.com",
+        slash: SlashPolicy::MustNotHave,
+        builtin_issuer: None,
+        required_path: None,
+        extra_scopes: &["groups"],
+        claim_note: Some(
+            "PocketID sends only the groups that are assigned to the OIDC client, in the `groups` claim.",
+        ),
+    },
+    ProviderInfo {
+        kind: ProviderKind::Oidc,
+        id: "oidc",
+        label: "Generic OIDC",
+        icon: "oidc.svg",
+        issuer_placeholder: "https://login.example.com",
+        slash: SlashPolicy::DiscoveryDecides,
+        builtin_issuer: None,
+        required_path: None,
+        extra_scopes: &[],
+        claim_note: None,
+    },
+    ProviderInfo {
+        kind: ProviderKind::Keycloak,
+        id: "keycloak",
+        label: "Keycloak",
+        icon: "keycloak.svg",
+        issuer_placeholder: "https://keycloak.example.com/realms/{realm}",
+        slash: SlashPolicy::MustNotHave,
+        builtin_issuer: None,
+        required_path: Some("/realms/"),
+        extra_scopes: &[],
+        claim_note: Some("Keycloak sends groups only with a group membership mapper on the client."),
+    },
+    ProviderInfo {
+        kind: ProviderKind::Authentik,
+        id: "authentik",
+        label: "Authentik",
+        icon: "authentik.svg",
+        issuer_placeholder: "https://authentik.example.com/application/o/{slug}/",
+        slash: SlashPolicy::MustHave,
+        builtin_issuer: None,
+        required_path: Some("/application/o/"),
+        extra_scopes: &[],
+        claim_note: Some("Authentik sends group names in the `groups` claim of its default profile scope."),
+    },
+    ProviderInfo {
+        kind: ProviderKind::Zitadel,
+        id: "zitadel",
+        label: "Zitadel",
+        icon: "zitadel.svg",
+        issuer_placeholder: "https://{instance}.zitadel.cloud",
+        slash: SlashPolicy::MustNotHave,
+        builtin_issuer: None,
+        required_path: None,
+        extra_scopes: &[],
+        claim_note: None,
+    },
+    ProviderInfo {
+        kind: ProviderKind::Okta,
+        id: "okta",
+        label: "Okta",
+        icon: "okta.svg",
+        issuer_placeholder: "https://{org}.okta.com",
+        slash: SlashPolicy::MustNotHave,
+        builtin_issuer: None,
+        required_path: None,
+        extra_scopes: &["groups"],
+        claim_note: None,
+    },
+    ProviderInfo {
+        kind: ProviderKind::Entra,
+        id: "entra",
+        label: "Microsoft Entra ID",
+        icon: "entra.svg",
+        issuer_placeholder: "https://login.microsoftonline.com/{tenant}/v2.0",
+        slash: SlashPolicy::MustNotHave,
+        builtin_issuer: None,
+        required_path: Some("/v2.0"),
+        extra_scopes: &[],
+        claim_note: Some("Entra sends group object ids, not names, unless the app is configured otherwise."),
+    },
+    ProviderInfo {
+        kind: ProviderKind::Adfs,
+        id: "adfs",
+        label: "AD FS",
+        icon: "adfs.svg",
+        issuer_placeholder: "https://adfs.example.com/adfs",
+        slash: SlashPolicy::MustNotHave,
+        builtin_issuer: None,
+        required_path: None,
+        extra_scopes: &[],
+        claim_note: None,
+    },
+    ProviderInfo {
+        kind: ProviderKind::Google,
+        id: "google",
+        label: "Google",
+        icon: "google.svg",
+        issuer_placeholder: "",
+        slash: SlashPolicy::BuiltIn,
+        builtin_issuer: Some("https://accounts.google.com"),
+        required_path: None,
+        extra_scopes: &[],
+        claim_note: Some("Google does not send groups in its ID token."),
+    },
+    ProviderInfo {
+        kind: ProviderKind::Microsoft,
+        id: "microsoft",
+        label: "Microsoft",
+        icon: "microsoft.svg",
+        issuer_placeholder: "",
+        slash: SlashPolicy::BuiltIn,
+        builtin_issuer: Some("https://login.microsoftonline.com/common/v2.0"),
+        required_path: None,
+        extra_scopes: &[],
+        claim_note: None,
+    },
+];
+
+/// Shown for a type this build does not know.
+const UNKNOWN: ProviderInfo = ProviderInfo {
+    kind: ProviderKind::Unknown,
+    id: "unknown",
+    label: "Other provider",
+    icon: "oidc.svg",
+    issuer_placeholder: "https://login.example.com",
+    slash: SlashPolicy::DiscoveryDecides,
+    builtin_issuer: None,
+    required_path: None,
+    extra_scopes: &[],
+    claim_note: None,
+};
+
+impl ProviderKind {
+    /// This kind's row of the catalogue.
+    pub fn info(self) -> &'static ProviderInfo {
+        CATALOGUE
+            .iter()
+            .find(|row| row.kind == self)
+            .unwrap_or(&UNKNOWN)
+    }
+
+    /// Parse an API type id; `None` for anything not in the catalogue.
+    pub fn from_id(id: &str) -> Option<ProviderKind> {
+        CATALOGUE.iter().find(|row| row.id == id).map(|row| row.kind)
+    }
+
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn label(self) -> &'static str {
+        self.info().label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_exactly_one_row() {
+        for row in CATALOGUE {
+            assert_eq!(CATALOGUE.iter().filter(|r| r.kind == row.kind).count(), 1);
+            assert_eq!(ProviderKind::from_id(row.id), Some(row.kind));
+            // The serde spelling and the table's id agree.
+            assert_eq!(
+                serde_json::to_value(row.kind).unwrap(),
+                serde_json::Value::String(row.id.to_string())
+            );
+        }
+        assert_eq!(CATALOGUE.len(), 10);
+    }
+
+    #[test]
+    fn built_in_issuers_only_for_google_and_microsoft() {
+        for row in CATALOGUE {
+            let built_in = matches!(row.kind, ProviderKind::Google | ProviderKind::Microsoft);
+            assert_eq!(row.builtin_issuer.is_some(), built_in, "{}", row.id);
+            assert_eq!(row.slash == SlashPolicy::BuiltIn, built_in, "{}", row.id);
+        }
+    }
+
+    #[test]
+    fn unknown_type_falls_back() {
+        let kind: ProviderKind = serde_json::from_str("\"gitlab\"").unwrap();
+        assert_eq!(kind, ProviderKind::Unknown);
+        assert_eq!(kind.label(), "Other provider");
+        assert_eq!(ProviderKind::from_id("gitlab"), None);
+    }
+
+    #[test]
+    fn pocketid_asks_for_groups_and_forbids_the_slash() {
+        let info = ProviderKind::Pocketid.info();
+        assert_eq!(info.label, "PocketID");
+        assert_eq!(info.slash, SlashPolicy::MustNotHave);
+        assert_eq!(info.extra_scopes, &["groups"]);
+    }
+}
