@@ -1,1 +1,82 @@
-fn main(){}
+//! `qufabric-server`: the reference management server. See `--help`.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use qufabric_server::{store::Store, AppState, Config};
+
+#[derive(Debug, Parser)]
+#[command(name = "qufabric-server", about = "Reference QuFabric management server with the embedded IdP")]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Folder for the SQLite database (created if missing).
+    #[arg(long, default_value = "data")]
+    data_dir: PathBuf,
+    /// The public URL browsers use to reach this server; defaults to http://<listen>.
+    #[arg(long)]
+    public_url: Option<String>,
+    /// The built dashboard (Trunk's dist/) to serve from the same origin.
+    #[arg(long)]
+    dist: Option<PathBuf>,
+    /// Allow sign-in through external providers only (refused while none exists).
+    #[arg(long)]
+    disable_local_auth: bool,
+    /// TEST ONLY: enable the fault switch at /__test__/faults.
+    #[arg(long)]
+    enable_test_faults: bool,
+    /// Lifetime of access tokens in seconds.
+    #[arg(long, default_value_t = 3600)]
+    access_token_ttl: i64,
+    /// `POST /api/setup` may return a personal access token (NetBird's NB_SETUP_PAT_ENABLED).
+    #[arg(long, env = "QUFABRIC_SETUP_PAT_ENABLED", default_value_t = false)]
+    setup_pat_enabled: bool,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    if let Err(message) = run(Args::parse()).await {
+        eprintln!("qufabric-server: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    let mut config = Config::new(&public_url);
+    config.dist = args.dist.clone();
+    config.local_auth_disabled = args.disable_local_auth;
+    config.faults_enabled = args.enable_test_faults;
+    config.access_token_ttl_secs = args.access_token_ttl.max(5);
+    config.setup_pat_enabled = args.setup_pat_enabled;
+
+    let store = Store::open(&args.data_dir).map_err(|e| e.0)?;
+    if config.local_auth_disabled && store.providers().map_err(|e| e.0)?.is_empty() {
+        return Err(
+            "--disable-local-auth is refused while no external identity provider exists: nobody could sign in"
+                .into(),
+        );
+    }
+    if config.faults_enabled {
+        tracing::warn!("the test fault switch is ON (/__test__/faults); never use this in production");
+    }
+    let state = Arc::new(AppState::new(config, store).map_err(|e| e.0)?);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    tracing::info!("QuFabric reference server on http://{} (public URL {public_url})", args.listen);
+    qufabric_server::serve(listener, state)
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,391 @@
+//! The management API under `/api`: authentication of each request (bearer JWT from the
+//! embedded IdP, or `Token <pat>`), the role rules, and the endpoints.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use crate::error::parse_json;
+use crate::keys::TokenRejection;
+use crate::store::{now_unix, UserRecord};
+use crate::{hash_secret, random_id, settings, ApiError, SharedState};
+use qufabric_model::oidc::DASHBOARD_CLIENT_ID;
+use qufabric_model::*;
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/api/instance", get(instance))
+        .route("/api/setup", post(setup))
+        .route("/api/users/current", get(current_user))
+        .route("/api/users", get(list_users))
+        .route("/api/users/{id}", put(update_user))
+        .route("/api/accounts", get(list_accounts))
+        .route("/api/accounts/{id}", put(update_account))
+        .route("/api/groups", get(list_groups))
+}
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// An access token from the embedded IdP, with the groups it carried.
+    Session { connector_id: String, groups: Vec<String> },
+    PersonalAccessToken,
+}
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserRecord,
+    pub credential: Credential,
+}
+
+/// Who is calling. 401 with the real server's messages when nobody valid is.
+pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(ApiError::unauthenticated)?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(ApiError::unauthenticated)?;
+    let token = token.trim();
+    let (user_id, credential) = match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => {
+            let claims = state
+                .keys
+                .verify(token, &state.config.issuer(), DASHBOARD_CLIENT_ID)
+                .map_err(|rejection| match rejection {
+                    TokenRejection::Expired => ApiError::token_expired(),
+                    TokenRejection::Invalid => ApiError::token_invalid(),
+                })?;
+            let connector_id = claims.connector_id.unwrap_or_else(|| "local".into());
+            (
+                claims.sub,
+                Credential::Session {
+                    connector_id,
+                    groups: claims.groups,
+                },
+            )
+        }
+        "token" => {
+            let user_id = state
+                .store
+                .pat_user(&hash_secret(token))?
+                .ok_or_else(ApiError::token_invalid)?;
+            (user_id, Credential::PersonalAccessToken)
+        }
+        _ => return Err(ApiError::unauthenticated()),
+    };
+    let user = state.store.user(&user_id)?.ok_or_else(ApiError::token_invalid)?;
+    if user.is_blocked {
+        return Err(ApiError::forbidden());
+    }
+    Ok(Caller { user, credential })
+}
+
+fn require_read(caller: &Caller) -> Result<(), ApiError> {
+    if caller.user.role.can_read_settings() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+fn require_write(caller: &Caller) -> Result<(), ApiError> {
+    if caller.user.role.can_write_settings() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Who may read. Handlers call it first, so every endpoint answers 401/403 before any work.
+pub fn reader(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let caller = authenticate(state, headers)?;
+    require_read(&caller)?;
+    Ok(caller)
+}
+
+/// Who may write.
+pub fn writer(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let caller = authenticate(state, headers)?;
+    require_write(&caller)?;
+    Ok(caller)
+}
+
+// ----- public -----
+
+async fn instance(State(state): State<SharedState>) -> Result<Json<InstanceStatus>, ApiError> {
+    let login_providers = state
+        .store
+        .providers()?
+        .into_iter()
+        .map(|p| LoginProvider {
+            kind: ProviderKind::from_id(&p.kind).unwrap_or(ProviderKind::Unknown),
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    Ok(Json(InstanceStatus {
+        setup_required: !state.store.owner_exists()?,
+        login_providers,
+        local_auth_disabled: state.config.local_auth_disabled,
+        redirect_url: Some(state.config.redirect_url()),
+        logout_url: Some(state.config.logout_url()),
+    }))
+}
+
+const MIN_PASSWORD_LEN: usize = 8;
+
+async fn setup(State(state): State<SharedState>, body: Bytes) -> Result<Json<SetupResponse>, ApiError> {
+    let request: SetupRequest = parse_json(&body)?;
+    if state.store.owner_exists()? {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PRECONDITION_FAILED,
+            "setup already completed",
+        ));
+    }
+    let email = request.email.trim().to_string();
+    if !looks_like_email(&email) {
+        return Err(ApiError::unprocessable("a valid email address is required"));
+    }
+    if request.password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(ApiError::unprocessable("password must be at least 8 characters"));
+    }
+    let name = match request.name.trim() {
+        "" => email.clone(),
+        name => name.to_string(),
+    };
+    let password = request.password.clone();
+    let password_hash = tokio::task::spawn_blocking(move || crate::idp::hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let user = UserRecord {
+        id: random_id(20),
+        email: email.clone(),
+        name,
+        password_hash: Some(password_hash),
+        role: Role::Owner,
+        auto_groups: vec![],
+        idp_id: None,
+        idp_subject: None,
+        is_blocked: false,
+        last_login: None,
+    };
+    if !state.store.create_first_owner(&user)? {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PRECONDITION_FAILED,
+            "setup already completed",
+        ));
+    }
+    let personal_access_token = if state.config.setup_pat_enabled && request.create_pat == Some(true) {
+        let days = i64::from(request.pat_expire_in.unwrap_or(1).clamp(1, 365));
+        let token = format!("nbp_{}", random_id(36));
+        state
+            .store
+            .insert_pat(&random_id(20), &user.id, &hash_secret(&token), now_unix() + days * 86_400)?;
+        Some(token)
+    } else {
+        None
+    };
+    Ok(Json(SetupResponse {
+        user_id: user.id,
+        email,
+        personal_access_token,
+    }))
+}
+
+fn looks_like_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && !domain.is_empty() && !email.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+// ----- users -----
+
+/// The permission modules the dashboard looks at, per role.
+fn permissions(role: Role) -> UserPermissions {
+    let read = role.can_read_settings();
+    let write = role.can_write_settings();
+    let ops = |read: bool, write: bool| -> ModulePermissions {
+        BTreeMap::from([
+            ("read".to_string(), read),
+            ("create".to_string(), write),
+            ("update".to_string(), write),
+            ("delete".to_string(), write),
+        ])
+    };
+    let modules = ["identity_providers", "groups", "settings", "users", "accounts"]
+        .into_iter()
+        .map(|module| (module.to_string(), ops(read, write)))
+        .collect();
+    UserPermissions {
+        is_restricted: !read,
+        modules,
+    }
+}
+
+fn user_json(user: &UserRecord, current_id: &str) -> User {
+    User {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        status: if user.is_blocked {
+            UserStatus::Blocked
+        } else {
+            UserStatus::Active
+        },
+        auto_groups: user.auto_groups.clone(),
+        is_current: user.id == current_id,
+        is_service_user: false,
+        is_blocked: user.is_blocked,
+        pending_approval: false,
+        issued: Some(if user.is_local() { "api" } else { "integration" }.to_string()),
+        idp_id: user.idp_id.clone(),
+        last_login: user.last_login.clone(),
+        permissions: Some(permissions(user.role)),
+    }
+}
+
+async fn current_user(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<User>, ApiError> {
+    let caller = authenticate(&state, &headers)?;
+    Ok(Json(user_json(&caller.user, &caller.user.id)))
+}
+
+async fn list_users(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<Vec<User>>, ApiError> {
+    let caller = reader(&state, &headers)?;
+    let users = state.store.users()?;
+    Ok(Json(users.iter().map(|u| user_json(u, &caller.user.id)).collect()))
+}
+
+async fn update_user(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<User>, ApiError> {
+    let caller = writer(&state, &headers)?;
+    let request: UserRequest = parse_json(&body)?;
+    let target = state.store.user(&id)?.ok_or_else(|| ApiError::not_found("user"))?;
+    if request.role == Role::Unknown {
+        return Err(ApiError::unprocessable("invalid user role"));
+    }
+    // Only an owner hands out or takes away ownership.
+    if (request.role == Role::Owner || target.role == Role::Owner) && caller.user.role != Role::Owner {
+        return Err(ApiError::forbidden());
+    }
+    if target.role == Role::Owner && (request.role != Role::Owner || request.is_blocked) {
+        let owners = state.store.users()?.iter().filter(|u| u.role == Role::Owner && !u.is_blocked).count();
+        if owners <= 1 {
+            return Err(ApiError::unprocessable("the last owner cannot be demoted or blocked"));
+        }
+    }
+    let known: Vec<String> = state.store.groups()?.into_iter().map(|g| g.id).collect();
+    if let Some(missing) = request.auto_groups.iter().find(|g| !known.contains(g)) {
+        return Err(ApiError::unprocessable(format!("group {missing} not found")));
+    }
+    state
+        .store
+        .update_user(&id, request.role, &request.auto_groups, request.is_blocked)?;
+    let updated = state.store.user(&id)?.ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(Json(user_json(&updated, &caller.user.id)))
+}
+
+// ----- accounts -----
+
+fn account_json(state: &SharedState) -> Result<Account, ApiError> {
+    let row = state.store.account(&random_id(20), &settings::defaults())?;
+    let mut stored = row.settings;
+    settings::apply_read_only(&mut stored, state.config.local_auth_disabled);
+    let settings: AccountSettings =
+        serde_json::from_value(Value::Object(stored)).map_err(ApiError::internal)?;
+    Ok(Account {
+        id: row.id,
+        settings,
+        domain: row.domain,
+        domain_category: "private".into(),
+        created_at: row.created_at,
+        created_by: row.created_by,
+        onboarding: Some(AccountOnboarding::default()),
+    })
+}
+
+async fn list_accounts(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<Vec<Account>>, ApiError> {
+    reader(&state, &headers)?;
+    Ok(Json(vec![account_json(&state)?]))
+}
+
+async fn update_account(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Account>, ApiError> {
+    writer(&state, &headers)?;
+    let request: Map<String, Value> = parse_json(&body)?;
+    let Some(Value::Object(body_settings)) = request.get("settings") else {
+        return Err(ApiError::unprocessable("settings are required"));
+    };
+    let account = account_json(&state)?;
+    if account.id != id {
+        return Err(ApiError::not_found("account"));
+    }
+    let new_settings =
+        settings::replace(body_settings, state.config.local_auth_disabled).map_err(ApiError::unprocessable)?;
+    if let Some(Value::String(claim)) = new_settings.get("jwt_groups_claim_name") {
+        if claim.chars().any(char::is_whitespace) {
+            return Err(ApiError::unprocessable("jwt groups claim name must not contain spaces"));
+        }
+    }
+    state.store.save_settings(&id, &new_settings)?;
+    Ok(Json(account_json(&state)?))
+}
+
+// ----- groups -----
+
+async fn list_groups(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<Vec<Group>>, ApiError> {
+    reader(&state, &headers)?;
+    let groups = state
+        .store
+        .groups()?
+        .into_iter()
+        .map(|g| Group {
+            id: g.id,
+            name: g.name,
+            peers_count: 0,
+            resources_count: 0,
+            issued: g.issued,
+            peers: vec![],
+            resources: vec![],
+        })
+        .collect();
+    Ok(Json(groups))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_shape() {
+        assert!(looks_like_email("owner@example.com"));
+        assert!(!looks_like_email("owner"));
+        assert!(!looks_like_email("@example.com"));
+        assert!(!looks_like_email("a b@example.com"));
+    }
+
+    #[test]
+    fn permissions_follow_roles() {
+        assert!(permissions(Role::Owner).allows("identity_providers", "delete"));
+        assert!(permissions(Role::Auditor).allows("identity_providers", "read"));
+        assert!(!permissions(Role::Auditor).allows("identity_providers", "create"));
+        assert!(!permissions(Role::User).allows("identity_providers", "read"));
+        assert!(permissions(Role::User).is_restricted);
+    }
+}

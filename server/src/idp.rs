@@ -1,0 +1,743 @@
+//! The embedded OpenID Connect IdP at `/oauth2`: discovery, JWKS, the authorization
+//! endpoint (with `connector_id`), the email/password page for local users, the token
+//! endpoint (authorization code with PKCE S256 only, refresh tokens with rotation) and
+//! end-session. It keeps its own session cookie so a new tab signs in without asking.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use url::Url;
+
+use crate::store::{now_unix, SessionRecord, UserRecord};
+use crate::{hash_secret, random_secret, SharedState};
+use qufabric_model::oidc::{self, Audience, TokenClaims, DASHBOARD_CLIENT_ID, LOCAL_CONNECTOR};
+
+const SESSION_COOKIE: &str = "qf_idp_session";
+/// How long an authorization code may wait for its exchange.
+const CODE_MAX_AGE_SECS: i64 = 120;
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/oauth2/.well-known/openid-configuration", get(discovery))
+        .route("/oauth2/keys", get(jwks))
+        .route("/oauth2/auth", get(authorize))
+        .route("/oauth2/login", post(local_login))
+        .route("/oauth2/token", post(token))
+        .route("/oauth2/logout", get(end_session))
+        .route("/oauth2/logout/callback", get(logout_callback))
+        .route("/oauth2/static/login.css", get(login_css))
+}
+
+// ----- passwords and guessing -----
+
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| e.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// Slows down password guessing per account: after [`LoginLimiter::FREE_FAILURES`] wrong
+/// passwords in a row, every further attempt is answered 429 for a lock time that doubles
+/// with each failure (30 s, 60 s, … up to 15 min). A correct password resets the count.
+#[derive(Default)]
+pub struct LoginLimiter {
+    entries: Mutex<HashMap<String, (u32, Option<Instant>)>>,
+}
+
+impl LoginLimiter {
+    pub const FREE_FAILURES: u32 = 5;
+
+    fn key(email: &str) -> String {
+        email.trim().to_lowercase()
+    }
+
+    /// `Some(wait)` while this account is locked.
+    pub fn locked_for(&self, email: &str) -> Option<Duration> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let (_, until) = entries.get(&Self::key(email))?;
+        let until = (*until)?;
+        until.checked_duration_since(Instant::now())
+    }
+
+    pub fn record_failure(&self, email: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = entries.entry(Self::key(email)).or_insert((0, None));
+        entry.0 = entry.0.saturating_add(1);
+        if entry.0 >= Self::FREE_FAILURES {
+            let doublings = (entry.0 - Self::FREE_FAILURES).min(5);
+            let lock = Duration::from_secs(30u64 << doublings).min(Duration::from_secs(900));
+            entry.1 = Some(Instant::now() + lock);
+        }
+    }
+
+    pub fn record_success(&self, email: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.remove(&Self::key(email));
+    }
+}
+
+// ----- discovery and keys -----
+
+async fn discovery(State(state): State<SharedState>) -> Response {
+    let issuer = state.config.issuer();
+    Json(json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/auth"),
+        "token_endpoint": format!("{issuer}/token"),
+        "jwks_uri": format!("{issuer}/keys"),
+        "end_session_endpoint": format!("{issuer}/logout"),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "scopes_supported": ["openid", "profile", "email", "groups", "offline_access"],
+        "claims_supported": ["iss", "sub", "aud", "exp", "iat", "nonce", "email", "name", "groups"],
+    }))
+    .into_response()
+}
+
+async fn jwks(State(state): State<SharedState>) -> Json<serde_json::Value> {
+    Json(state.keys.jwks())
+}
+
+// ----- redirect URIs -----
+
+/// The dashboard's redirect (`/auth/callback`) and post-logout (`/login`) URIs are accepted
+/// only on the public URL's origin and on plain-http loopback (any port), with exactly that
+/// path and nothing else.
+pub fn allowed_dashboard_uri(public_url: &str, candidate: &str, path: &str) -> bool {
+    let Ok(url) = Url::parse(candidate) else {
+        return false;
+    };
+    if url.path() != path
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return false;
+    }
+    let public_origin = Url::parse(public_url).map(|u| u.origin().ascii_serialization());
+    if public_origin.as_deref() == Ok(url.origin().ascii_serialization().as_str()) {
+        return true;
+    }
+    url.scheme() == "http" && matches!(url.host_str(), Some("127.0.0.1") | Some("localhost"))
+}
+
+fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let separator = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{separator}{}", oidc::form_body(pairs))
+}
+
+// ----- authorize -----
+
+/// A pending authorization request, as the dashboard sent it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AuthRequest {
+    client_id: String,
+    redirect_uri: String,
+    scope: String,
+    state: String,
+    nonce: String,
+    code_challenge: String,
+    connector_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AuthorizeQuery {
+    client_id: Option<String>,
+    redirect_uri: Option<String>,
+    response_type: Option<String>,
+    scope: Option<String>,
+    state: Option<String>,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    code_challenge_method: Option<String>,
+    connector_id: Option<String>,
+    prompt: Option<String>,
+}
+
+/// An error page shown at the IdP itself: used when the redirect URI cannot be trusted, so
+/// nothing may be sent back to it.
+fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
+    let body = page(
+        title,
+        &format!(
+            "<p class=\"error\" role=\"alert\">{}</p><p><a href=\"/login\">Back to QuFabric</a></p>",
+            escape(detail)
+        ),
+    );
+    (status, Html(body)).into_response()
+}
+
+fn redirect_error(redirect_uri: &str, state: &str, error: &str, description: &str) -> Response {
+    Redirect::to(&with_query(
+        redirect_uri,
+        &[("error", error), ("error_description", description), ("state", state)],
+    ))
+    .into_response()
+}
+
+async fn authorize(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(query): Query<AuthorizeQuery>,
+) -> Response {
+    let client_id = query.client_id.unwrap_or_default();
+    let redirect_uri = query.redirect_uri.unwrap_or_default();
+    if client_id != DASHBOARD_CLIENT_ID {
+        return error_page(StatusCode::BAD_REQUEST, "Unknown client", "This sign-in request names an unknown client.");
+    }
+    if !allowed_dashboard_uri(&state.config.public_url, &redirect_uri, "/auth/callback") {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Redirect URI not allowed",
+            "This sign-in request asks to return to an address the QuFabric dashboard does not use.",
+        );
+    }
+    let request_state = query.state.unwrap_or_default();
+    let scope = query.scope.unwrap_or_default();
+    if query.response_type.as_deref() != Some("code") {
+        return redirect_error(&redirect_uri, &request_state, "unsupported_response_type", "only the authorization code flow is supported");
+    }
+    if !scope.split(' ').any(|s| s == "openid") {
+        return redirect_error(&redirect_uri, &request_state, "invalid_scope", "the openid scope is required");
+    }
+    let challenge = query.code_challenge.unwrap_or_default();
+    if query.code_challenge_method.as_deref() != Some("S256") || challenge.len() != 43 {
+        return redirect_error(&redirect_uri, &request_state, "invalid_request", "pkce with S256 is required");
+    }
+    let nonce = query.nonce.unwrap_or_default();
+    if nonce.is_empty() || request_state.is_empty() {
+        return redirect_error(&redirect_uri, &request_state, "invalid_request", "state and nonce are required");
+    }
+    let connector = query.connector_id.filter(|c| !c.is_empty());
+    if let Some(connector) = connector.as_deref() {
+        if connector != LOCAL_CONNECTOR {
+            // External providers are brokered by the sign-in broker (not part of this build).
+            return redirect_error(&redirect_uri, &request_state, "invalid_request", "unknown connector");
+        }
+    }
+    let request = AuthRequest {
+        client_id,
+        redirect_uri,
+        scope,
+        state: request_state,
+        nonce,
+        code_challenge: challenge,
+        connector_id: connector,
+    };
+
+    // Answer from the IdP's own session when there is one for this connector.
+    let wants_login = query.prompt.as_deref().is_some_and(|p| p.split(' ').any(|x| x == "login"));
+    if !wants_login {
+        if let Some((session_hash, session)) = current_session(&state, &headers) {
+            let connector_ok = request
+                .connector_id
+                .as_deref()
+                .is_none_or(|c| c == session.connector_id);
+            if connector_ok {
+                if let Ok(Some(user)) = state.store.user(&session.user_id) {
+                    if !user.is_blocked {
+                        return complete(&state, &request, &user, &session_hash, &session, None);
+                    }
+                }
+            }
+        }
+    }
+
+    let request_id = crate::random_id(32);
+    match serde_json::to_value(&request).map(|body| state.store.put_auth_request(&request_id, &body)) {
+        Ok(Ok(())) => {}
+        _ => return error_page(StatusCode::INTERNAL_SERVER_ERROR, "Sign-in failed", "The sign-in request could not be stored."),
+    }
+    if state.config.local_auth_disabled {
+        return redirect_error(&request.redirect_uri, &request.state, "access_denied", "email sign-in is disabled on this server");
+    }
+    login_page(&request_id, "", None, StatusCode::OK)
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+fn current_session(state: &SharedState, headers: &HeaderMap) -> Option<(String, SessionRecord)> {
+    let id = cookie_value(headers, SESSION_COOKIE)?;
+    let hash = hash_secret(id);
+    let session = state.store.session(&hash).ok()??;
+    Some((hash, session))
+}
+
+/// Issue a code for `request` and send the browser back to the dashboard. When a new IdP
+/// session was opened, its cookie goes along.
+fn complete(
+    state: &SharedState,
+    request: &AuthRequest,
+    user: &UserRecord,
+    session_hash: &str,
+    session: &SessionRecord,
+    new_cookie: Option<String>,
+) -> Response {
+    let code = random_secret();
+    let body = json!({
+        "user_id": user.id,
+        "client_id": request.client_id,
+        "redirect_uri": request.redirect_uri,
+        "nonce": request.nonce,
+        "code_challenge": request.code_challenge,
+        "scope": request.scope,
+        "connector_id": session.connector_id,
+        "groups": session.groups,
+        "session_hash": session_hash,
+    });
+    if state.store.put_code(&hash_secret(&code), &body).is_err() {
+        return redirect_error(&request.redirect_uri, &request.state, "server_error", "the sign-in could not be completed");
+    }
+    let _ = state.store.touch_login(&user.id);
+    let mut response = Redirect::to(&with_query(
+        &request.redirect_uri,
+        &[("code", &code), ("state", &request.state)],
+    ))
+    .into_response();
+    if let Some(cookie) = new_cookie {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn session_cookie(state: &SharedState, value: &str, max_age: i64) -> String {
+    let secure = if state.config.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{SESSION_COOKIE}={value}; Path=/oauth2; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+// ----- the email/password page -----
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    req: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response {
+    let form: LoginForm = match serde_urlencoded_form(&body) {
+        Some(form) => form,
+        None => return error_page(StatusCode::BAD_REQUEST, "Sign-in failed", "The sign-in form could not be read."),
+    };
+    let request: Option<AuthRequest> = state
+        .store
+        .auth_request(&form.req)
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_value(v).ok());
+    let Some(request) = request else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in expired",
+            "This sign-in page has expired. Go back to QuFabric and sign in again.",
+        );
+    };
+    if state.config.local_auth_disabled {
+        return redirect_error(&request.redirect_uri, &request.state, "access_denied", "email sign-in is disabled on this server");
+    }
+    if let Some(wait) = state.login_limiter.locked_for(&form.email) {
+        let message = format!(
+            "Too many wrong passwords. Wait {} seconds before trying again.",
+            wait.as_secs().max(1)
+        );
+        let mut response = login_page(&form.req, &form.email, Some(&message), StatusCode::TOO_MANY_REQUESTS);
+        if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
+    }
+    let user = state.store.local_user_by_email(form.email.trim()).ok().flatten();
+    let password = form.password.clone();
+    let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = tokio::task::spawn_blocking(move || match stored_hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            // Spend the same time on unknown emails so they cannot be told apart.
+            let _ = hash_password(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
+    let user = match user {
+        Some(user) if matches && !user.is_blocked => user,
+        Some(user) if matches && user.is_blocked => {
+            return login_page(&form.req, &form.email, Some("This account is blocked. Ask an administrator."), StatusCode::FORBIDDEN);
+        }
+        _ => {
+            state.login_limiter.record_failure(&form.email);
+            return login_page(&form.req, &form.email, Some("Wrong email or password."), StatusCode::UNAUTHORIZED);
+        }
+    };
+    state.login_limiter.record_success(&form.email);
+    let _ = state.store.delete_auth_request(&form.req);
+    let session_id = random_secret();
+    let session_hash = hash_secret(&session_id);
+    let session = SessionRecord {
+        user_id: user.id.clone(),
+        connector_id: LOCAL_CONNECTOR.into(),
+        groups: vec![],
+        expires_at: now_unix() + state.config.session_ttl_secs,
+    };
+    if state.store.put_session(&session_hash, &session).is_err() {
+        return redirect_error(&request.redirect_uri, &request.state, "server_error", "the sign-in could not be completed");
+    }
+    let cookie = session_cookie(&state, &session_id, state.config.session_ttl_secs);
+    complete(&state, &request, &user, &session_hash, &session, Some(cookie))
+}
+
+fn serde_urlencoded_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
+    let text = std::str::from_utf8(body).ok()?;
+    let map: serde_json::Map<String, serde_json::Value> = oidc::parse_query(text)
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(map)).ok()
+}
+
+fn login_page(request_id: &str, email: &str, error: Option<&str>, status: StatusCode) -> Response {
+    let error_html = match error {
+        Some(message) => format!(
+            "<p id=\"login-error\" class=\"error\" role=\"alert\">{}</p>",
+            escape(message)
+        ),
+        None => String::new(),
+    };
+    let described = if error.is_some() {
+        " aria-describedby=\"login-error\" aria-invalid=\"true\""
+    } else {
+        ""
+    };
+    let body = format!(
+        "<h1>Sign in to QuFabric</h1>{error_html}
+<form method=\"post\" action=\"/oauth2/login\">
+<input type=\"hidden\" name=\"req\" value=\"{req}\">
+<label for=\"email\">Email</label>
+<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\"{described}>
+<label for=\"password\">Password</label>
+<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{described}>
+<button type=\"submit\">Sign in</button>
+</form>
+<p><a href=\"/login\">Other ways to sign in</a></p>",
+        req = escape(request_id),
+        email = escape(email),
+    );
+    (status, Html(page("Sign in to QuFabric", &body))).into_response()
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{}</title><link rel=\"stylesheet\" href=\"/oauth2/static/login.css\"></head>\
+<body><main class=\"card\">{body}</main></body></html>",
+        escape(title)
+    )
+}
+
+/// HTML-escape text for element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+async fn login_css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("login.css"),
+    )
+        .into_response()
+}
+
+// ----- token endpoint -----
+
+fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeGrant {
+    user_id: String,
+    client_id: String,
+    redirect_uri: String,
+    nonce: String,
+    code_challenge: String,
+    scope: String,
+    connector_id: String,
+    #[serde(default)]
+    groups: Vec<String>,
+    session_hash: String,
+}
+
+/// What a refresh token stands for.
+#[derive(Debug, Serialize, Deserialize)]
+struct RefreshGrant {
+    user_id: String,
+    client_id: String,
+    scope: String,
+    connector_id: String,
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return token_error(StatusCode::BAD_REQUEST, "invalid_request", "the body must be form-encoded");
+    };
+    let form: HashMap<String, String> = oidc::parse_query(text).into_iter().collect();
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+    if field("client_id") != DASHBOARD_CLIENT_ID {
+        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client");
+    }
+    match field("grant_type") {
+        "authorization_code" => {
+            let grant: Option<CodeGrant> = state
+                .store
+                .take_code(&hash_secret(field("code")), CODE_MAX_AGE_SECS)
+                .ok()
+                .flatten()
+                .and_then(|v| serde_json::from_value(v).ok());
+            let Some(grant) = grant else {
+                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code is unknown, used or expired");
+            };
+            if grant.client_id != field("client_id") || grant.redirect_uri != field("redirect_uri") {
+                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code was issued for another client or redirect uri");
+            }
+            if !oidc::pkce_verify(field("code_verifier"), &grant.code_challenge) {
+                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code verifier does not match");
+            }
+            let refresh = RefreshGrant {
+                user_id: grant.user_id,
+                client_id: grant.client_id,
+                scope: grant.scope,
+                connector_id: grant.connector_id,
+                groups: grant.groups,
+            };
+            issue_tokens(&state, &refresh, Some(&grant.nonce), &grant.session_hash)
+        }
+        "refresh_token" => {
+            let taken = state
+                .store
+                .take_refresh_token(&hash_secret(field("refresh_token")))
+                .ok()
+                .flatten();
+            let Some((session_hash, body)) = taken else {
+                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the refresh token is unknown, used or expired");
+            };
+            let Ok(grant) = serde_json::from_value::<RefreshGrant>(body) else {
+                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the refresh token is unreadable");
+            };
+            if grant.client_id != field("client_id") {
+                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the refresh token belongs to another client");
+            }
+            issue_tokens(&state, &grant, None, &session_hash)
+        }
+        _ => token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "use authorization_code or refresh_token"),
+    }
+}
+
+fn issue_tokens(state: &SharedState, grant: &RefreshGrant, nonce: Option<&str>, session_hash: &str) -> Response {
+    let user = match state.store.user(&grant.user_id) {
+        Ok(Some(user)) if !user.is_blocked => user,
+        _ => return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the user no longer exists or is blocked"),
+    };
+    let now = now_unix();
+    let ttl = state.config.access_token_ttl_secs;
+    let mut claims = TokenClaims {
+        iss: state.config.issuer(),
+        sub: user.id.clone(),
+        aud: Audience::One(grant.client_id.clone()),
+        exp: now + ttl,
+        iat: now,
+        nonce: None,
+        email: Some(user.email.clone()),
+        name: Some(user.name.clone()),
+        groups: grant.groups.clone(),
+        connector_id: Some(grant.connector_id.clone()),
+    };
+    let Some(access_token) = state.keys.sign(&claims) else {
+        return token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "signing failed");
+    };
+    claims.nonce = nonce.map(str::to_string);
+    let Some(id_token) = state.keys.sign(&claims) else {
+        return token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "signing failed");
+    };
+    let refresh_token = random_secret();
+    let stored = serde_json::to_value(grant).unwrap_or_default();
+    if state
+        .store
+        .put_refresh_token(&hash_secret(&refresh_token), session_hash, &stored, now + state.config.refresh_token_ttl_secs)
+        .is_err()
+    {
+        return token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the tokens could not be stored");
+    }
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(json!({
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": ttl,
+            "id_token": id_token,
+            "refresh_token": refresh_token,
+            "scope": grant.scope,
+        })),
+    )
+        .into_response()
+}
+
+// ----- sign-out -----
+
+#[derive(Debug, Deserialize)]
+struct LogoutQuery {
+    post_logout_redirect_uri: Option<String>,
+    state: Option<String>,
+}
+
+async fn end_session(State(state): State<SharedState>, headers: HeaderMap, Query(query): Query<LogoutQuery>) -> Response {
+    if let Some(id) = cookie_value(&headers, SESSION_COOKIE) {
+        let _ = state.store.delete_session(&hash_secret(id));
+    }
+    let target = query
+        .post_logout_redirect_uri
+        .filter(|uri| allowed_dashboard_uri(&state.config.public_url, uri, "/login"));
+    let mut response = match target {
+        Some(uri) => {
+            let uri = match query.state.as_deref() {
+                Some(s) if !s.is_empty() => with_query(&uri, &[("state", s)]),
+                _ => uri,
+            };
+            Redirect::to(&uri).into_response()
+        }
+        None => (
+            StatusCode::OK,
+            Html(page("Signed out", "<h1>You are signed out</h1><p><a href=\"/login\">Sign in again</a></p>")),
+        )
+            .into_response(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&session_cookie(&state, "", 0)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn logout_callback() -> Redirect {
+    Redirect::to("/login")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_uris_are_exact() {
+        let public = "https://qufabric.example.com";
+        assert!(allowed_dashboard_uri(public, "https://qufabric.example.com/auth/callback", "/auth/callback"));
+        assert!(allowed_dashboard_uri(public, "http://127.0.0.1:8081/auth/callback", "/auth/callback"));
+        assert!(allowed_dashboard_uri(public, "http://localhost:3000/auth/callback", "/auth/callback"));
+        assert!(allowed_dashboard_uri(public, "http://localhost/login", "/login"));
+        for refused in [
+            "https://evil.example/auth/callback",
+            "https://qufabric.example.com/auth/callback?x=1",
+            "https://qufabric.example.com/auth/callback#x",
+            "https://qufabric.example.com/auth/callback/",
+            "https://qufabric.example.com/other",
+            "http://qufabric.example.com/auth/callback",
+            "https://127.0.0.1/auth/callback",
+            "http://user@127.0.0.1/auth/callback",
+            "http://127.0.0.1.evil.example/auth/callback",
+            "not a url",
+        ] {
+            assert!(!allowed_dashboard_uri(public, refused, "/auth/callback"), "{refused}");
+        }
+    }
+
+    #[test]
+    fn limiter_locks_after_free_failures_and_resets() {
+        let limiter = LoginLimiter::default();
+        for _ in 0..LoginLimiter::FREE_FAILURES - 1 {
+            limiter.record_failure("A@x");
+        }
+        assert!(limiter.locked_for("a@x").is_none());
+        limiter.record_failure("a@x");
+        assert!(limiter.locked_for("a@x").is_some());
+        limiter.record_success("a@x");
+        assert!(limiter.locked_for("a@x").is_none());
+    }
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn escape_neutralises_markup() {
+        assert_eq!(escape("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; qf_idp_session=abc; b=2"));
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie_value(&headers, "c"), None);
+    }
+}

@@ -1,0 +1,166 @@
+//! The reference QuFabric management server: the management API of product.md on SQLite,
+//! and the embedded OpenID Connect IdP at `/oauth2` that signs the dashboard in.
+//!
+//! `main.rs` parses flags and calls [`serve`]; tests build the same [`router`] around an
+//! in-memory or temporary store.
+
+pub mod api;
+pub mod error;
+pub mod faults;
+pub mod idp;
+pub mod keys;
+pub mod settings;
+pub mod store;
+pub mod web;
+
+use axum::Router;
+use rand::Rng;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::ApiError;
+use keys::Keys;
+use store::Store;
+
+/// How the server was started.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The management server's public URL, without a trailing slash, e.g.
+    /// `https://qufabric.example.com`. Redirect URLs and the IdP issuer are built from it.
+    pub public_url: String,
+    /// The built dashboard (`dist/`), served from the same origin.
+    pub dist: Option<PathBuf>,
+    pub local_auth_disabled: bool,
+    /// `QUFABRIC_SETUP_PAT_ENABLED`: `POST /api/setup` may return a personal access token.
+    pub setup_pat_enabled: bool,
+    /// The test-only fault switch (`/__test__/faults`).
+    pub faults_enabled: bool,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_secs: i64,
+    pub session_ttl_secs: i64,
+}
+
+impl Config {
+    pub fn new(public_url: &str) -> Config {
+        Config {
+            public_url: public_url.trim_end_matches('/').to_string(),
+            dist: None,
+            local_auth_disabled: false,
+            setup_pat_enabled: false,
+            faults_enabled: false,
+            access_token_ttl_secs: 3600,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            session_ttl_secs: 24 * 3600,
+        }
+    }
+
+    /// The embedded IdP's issuer.
+    pub fn issuer(&self) -> String {
+        format!("{}/oauth2", self.public_url)
+    }
+
+    /// The Redirect URL administrators paste into their providers.
+    pub fn redirect_url(&self) -> String {
+        format!("{}/oauth2/callback", self.public_url)
+    }
+
+    pub fn logout_url(&self) -> String {
+        format!("{}/oauth2/logout/callback", self.public_url)
+    }
+}
+
+/// Everything a handler needs.
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub keys: Keys,
+    pub faults: faults::Faults,
+    pub login_limiter: idp::LoginLimiter,
+    pub csp: web::IndexPage,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    pub fn new(config: Config, store: Store) -> Result<AppState, store::StoreError> {
+        let keys = Keys::load_or_create(&store)?;
+        // Make sure the one account exists from the first start on.
+        store.account(&random_id(20), &settings::defaults())?;
+        let csp = web::IndexPage::load(config.dist.as_deref());
+        Ok(AppState {
+            config,
+            store,
+            keys,
+            faults: faults::Faults::default(),
+            login_limiter: idp::LoginLimiter::default(),
+            csp,
+        })
+    }
+}
+
+/// The whole application.
+pub fn router(state: SharedState) -> Router {
+    let mut app = Router::new()
+        .merge(api::routes())
+        .merge(idp::routes());
+    if state.config.faults_enabled {
+        app = app.merge(faults::routes());
+    }
+    app.fallback(web::static_or_index)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), faults::inject))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::security_headers))
+        .with_state(state)
+}
+
+/// Listen and serve until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, state: SharedState) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// A random identifier of `len` lowercase letters and digits (from the OS's CSPRNG).
+pub fn random_id(len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..len)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// 32 random bytes as base64url: for codes, session ids and refresh tokens.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill(&mut bytes);
+    qufabric_model::oidc::base64url(&bytes)
+}
+
+/// Secrets we hand out are stored only as their SHA-256.
+pub fn hash_secret(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    qufabric_model::oidc::base64url(&Sha256::digest(secret.as_bytes()))
+}

@@ -1,0 +1,171 @@
+//! Serving the built dashboard from the same origin, with a strict Content-Security-Policy
+//! on everything. Trunk writes one inline module script into `index.html`; it is allowed by
+//! its SHA-256 hash, computed when the server loads the page, and nothing else inline is.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::path::{Component, Path, PathBuf};
+
+use crate::SharedState;
+
+/// `index.html` and the CSP that fits it.
+pub struct IndexPage {
+    pub html: Option<String>,
+    pub csp: String,
+}
+
+impl IndexPage {
+    pub fn load(dist: Option<&Path>) -> IndexPage {
+        let html = dist.and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
+        let hashes: Vec<String> = html
+            .as_deref()
+            .map(inline_scripts)
+            .unwrap_or_default()
+            .iter()
+            .map(|script| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
+            .collect();
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}{}; style-src 'self'; \
+             img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+             base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+            if hashes.is_empty() { "" } else { " " },
+            hashes.join(" ")
+        );
+        IndexPage { html, csp }
+    }
+}
+
+/// The contents of every `<script>` without a `src` attribute.
+pub fn inline_scripts(html: &str) -> Vec<String> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else { break };
+        let tag = &after[..tag_end];
+        let body_start = &after[tag_end + 1..];
+        let Some(close) = body_start.find("</script>") else { break };
+        if !tag.contains(" src=") {
+            scripts.push(body_start[..close].to_string());
+        }
+        rest = &body_start[close + "</script>".len()..];
+    }
+    scripts
+}
+
+/// CSP and friends on every answer.
+pub async fn security_headers(State(state): State<SharedState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&state.csp.csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// A file from `dist/`, or `index.html` for any other GET so that every dashboard route
+/// survives a reload. Unknown `/api` and `/oauth2` paths stay 404.
+pub async fn static_or_index(State(state): State<SharedState>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    if path.starts_with("/api/") || path.starts_with("/oauth2/") {
+        return crate::ApiError::not_found("resource").into_response();
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    if let Some(dist) = state.config.dist.as_deref() {
+        if let Some(file) = safe_join(dist, &path) {
+            if file.is_file() {
+                if let Ok(bytes) = tokio::fs::read(&file).await {
+                    return (
+                        [
+                            (header::CONTENT_TYPE, content_type(&file)),
+                            (header::CACHE_CONTROL, "no-cache"),
+                        ],
+                        Body::from(bytes),
+                    )
+                        .into_response();
+                }
+            }
+        }
+    }
+    match &state.csp.html {
+        Some(html) => (
+            [(header::CACHE_CONTROL, "no-cache")],
+            Html(html.clone()),
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Html("<!doctype html><title>QuFabric</title><p>The dashboard is not built. Run the README's run command.</p>"),
+        )
+            .into_response(),
+    }
+}
+
+/// `dist` joined with a URL path, refusing anything that climbs out of it.
+fn safe_join(dist: &Path, url_path: &str) -> Option<PathBuf> {
+    let relative = Path::new(url_path.trim_start_matches('/'));
+    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    if relative.as_os_str().is_empty() {
+        return None;
+    }
+    Some(dist.join(relative))
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_only_inline_scripts() {
+        let html = r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
+        assert_eq!(inline_scripts(html), vec!["import x from '/x.js';".to_string()]);
+    }
+
+    #[test]
+    fn csp_allows_exactly_the_inline_script() {
+        let dir = std::env::temp_dir().join(format!("qf-web-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<script type=\"module\">go()</script>").unwrap();
+        let page = IndexPage::load(Some(&dir));
+        let expected = STANDARD.encode(Sha256::digest(b"go()"));
+        assert!(page.csp.contains(&format!("'sha256-{expected}'")));
+        assert!(page.csp.contains("'wasm-unsafe-eval'"));
+        assert!(!page.csp.contains("unsafe-inline"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn paths_cannot_escape_dist() {
+        let dist = Path::new("/srv/dist");
+        assert_eq!(safe_join(dist, "/app.wasm"), Some(PathBuf::from("/srv/dist/app.wasm")));
+        assert_eq!(safe_join(dist, "/../etc/passwd"), None);
+        assert_eq!(safe_join(dist, "/"), None);
+    }
+}
