@@ -1,0 +1,134 @@
+// The e2e harness: starts the reference server (fresh data folder, free port, serving the
+// release build of the dashboard), the stand-in PocketID and headless Chromium, and stops
+// them all. Screenshots go to e2e/screenshots/ for a person to look at.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TARGET = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'qufabric-target');
+export const SERVER_BIN = process.env.QUFABRIC_SERVER_BIN || path.join(TARGET, 'debug', 'qufabric-server');
+export const DIST = process.env.QUFABRIC_DIST || path.join(ROOT, 'dist');
+export const SCREENSHOTS = path.join(ROOT, 'e2e', 'screenshots');
+
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor(url, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = `status ${response.status}`;
+    } catch (error) {
+      last = error.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up: ${last}`);
+}
+
+/**
+ * Start the reference server. Returns { url, dataDir, stop(), restart(), log() }.
+ * @param {{ dataDir?: string, args?: string[] }} options
+ */
+export async function startServer({ dataDir, args = [] } = {}) {
+  const port = await freePort();
+  const dir = dataDir ?? await mkdtemp(path.join(os.tmpdir(), 'qufabric-e2e-'));
+  const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  let child;
+  const launch = async () => {
+    child = spawn(SERVER_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', dir, '--dist', DIST, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    });
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    await waitFor(`${url}/api/instance`);
+  };
+  const stop = async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  };
+  await launch();
+  return {
+    url,
+    dataDir: dir,
+    log: () => output,
+    stop,
+    async restart() {
+      await stop();
+      await launch();
+    },
+    async cleanup() {
+      await stop();
+      if (!dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium as these machines allow it (Debian's build, no downloads). */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // The network is closed: only loopback resolves, nothing waits on outside hosts.
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+/** A page that fails the test on any console error or uncaught exception (a wasm panic). */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // A refused request (e.g. the IdP answering 401 to a wrong password) is logged by the
+    // browser as "Failed to load resource"; tests assert statuses themselves. Everything
+    // else (a CSP violation, a panic message) is a problem.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Run axe-core on the current page and return its violations. The script is evaluated
+ * through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+ */
+export async function axeViolations(page) {
+  const source = await readFile(path.join(ROOT, 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}

@@ -1,0 +1,188 @@
+//! The management API client: one request function that adds the token, enforces the time
+//! limit, renews an expired session once, and maps every failure to [`ApiError`]; then one
+//! typed function per endpoint. Pages never build URLs.
+
+mod error;
+
+pub use error::ApiError;
+
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::auth::Session;
+use crate::config::Config;
+use qufabric_model::*;
+
+/// What pages hold to talk to the server. `Copy`: config lives in the reactive arena.
+#[derive(Clone, Copy)]
+pub struct Api {
+    config: StoredValue<Config>,
+    session: Session,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+    Put,
+}
+
+impl Api {
+    pub fn new(config: Config, session: Session) -> Api {
+        Api {
+            config: StoredValue::new(config),
+            session,
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        self.config.get_value()
+    }
+
+    pub fn session(&self) -> Session {
+        self.session
+    }
+
+    // ----- endpoints -----
+
+    pub async fn instance(&self) -> Result<InstanceStatus, ApiError> {
+        self.call(Method::Get, "/api/instance", None).await
+    }
+
+    pub async fn setup(&self, request: &SetupRequest) -> Result<SetupResponse, ApiError> {
+        self.call(Method::Post, "/api/setup", Some(json(request)?)).await
+    }
+
+    pub async fn current_user(&self) -> Result<User, ApiError> {
+        self.call(Method::Get, "/api/users/current", None).await
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, ApiError> {
+        self.call(Method::Get, "/api/users", None).await
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>, ApiError> {
+        self.call(Method::Get, "/api/accounts", None).await
+    }
+
+    pub async fn update_account(&self, id: &str, request: &AccountRequest) -> Result<Account, ApiError> {
+        let path = format!("/api/accounts/{}", encode_segment(id));
+        self.call(Method::Put, &path, Some(json(request)?)).await
+    }
+
+    pub async fn groups(&self) -> Result<Vec<Group>, ApiError> {
+        self.call(Method::Get, "/api/groups", None).await
+    }
+
+    // ----- the one request function -----
+
+    async fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<String>) -> Result<T, ApiError> {
+        let config = self.config.get_value();
+        let url = config.api_url(path);
+        let first = send(&url, method, self.session.access_token(), body.clone(), config.request_timeout_ms).await;
+        let text = match first {
+            Err(ApiError::Unauthorized(message)) if self.session.tokens().is_some() => {
+                // The access token may just have expired: renew once and repeat.
+                if self.session.refresh(&config).await.is_err() {
+                    return Err(ApiError::Unauthorized(message));
+                }
+                send(&url, method, self.session.access_token(), body, config.request_timeout_ms).await?
+            }
+            other => other?,
+        };
+        decode(&text)
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+/// Decode a 2xx body. An empty body reads as `null`, so `()` and `Option` work for answers
+/// without content.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let text = if text.trim().is_empty() { "null" } else { text };
+    serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+/// Percent-encode one path segment (ids come from the server but are still outside data).
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// One HTTP exchange with a time limit. Returns the body of a 2xx answer.
+async fn send(
+    url: &str,
+    method: Method,
+    token: Option<String>,
+    body: Option<String>,
+    timeout_ms: u32,
+) -> Result<String, ApiError> {
+    use gloo_net::http::RequestBuilder;
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    let method = match method {
+        Method::Get => gloo_net::http::Method::GET,
+        Method::Post => gloo_net::http::Method::POST,
+        Method::Put => gloo_net::http::Method::PUT,
+    };
+    let mut builder = RequestBuilder::new(url)
+        .method(method)
+        .header("Accept", "application/json")
+        .abort_signal(signal.as_ref());
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder.header("Content-Type", "application/json").body(body),
+        None => builder.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+
+    let timed_out = Rc::new(Cell::new(false));
+    let timer = {
+        let timed_out = timed_out.clone();
+        gloo_timers::callback::Timeout::new(timeout_ms, move || {
+            timed_out.set(true);
+            if let Some(controller) = controller {
+                controller.abort();
+            }
+        })
+    };
+    let failed = |e: gloo_net::Error| {
+        if timed_out.get() {
+            ApiError::Timeout
+        } else {
+            ApiError::Network(e.to_string())
+        }
+    };
+    let response = request.send().await.map_err(failed)?;
+    let status = response.status();
+    let text = response.text().await.map_err(failed)?;
+    drop(timer);
+    if (200..300).contains(&status) {
+        Ok(text)
+    } else {
+        Err(ApiError::from_response(status, &text))
+    }
+}
+
+pub fn provide_api(api: Api) {
+    provide_context(api);
+}
+
+/// The API client from context, or one built from the page (never panics).
+pub fn use_api() -> Api {
+    use_context::<Api>().unwrap_or_else(|| Api::new(Config::from_page(), crate::auth::use_session()))
+}

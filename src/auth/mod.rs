@@ -1,0 +1,13 @@
+//! Signing in to the embedded IdP: authorization code + PKCE S256, `state` and `nonce`
+//! checked, tokens in memory and sessionStorage (never localStorage), refresh before expiry,
+//! and sign-out at the IdP.
+
+mod flow;
+mod session;
+
+pub use flow::{complete_sign_in, sign_out, start_sign_in, CallbackError, LAST_CONNECTOR_KEY};
+pub use session::{provide_session, use_session, Session, Tokens};
+
+/// sessionStorage keys. Everything the sign-in needs lives per tab.
+pub(crate) const SESSION_KEY: &str = "qufabric.session";
+pub(crate) const PENDING_KEY: &str = "qufabric.pending_sign_in";

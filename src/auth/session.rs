@@ -1,0 +1,229 @@
+//! The signed-in session: tokens in a signal (memory) mirrored to sessionStorage so a
+//! reload keeps the user signed in, and a refresh shortly before the access token expires.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::SESSION_KEY;
+use crate::browser;
+use crate::config::Config;
+use qufabric_model::oidc::{self, TokenClaims};
+
+/// What the token endpoint gave us.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub id_token: String,
+    /// Milliseconds since the epoch.
+    pub expires_at_ms: i64,
+    /// Claims of the ID token (who, how, which groups).
+    pub claims: TokenClaims,
+}
+
+// Tokens must never reach a log line.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("sub", &self.claims.sub)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The token endpoint's answer.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct TokenResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub id_token: Option<String>,
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+}
+
+impl TokenResponse {
+    /// Check the ID token's claims and turn the answer into a session. `nonce` is `Some`
+    /// for a code exchange (it must match) and `None` for a refresh, where the previous
+    /// claims stay when the IdP sends no new ID token.
+    pub(crate) fn into_tokens(
+        self,
+        config: &Config,
+        nonce: Option<&str>,
+        previous: Option<&Tokens>,
+        now_ms: i64,
+    ) -> Result<Tokens, String> {
+        let (id_token, claims) = match (self.id_token, previous) {
+            (Some(id_token), _) => {
+                let claims = oidc::jwt_claims(&id_token)
+                    .ok_or_else(|| "the ID token could not be read".to_string())?;
+                (id_token, claims)
+            }
+            (None, Some(previous)) => (previous.id_token.clone(), previous.claims.clone()),
+            (None, None) => return Err("the IdP sent no ID token".into()),
+        };
+        if claims.iss != config.authority {
+            return Err(format!("the ID token comes from {}, not {}", claims.iss, config.authority));
+        }
+        if !claims.aud.contains(&config.client_id) {
+            return Err("the ID token is meant for another client".into());
+        }
+        if let Some(expected) = nonce {
+            if claims.nonce.as_deref() != Some(expected) {
+                return Err("the ID token's nonce does not match this sign-in".into());
+            }
+        }
+        let lifetime_ms = self.expires_in.unwrap_or(300).clamp(5, 86_400) * 1000;
+        Ok(Tokens {
+            access_token: self.access_token,
+            refresh_token: self
+                .refresh_token
+                .or_else(|| previous.and_then(|p| p.refresh_token.clone())),
+            id_token,
+            expires_at_ms: now_ms + lifetime_ms,
+            claims,
+        })
+    }
+}
+
+/// The session, shared through context. `Copy`, so closures can hold it.
+#[derive(Clone, Copy)]
+pub struct Session {
+    tokens: RwSignal<Option<Tokens>>,
+    /// True while a refresh runs, so that parallel 401s share one refresh (refresh tokens
+    /// rotate: a second use would fail and sign the user out).
+    refreshing: RwSignal<bool>,
+}
+
+impl Session {
+    /// A session restored from sessionStorage, if the stored value is readable.
+    pub fn restore() -> Session {
+        let tokens = browser::session_get(SESSION_KEY)
+            .and_then(|json| serde_json::from_str::<Tokens>(&json).ok());
+        Session {
+            tokens: RwSignal::new(tokens),
+            refreshing: RwSignal::new(false),
+        }
+    }
+
+    /// A session with the given tokens (tests and embedding).
+    pub fn with_tokens(tokens: Option<Tokens>) -> Session {
+        Session {
+            tokens: RwSignal::new(tokens),
+            refreshing: RwSignal::new(false),
+        }
+    }
+
+    pub fn tokens(&self) -> Option<Tokens> {
+        self.tokens.get_untracked()
+    }
+
+    /// Reactive: whether someone is signed in.
+    pub fn is_signed_in(&self) -> bool {
+        self.tokens.with(Option::is_some)
+    }
+
+    pub fn claims(&self) -> Option<TokenClaims> {
+        self.tokens.with(|t| t.as_ref().map(|t| t.claims.clone()))
+    }
+
+    pub fn access_token(&self) -> Option<String> {
+        self.tokens
+            .with_untracked(|t| t.as_ref().map(|t| t.access_token.clone()))
+    }
+
+    pub fn set(&self, tokens: Tokens) {
+        if let Ok(json) = serde_json::to_string(&tokens) {
+            browser::session_set(SESSION_KEY, &json);
+        }
+        self.tokens.set(Some(tokens));
+    }
+
+    pub fn clear(&self) {
+        browser::session_remove(SESSION_KEY);
+        self.tokens.set(None);
+    }
+
+    /// Exchange the refresh token for new tokens. On failure the session is cleared.
+    pub async fn refresh(&self, config: &Config) -> Result<(), String> {
+        if self.refreshing.get_untracked() {
+            // Another refresh is under way: wait for its outcome.
+            for _ in 0..300 {
+                gloo_timers::future::TimeoutFuture::new(50).await;
+                if !self.refreshing.get_untracked() {
+                    break;
+                }
+            }
+            return if self.tokens.with_untracked(Option::is_some) {
+                Ok(())
+            } else {
+                Err("the session could not be renewed".into())
+            };
+        }
+        let Some(previous) = self.tokens() else {
+            return Err("not signed in".into());
+        };
+        let Some(refresh_token) = previous.refresh_token.clone() else {
+            self.clear();
+            return Err("the session cannot be renewed".into());
+        };
+        self.refreshing.set(true);
+        let body = oidc::form_body(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh_token),
+            ("client_id", &config.client_id),
+        ]);
+        let result = super::flow::post_token(config, body)
+            .await
+            .and_then(|response| {
+                response.into_tokens(config, None, Some(&previous), browser::now_ms() as i64)
+            });
+        let outcome = match result {
+            Ok(tokens) => {
+                self.set(tokens);
+                Ok(())
+            }
+            Err(error) => {
+                self.clear();
+                Err(error)
+            }
+        };
+        self.refreshing.set(false);
+        outcome
+    }
+
+    /// Keep the session fresh: refresh a minute before the access token expires. The timer
+    /// re-arms itself with each new token.
+    pub fn keep_fresh(&self, config: Config) {
+        let session = *self;
+        Effect::new(move |_| {
+            let Some(expires_at_ms) = session.tokens.with(|t| t.as_ref().map(|t| t.expires_at_ms)) else {
+                return;
+            };
+            let delay_ms = (expires_at_ms - browser::now_ms() as i64 - 60_000).clamp(1_000, i32::MAX as i64);
+            let config = config.clone();
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(delay_ms as u32).await;
+                // Only refresh if this is still the token the timer was set for.
+                let current = session
+                    .tokens
+                    .with_untracked(|t| t.as_ref().map(|t| t.expires_at_ms));
+                if current == Some(expires_at_ms) {
+                    let _ = session.refresh(&config).await;
+                }
+            });
+        });
+    }
+}
+
+pub fn provide_session(session: Session) {
+    provide_context(session);
+}
+
+/// The session from context; an empty one if none was provided (never panics).
+pub fn use_session() -> Session {
+    use_context::<Session>().unwrap_or_else(|| Session::with_tokens(None))
+}

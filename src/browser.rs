@@ -1,0 +1,85 @@
+//! The few browser facilities the dashboard uses, wrapped so that nothing here can panic:
+//! every missing object (no window, storage disabled, no crypto) is an `Option`/`Result`.
+
+use wasm_bindgen::JsCast;
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// `location.origin`, e.g. `http://127.0.0.1:8080`.
+pub fn origin() -> String {
+    window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// `location.search` including the leading `?` (or empty).
+pub fn search() -> String {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Path plus query of the current page, for "come back here after sign-in".
+pub fn current_path_and_query() -> String {
+    let Some(location) = window().map(|w| w.location()) else {
+        return "/".into();
+    };
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    let query = location.search().unwrap_or_default();
+    format!("{path}{query}")
+}
+
+/// Leave the single-page app (to the IdP).
+pub fn go_to(url: &str) {
+    if let Some(window) = window() {
+        let _ = window.location().assign(url);
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// sessionStorage only: tokens and drafts must not outlive the tab.
+pub fn session_get(key: &str) -> Option<String> {
+    session_storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+pub fn session_set(key: &str, value: &str) -> bool {
+    session_storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+pub fn session_remove(key: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// 32 bytes from `crypto.getRandomValues` (present on plain http too, unlike
+/// `crypto.subtle`). `None` when the browser offers no CSPRNG: then we refuse to sign in
+/// rather than use weak randomness.
+pub fn random_bytes() -> Option<[u8; 32]> {
+    let crypto = window()?.crypto().ok()?;
+    let mut bytes = [0u8; 32];
+    crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The `content` of `<meta name="...">`, if the page has one.
+pub fn meta_content(name: &str) -> Option<String> {
+    let document = window()?.document()?;
+    let element = document
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??;
+    element
+        .dyn_into::<web_sys::HtmlMetaElement>()
+        .ok()
+        .map(|meta| meta.content())
+}

@@ -1,0 +1,36 @@
+//! `/auth/callback`: the embedded IdP sends the browser here with a code (or an error).
+//! Every check runs before a session exists; any failure goes to the login screen with
+//! its code.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api::use_api;
+use crate::auth::complete_sign_in;
+use crate::browser;
+use qufabric_model::oidc;
+
+#[component]
+pub fn CallbackPage() -> impl IntoView {
+    let api = use_api();
+    let navigate = use_navigate();
+    // Read once: the query is consumed, and a reload must not replay the exchange.
+    let query = browser::search();
+    leptos::task::spawn_local(async move {
+        let config = api.config();
+        let target = match complete_sign_in(&config, &api.session(), &query).await {
+            Ok(return_to) => return_to,
+            Err(error) => format!(
+                "/login?{}",
+                oidc::form_body(&[("error", &error.code()), ("error_description", &error.description())])
+            ),
+        };
+        navigate(&target, NavigateOptions { replace: true, ..Default::default() });
+    });
+    view! {
+        <main class="centered">
+            <p class="status" role="status">"Signing you in…"</p>
+        </main>
+    }
+}

@@ -1,0 +1,158 @@
+//! `/login`: one button per configured provider, the email button unless local sign-in is
+//! disabled, and a message for every way a sign-in can be refused.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::use_api;
+use crate::auth::start_sign_in;
+use crate::browser;
+use crate::components::ErrorNotice;
+use qufabric_model::oidc::LOCAL_CONNECTOR;
+use qufabric_model::LoginProvider;
+
+/// What the user reads for each error code the IdP or the callback may report: what
+/// happened, then what to do.
+pub fn login_error_message(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "provider_unreachable" => (
+            "The identity provider could not be reached.",
+            "Try again in a moment. If it persists, an administrator should check the provider's issuer URL and that the server can reach it.",
+        ),
+        "issuer_mismatch" => (
+            "The identity provider answered with a different issuer than configured.",
+            "An administrator should correct the issuer under Settings → Identity Providers (watch for a trailing slash).",
+        ),
+        "upstream_denied" => (
+            "The identity provider refused the sign-in.",
+            "Your account may not be allowed to use QuFabric there (for PocketID: you must be in a group assigned to the QuFabric client). Ask your administrator.",
+        ),
+        "invalid_client" => (
+            "The identity provider did not accept QuFabric's client credentials.",
+            "An administrator should check the client ID and client secret under Settings → Identity Providers.",
+        ),
+        "not_in_allowed_group" => (
+            "You signed in, but QuFabric only admits members of its allowed groups.",
+            "None of your groups is in the JWT allow list under Settings → Groups. An administrator can add your group or change the list.",
+        ),
+        "state_mismatch" => (
+            "This sign-in could not be verified.",
+            "The answer did not belong to a sign-in started in this tab. Start again from this page.",
+        ),
+        "session_expired" => (
+            "Your session has ended.",
+            "Sign in again to continue where you left off.",
+        ),
+        _ => (
+            "The sign-in did not complete.",
+            "Try again. If it keeps failing, an administrator can look at the server's log.",
+        ),
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let api = use_api();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let instance = LocalResource::new(move || async move { api.instance().await });
+    let error_code = move || query.with(|q| q.get("error"));
+    let error_detail = move || query.with(|q| q.get("error_description")).unwrap_or_default();
+    let return_to = move || query.with(|q| q.get("return_to")).unwrap_or_else(|| "/".into());
+    let setup_done = move || query.with(|q| q.get("setup").is_some());
+    let redirecting = RwSignal::new(None::<String>);
+    let start_error = RwSignal::new(None::<String>);
+    let last_used = browser::session_get(crate::auth::LAST_CONNECTOR_KEY);
+
+    // Someone already signed in who arrives here without an error goes straight on.
+    Effect::new(move |_| {
+        if api.session().is_signed_in() && error_code().is_none() {
+            navigate(&return_to(), NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+
+    let begin = move |connector: String| {
+        redirecting.set(Some(connector.clone()));
+        if let Err(error) = start_sign_in(&api.config(), &connector, &return_to()) {
+            redirecting.set(None);
+            start_error.set(Some(format!("Sign-in could not start: {}.", error.description())));
+        }
+    };
+
+    let button = move |connector: String, label: String, icon: Option<String>| {
+        let is_last = last_used.as_deref() == Some(connector.as_str());
+        let busy = {
+            let connector = connector.clone();
+            move || redirecting.get().as_deref() == Some(connector.as_str())
+        };
+        let busy_label = busy.clone();
+        let class = if is_last { "button login-button last-used" } else { "button login-button" };
+        view! {
+            <li>
+                <button
+                    type="button"
+                    class=class
+                    disabled=move || redirecting.with(Option::is_some)
+                    aria-busy=move || busy().then_some("true")
+                    on:click=move |_| begin(connector.clone())
+                >
+                    {icon.map(|src| view! { <img src=src alt="" width="20" height="20"/> })}
+                    <span>{move || if busy_label() { "Redirecting…".to_string() } else { label.clone() }}</span>
+                    {is_last.then_some(view! { <span class="badge">"Last used"</span> })}
+                </button>
+            </li>
+        }
+    };
+
+    view! {
+        <main class="centered">
+            <div class="card login-card">
+                <p class="brand">"QuFabric"</p>
+                <h1>"Sign in"</h1>
+                <Show when=setup_done>
+                    <p class="notice notice-ok" role="status">"Your owner account is ready. Sign in with its email and password."</p>
+                </Show>
+                {move || error_code().map(|code| {
+                    let (what, todo) = login_error_message(&code);
+                    let detail = error_detail();
+                    view! {
+                        <div class="notice notice-error" role="alert" id="login-error">
+                            <p><strong>{what}</strong></p>
+                            <p>{todo}</p>
+                            {(!detail.is_empty()).then(|| view! { <p class="detail">"Details: "{detail}</p> })}
+                        </div>
+                    }
+                })}
+                {move || start_error.get().map(|message| view! { <ErrorNotice message=message/> })}
+                {move || match instance.get() {
+                    None => view! { <p class="status" role="status">"Loading sign-in options…"</p> }.into_any(),
+                    Some(Err(error)) => view! {
+                        <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| instance.refetch())/>
+                    }.into_any(),
+                    Some(Ok(status)) => {
+                        let providers: Vec<LoginProvider> = status.login_providers.clone();
+                        let email_allowed = !status.local_auth_disabled;
+                        let nothing = providers.is_empty() && !email_allowed;
+                        view! {
+                            <ul class="login-options" aria-label="Sign-in options">
+                                {providers.into_iter().map(|provider| {
+                                    let info = provider.kind.info();
+                                    button(
+                                        provider.id.clone(),
+                                        format!("Continue with {}", provider.name),
+                                        Some(format!("/icons/{}", info.icon)),
+                                    )
+                                }).collect_view()}
+                                {email_allowed.then(|| button(LOCAL_CONNECTOR.to_string(), "Continue with email".to_string(), None))}
+                            </ul>
+                            {nothing.then_some(view! {
+                                <p class="notice notice-error" role="alert">"No way to sign in is configured on this server."</p>
+                            })}
+                        }.into_any()
+                    }
+                }}
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,19 @@
+//! One page a file. Each reads what it needs through the API client from context.
+
+mod callback;
+mod groups;
+mod identity_providers;
+mod login;
+mod not_found;
+mod root;
+mod settings;
+mod setup;
+
+pub use callback::CallbackPage;
+pub use groups::GroupsPage;
+pub use identity_providers::{IdentityProviderFormPage, IdentityProvidersPage};
+pub use login::{login_error_message, LoginPage};
+pub use not_found::NotFoundPage;
+pub use root::RootPage;
+pub use settings::{CurrentUser, NoAccessPage, SettingsLayout};
+pub use setup::SetupPage;

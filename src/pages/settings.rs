@@ -1,0 +1,107 @@
+//! The settings layout: signed-in guard, role check, header with sign-out, and the two
+//! tabs. A plain `user` sees the no-access page instead of an error.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api::{use_api, ApiError};
+use crate::auth::sign_out;
+use crate::browser;
+use crate::components::ErrorNotice;
+use qufabric_model::{oidc, User};
+
+/// The signed-in user, for the pages under the layout.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Signal<Option<User>>);
+
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let api = use_api();
+    let navigate = use_navigate();
+    let signed_in = move || api.session().is_signed_in();
+
+    // Signed out (or the session ended): to the login screen, then back here.
+    Effect::new(move |_| {
+        if !signed_in() {
+            let return_to = browser::current_path_and_query();
+            navigate(
+                &format!("/login?{}", oidc::form_body(&[("return_to", &return_to)])),
+                NavigateOptions { replace: true, ..Default::default() },
+            );
+        }
+    });
+
+    let user = LocalResource::new(move || async move {
+        if api.session().tokens().is_none() {
+            return Err(ApiError::Unauthorized("not signed in".into()));
+        }
+        api.current_user().await
+    });
+    Effect::new(move |_| {
+        if let Some(Err(ApiError::Unauthorized(_))) = user.get() {
+            api.session().clear();
+        }
+    });
+    let current = Signal::derive(move || user.get().and_then(Result::ok));
+    provide_context(CurrentUser(current));
+
+    let on_sign_out = move |_| sign_out(&api.config(), &api.session());
+
+    view! {
+        <Show when=signed_in fallback=|| view! { <p class="status" role="status">"Redirecting to sign-in…"</p> }>
+            {move || match user.get() {
+                None => view! { <main class="centered"><p class="status" role="status">"Loading…"</p></main> }.into_any(),
+                Some(Err(ApiError::Unauthorized(_))) => view! { <p class="status" role="status">"Your session has ended…"</p> }.into_any(),
+                Some(Err(error)) => view! {
+                    <main class="centered">
+                        <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| user.refetch())/>
+                    </main>
+                }.into_any(),
+                Some(Ok(me)) if !me.role.can_read_settings() => view! { <NoAccessPage user=me/> }.into_any(),
+                Some(Ok(me)) => view! {
+                    <div class="app">
+                        <header class="topbar">
+                            <a class="brand" href="/">"QuFabric"</a>
+                            <div class="who">
+                                <span class="who-name">{me.email.clone()}</span>
+                                <span class="badge">{me.role.as_str()}</span>
+                                <button type="button" class="button secondary" on:click=on_sign_out>"Sign out"</button>
+                            </div>
+                        </header>
+                        <main class="settings">
+                            <h1>"Settings"</h1>
+                            <nav class="tabs" aria-label="Settings sections">
+                                <A href="/settings/identity-providers">"Identity Providers"</A>
+                                <A href="/settings/groups">"Groups"</A>
+                            </nav>
+                            <section class="tab-panel">
+                                <Outlet/>
+                            </section>
+                        </main>
+                    </div>
+                }.into_any(),
+            }}
+        </Show>
+    }
+}
+
+/// Shown to a signed-in user whose role may not see these settings.
+#[component]
+pub fn NoAccessPage(user: User) -> impl IntoView {
+    let api = use_api();
+    let on_sign_out = move |_| sign_out(&api.config(), &api.session());
+    let who = if user.email.is_empty() { user.name.clone() } else { user.email.clone() };
+    view! {
+        <main class="centered">
+            <div class="card" id="no-access">
+                <p class="brand">"QuFabric"</p>
+                <h1>"No access to these settings"</h1>
+                <p>"You are signed in as "<strong>{who}</strong>", but your role ("{user.role.as_str()}") does not include the identity provider and group settings."</p>
+                <p>"Ask an owner or administrator of this QuFabric server to change your role."</p>
+                <button type="button" class="button" on:click=on_sign_out>"Sign out"</button>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,100 @@
+//! `/setup`: the first run. Creates the owner account, then sends them to sign in.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{use_api, ApiError};
+use crate::components::{ErrorNotice, TextField};
+use qufabric_model::SetupRequest;
+
+const MIN_PASSWORD_LEN: usize = 8;
+
+/// The problems with the typed values, per field (none means the form may be sent).
+fn password_problem(password: &str, confirmation: &str) -> (Option<String>, Option<String>) {
+    let password_error = (!password.is_empty() && password.chars().count() < MIN_PASSWORD_LEN)
+        .then(|| format!("Use at least {MIN_PASSWORD_LEN} characters."));
+    let confirm_error = (!confirmation.is_empty() && confirmation != password)
+        .then(|| "The two passwords differ.".to_string());
+    (password_error, confirm_error)
+}
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let api = use_api();
+    let navigate = use_navigate();
+    let instance = LocalResource::new(move || async move { api.instance().await });
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let problems = Memo::new(move |_| password_problem(&password.get(), &confirmation.get()));
+    let complete = move || {
+        !email.with(|e| e.trim().is_empty())
+            && password.with(|p| p.chars().count() >= MIN_PASSWORD_LEN)
+            && password.get() == confirmation.get()
+    };
+
+    let create = Action::new_local(move |request: &SetupRequest| {
+        let request = request.clone();
+        async move { api.setup(&request).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            navigate("/login?setup=done", Default::default());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !complete() || create.pending().get_untracked() {
+            return;
+        }
+        create.dispatch_local(SetupRequest {
+            email: email.get_untracked().trim().to_string(),
+            password: password.get_untracked(),
+            name: name.get_untracked().trim().to_string(),
+            create_pat: None,
+            pat_expire_in: None,
+        });
+    };
+    let failure = move || match create.value().get() {
+        Some(Err(ApiError::PreconditionFailed(_))) => Some("This server is already set up. Sign in instead.".to_string()),
+        Some(Err(error)) => Some(error.user_message()),
+        _ => None,
+    };
+
+    view! {
+        <main class="centered">
+            <div class="card">
+                <p class="brand">"QuFabric"</p>
+                <h1>"Set up QuFabric"</h1>
+                {move || match instance.get() {
+                    None => view! { <p class="status" role="status">"Loading…"</p> }.into_any(),
+                    Some(Err(error)) => view! {
+                        <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| instance.refetch())/>
+                    }.into_any(),
+                    Some(Ok(status)) if !status.setup_required => view! {
+                        <p>"This server is already set up."</p>
+                        <a class="button" href="/login">"Go to sign-in"</a>
+                    }.into_any(),
+                    Some(Ok(_)) => view! {
+                        <p>"Create the owner account. The owner can sign in with this email and password even when external providers are misconfigured."</p>
+                        <form on:submit=submit novalidate>
+                            <TextField id="setup-name" label="Name" value=name autocomplete="name"/>
+                            <TextField id="setup-email" label="Email" value=email input_type="email" autocomplete="username" required=true/>
+                            <TextField id="setup-password" label="Password" value=password input_type="password"
+                                autocomplete="new-password" required=true hint="At least 8 characters."
+                                error=Signal::derive(move || problems.get().0)/>
+                            <TextField id="setup-password-confirm" label="Repeat the password" value=confirmation
+                                input_type="password" autocomplete="new-password" required=true
+                                error=Signal::derive(move || problems.get().1)/>
+                            {move || failure().map(|message| view! { <ErrorNotice message=message/> })}
+                            <button type="submit" class="button" disabled=move || !complete() || create.pending().get()>
+                                {move || if create.pending().get() { "Creating…" } else { "Create owner account" }}
+                            </button>
+                        </form>
+                    }.into_any(),
+                }}
+            </div>
+        </main>
+    }
+}
