@@ -6,7 +6,7 @@ mod flow;
 mod session;
 
 pub use flow::{complete_sign_in, sign_out, start_sign_in, CallbackError, LAST_CONNECTOR_KEY};
-pub use session::{provide_session, use_session, Session, Tokens};
+pub use session::{provide_session, use_session, Session, TokenResponse, Tokens};
 
 /// sessionStorage keys. Everything the sign-in needs lives per tab.
 pub(crate) const SESSION_KEY: &str = "qufabric.session";

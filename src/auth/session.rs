@@ -35,7 +35,7 @@ impl std::fmt::Debug for Tokens {
 
 /// The token endpoint's answer.
 #[derive(Debug, Clone, Deserialize)]
-pub(crate) struct TokenResponse {
+pub struct TokenResponse {
     pub access_token: String,
     #[serde(default)]
     pub refresh_token: Option<String>,
@@ -49,7 +49,7 @@ impl TokenResponse {
     /// Check the ID token's claims and turn the answer into a session. `nonce` is `Some`
     /// for a code exchange (it must match) and `None` for a refresh, where the previous
     /// claims stay when the IdP sends no new ID token.
-    pub(crate) fn into_tokens(
+    pub fn into_tokens(
         self,
         config: &Config,
         nonce: Option<&str>,

@@ -22,9 +22,13 @@ pub fn SettingsLayout() -> impl IntoView {
     let navigate = use_navigate();
     let signed_in = move || api.session().is_signed_in();
 
-    // Signed out (or the session ended): to the login screen, then back here.
+    // Signed out (or the session ended): to the login screen, then back here. Only once:
+    // should the effect run again, the location is already the login screen's, which must
+    // not become the return path.
+    let left = StoredValue::new(false);
     Effect::new(move |_| {
-        if !signed_in() {
+        if !signed_in() && !left.get_value() {
+            left.set_value(true);
             let return_to = browser::current_path_and_query();
             navigate(
                 &format!("/login?{}", oidc::form_body(&[("return_to", &return_to)])),

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Run every test layer and print the counts:
+#   1. formatting and clippy (native and wasm32, warnings are errors)
+#   2. native unit and integration tests (model, reference server)
+#   3. browser component tests (wasm-bindgen-test in headless Chromium)
+#   4. release build of the dashboard and its download size (gzip -9)
+#   5. full-stack e2e tests (reference server + stand-in PocketID + Chromium)
+# Installs what is missing first (scripts/setup.sh). Exits non-zero on any failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+LOG_DIR="$(mktemp -d)"
+trap 'rm -rf "$LOG_DIR"' EXIT
+
+step "Formatting"
+cargo fmt --all -- --check
+
+step "Clippy (native)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "Clippy (wasm32)"
+cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "Native tests (model, reference server)"
+cargo test -p qufabric-model -p qufabric-server 2>&1 | tee "$LOG_DIR/native.log"
+
+step "Browser component tests (wasm-bindgen-test, headless Chromium)"
+cargo test -p qufabric-dashboard --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/wasm.log"
+
+step "Release build of the dashboard"
+trunk build --release
+step "Download size of the dashboard (gzip -9)"
+"$ROOT/scripts/size.sh" | tee "$LOG_DIR/size.log"
+
+step "Full-stack e2e tests"
+cargo build -p qufabric-server
+(cd "$ROOT/e2e" && node --test --test-concurrency=1 --test-reporter=spec tests/) 2>&1 | tee "$LOG_DIR/e2e.log"
+
+sum_cargo() {
+  grep -E '^test result:' "$1" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed; ([0-9]+) ignored.*/\1 \2 \3/' \
+    | awk '{p+=$1; f+=$2; i+=$3} END {printf "%d passed, %d failed, %d ignored", p, f, i}'
+}
+e2e_count() {
+  local pass fail
+  pass=$(grep -E '^ℹ pass ' "$1" | awk '{print $3}')
+  fail=$(grep -E '^ℹ fail ' "$1" | awk '{print $3}')
+  printf '%s passed, %s failed' "${pass:-0}" "${fail:-0}"
+}
+step "Summary"
+echo "native tests:            $(sum_cargo "$LOG_DIR/native.log")"
+echo "browser component tests: $(sum_cargo "$LOG_DIR/wasm.log")"
+echo "e2e tests:               $(e2e_count "$LOG_DIR/e2e.log")"
+echo "dashboard download:      $(tail -n 1 "$LOG_DIR/size.log" | sed -E 's/^TOTAL +//')"
+echo "screenshots:             $ROOT/e2e/screenshots/"

@@ -1,0 +1,445 @@
+//! Browser component tests (wasm-bindgen-test in headless Chromium). One file with
+//! submodules, because every test file starts its own browser.
+//!
+//! Components are mounted into the test page with the real router and the real API
+//! client; `window.fetch` is replaced by a small routing table so each test decides what
+//! the management server answers.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod support {
+    use gloo_timers::future::TimeoutFuture;
+    use leptos::prelude::*;
+    use qufabric_dashboard::auth::{Session, Tokens};
+    use qufabric_dashboard::config::Config;
+    use qufabric_model::oidc::{Audience, TokenClaims};
+    use wasm_bindgen::JsCast;
+
+    pub fn document() -> web_sys::Document {
+        web_sys::window().and_then(|w| w.document()).expect("test page has a document")
+    }
+
+    /// Answer `fetch` from a table of `path -> (status, body)`. Unknown paths get 404.
+    /// Requests are recorded in `window.__requests` as "METHOD path".
+    pub fn mock_fetch(routes: &[(&str, u16, &str)]) {
+        let table = js_sys::Object::new();
+        for (path, status, body) in routes {
+            let entry = js_sys::Array::of2(&(*status).into(), &(*body).into());
+            js_sys::Reflect::set(&table, &(*path).into(), &entry).expect("set route");
+        }
+        let window = web_sys::window().expect("window");
+        js_sys::Reflect::set(&window, &"__routes".into(), &table).expect("install routes");
+        js_sys::Reflect::set(&window, &"__requests".into(), &js_sys::Array::new()).expect("install log");
+        let fetch = js_sys::Function::new_with_args(
+            "input, init",
+            "const url = new URL(typeof input === 'string' ? input : input.url, location.href);
+             const method = (init && init.method) || (input && input.method) || 'GET';
+             window.__requests.push(method + ' ' + url.pathname);
+             const hit = window.__routes[url.pathname];
+             const [status, body] = hit || [404, '{\"message\":\"not found\",\"code\":404}'];
+             return Promise.resolve(new Response(status === 204 ? null : body,
+               { status, headers: { 'Content-Type': 'application/json' } }));",
+        );
+        js_sys::Reflect::set(&window, &"fetch".into(), &fetch).expect("install fetch");
+    }
+
+    pub fn requests() -> Vec<String> {
+        let window = web_sys::window().expect("window");
+        js_sys::Reflect::get(&window, &"__requests".into())
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+            .map(|a| a.iter().filter_map(|v| v.as_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Put the browser on `path` before the router reads it.
+    pub fn go(path: &str) {
+        let history = web_sys::window().expect("window").history().expect("history");
+        history
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+            .expect("replaceState");
+    }
+
+    pub fn path_and_query() -> String {
+        let location = web_sys::window().expect("window").location();
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    }
+
+    pub fn reset_storage() {
+        let window = web_sys::window().expect("window");
+        if let Ok(Some(storage)) = window.session_storage() {
+            let _ = storage.clear();
+        }
+        if let Ok(Some(storage)) = window.local_storage() {
+            let _ = storage.clear();
+        }
+    }
+
+    /// A fresh container for one test.
+    pub fn container() -> web_sys::HtmlElement {
+        let element = document().create_element("div").expect("div");
+        document().body().expect("body").append_child(&element).expect("append");
+        element.unchecked_into()
+    }
+
+    pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+        for _ in 0..150 {
+            if condition() {
+                return;
+            }
+            TimeoutFuture::new(20).await;
+        }
+        panic!("timed out waiting until {what}");
+    }
+
+    pub fn text_of(element: &web_sys::HtmlElement) -> String {
+        element.text_content().unwrap_or_default()
+    }
+
+    pub fn test_config() -> Config {
+        Config::from_parts("http://127.0.0.1:9", Some(r#"{"request_timeout_ms": 2000}"#))
+    }
+
+    pub fn tokens(sub: &str) -> Tokens {
+        Tokens {
+            access_token: "header.payload.signature".into(),
+            refresh_token: None,
+            id_token: String::new(),
+            expires_at_ms: js_sys::Date::now() as i64 + 3_600_000,
+            claims: TokenClaims {
+                iss: "http://127.0.0.1:9/oauth2".into(),
+                sub: sub.into(),
+                aud: Audience::One("qufabric-dashboard".into()),
+                email: Some(format!("{sub}@example.com")),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Mount the routes of the app with this session, on `path`.
+    pub fn mount_app_at(path: &str, session: Session) -> (web_sys::HtmlElement, impl Drop) {
+        go(path);
+        let element = container();
+        let handle = leptos::mount::mount_to(element.clone(), move || {
+            qufabric_dashboard::provide_app_context(test_config(), session);
+            view! {
+                <leptos_router::components::Router>
+                    <qufabric_dashboard::AppRoutes/>
+                </leptos_router::components::Router>
+            }
+        });
+        (element, MountGuard(Some(Box::new(handle))))
+    }
+
+    /// Unmounts when dropped.
+    pub struct MountGuard(Option<Box<dyn std::any::Any>>);
+
+    impl Drop for MountGuard {
+        fn drop(&mut self) {
+            self.0.take();
+        }
+    }
+}
+
+mod error_mapping {
+    use super::*;
+    use qufabric_dashboard::api::{decode, encode_segment, ApiError};
+
+    #[wasm_bindgen_test]
+    fn statuses_map_to_variants_with_the_servers_message() {
+        let body = |m: &str, c: u16| format!(r#"{{"message":"{m}","code":{c}}}"#);
+        assert_eq!(
+            ApiError::from_response(401, &body("token expired", 401)),
+            ApiError::Unauthorized("token expired".into())
+        );
+        assert_eq!(
+            ApiError::from_response(422, &body("identity provider issuer is required", 422)),
+            ApiError::Validation("identity provider issuer is required".into())
+        );
+        assert_eq!(
+            ApiError::from_response(404, &body("identity provider not found", 404)),
+            ApiError::NotFound("identity provider not found".into())
+        );
+        assert!(matches!(ApiError::from_response(403, "{}"), ApiError::Forbidden(_)));
+        assert!(matches!(ApiError::from_response(409, ""), ApiError::Conflict(_)));
+        assert!(matches!(ApiError::from_response(412, ""), ApiError::PreconditionFailed(_)));
+        assert!(matches!(ApiError::from_response(400, "x"), ApiError::BadRequest(_)));
+    }
+
+    #[wasm_bindgen_test]
+    fn non_json_bodies_still_give_an_error_with_words() {
+        let error = ApiError::from_response(502, "<html>Bad Gateway</html>");
+        assert!(matches!(error, ApiError::Server { status: 502, .. }));
+        assert!(error.user_message().contains("502"));
+        assert!(error.is_retryable());
+        assert!(error.outcome_unknown());
+        let validation = ApiError::Validation("identity provider name is required".into());
+        assert_eq!(validation.user_message(), "Identity provider name is required");
+        assert!(!validation.is_retryable());
+    }
+
+    #[wasm_bindgen_test]
+    fn decoding_never_panics() {
+        assert!(matches!(decode::<qufabric_model::User>("{"), Err(ApiError::Malformed(_))));
+        assert!(matches!(decode::<qufabric_model::User>("[]"), Err(ApiError::Malformed(_))));
+        assert_eq!(decode::<()>(""), Ok(()));
+        let user: qufabric_model::User = decode(r#"{"id":"u","role":"emperor"}"#).expect("lenient");
+        assert_eq!(user.role, qufabric_model::Role::Unknown);
+    }
+
+    #[wasm_bindgen_test]
+    fn path_segments_are_encoded() {
+        assert_eq!(encode_segment("pocketid-abc"), "pocketid-abc");
+        assert_eq!(encode_segment("a/../b?c"), "a%2F..%2Fb%3Fc");
+    }
+}
+
+mod configuration {
+    use super::*;
+    use qufabric_dashboard::config::{Config, DEFAULT_REQUEST_TIMEOUT_MS};
+
+    #[wasm_bindgen_test]
+    fn same_origin_defaults() {
+        let config = Config::from_parts("http://127.0.0.1:8080", None);
+        assert_eq!(config.api_url("/api/instance"), "/api/instance");
+        assert_eq!(config.authority, "http://127.0.0.1:8080/oauth2");
+        assert_eq!(config.client_id, "qufabric-dashboard");
+        assert_eq!(config.redirect_uri(), "http://127.0.0.1:8080/auth/callback");
+        assert_eq!(config.derived_redirect_url(), "http://127.0.0.1:8080/oauth2/callback");
+        assert_eq!(config.request_timeout_ms, DEFAULT_REQUEST_TIMEOUT_MS);
+    }
+
+    #[wasm_bindgen_test]
+    fn management_origin_override_and_malformed_override() {
+        let config = Config::from_parts(
+            "http://localhost:8081",
+            Some(r#"{"management_origin": "https://qufabric.example.com/"}"#),
+        );
+        assert_eq!(config.api_url("/api/x"), "https://qufabric.example.com/api/x");
+        assert_eq!(config.authority, "https://qufabric.example.com/oauth2");
+        // The page's own origin stays the one redirect URIs are built from.
+        assert_eq!(config.redirect_uri(), "http://localhost:8081/auth/callback");
+        assert_eq!(config.derived_redirect_url(), "https://qufabric.example.com/oauth2/callback");
+        let fallback = Config::from_parts("http://localhost:8081", Some("{not json"));
+        assert_eq!(fallback.authority, "http://localhost:8081/oauth2");
+    }
+}
+
+mod session {
+    use super::support::*;
+    use super::*;
+    use qufabric_dashboard::auth::{Session, TokenResponse};
+    use qufabric_model::oidc::base64url;
+
+    fn id_token(claims: &str) -> String {
+        format!("e30.{}.sig", base64url(claims.as_bytes()))
+    }
+
+    fn response(id_token: Option<String>) -> TokenResponse {
+        TokenResponse {
+            access_token: "at".into(),
+            refresh_token: Some("rt".into()),
+            id_token,
+            expires_in: Some(60),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn id_token_checks_nonce_audience_and_issuer() {
+        let config = test_config();
+        let good = r#"{"iss":"http://127.0.0.1:9/oauth2","sub":"u","aud":"qufabric-dashboard","exp":9999999999,"nonce":"n1"}"#;
+        let tokens = response(Some(id_token(good)))
+            .into_tokens(&config, Some("n1"), None, 1000)
+            .expect("valid");
+        assert_eq!(tokens.expires_at_ms, 61_000);
+        assert!(response(Some(id_token(good))).into_tokens(&config, Some("other"), None, 0).is_err());
+        let wrong_aud = good.replace("qufabric-dashboard", "someone-else");
+        assert!(response(Some(id_token(&wrong_aud))).into_tokens(&config, Some("n1"), None, 0).is_err());
+        let wrong_iss = good.replace("127.0.0.1:9", "evil.example");
+        assert!(response(Some(id_token(&wrong_iss))).into_tokens(&config, Some("n1"), None, 0).is_err());
+        assert!(response(Some("garbage".into())).into_tokens(&config, Some("n1"), None, 0).is_err());
+        // A refresh without a new ID token keeps the previous claims and refresh token.
+        let refreshed = TokenResponse { refresh_token: None, ..response(None) }
+            .into_tokens(&config, None, Some(&tokens), 0)
+            .expect("refresh");
+        assert_eq!(refreshed.claims.sub, "u");
+        assert_eq!(refreshed.refresh_token.as_deref(), Some("rt"));
+    }
+
+    #[wasm_bindgen_test]
+    fn tokens_live_in_session_storage_only() {
+        reset_storage();
+        let owner = leptos::prelude::Owner::new();
+        owner.with(|| {
+            let session = Session::with_tokens(None);
+            session.set(tokens("alice"));
+            let window = web_sys::window().expect("window");
+            let stored = window
+                .session_storage()
+                .ok()
+                .flatten()
+                .and_then(|s| s.get_item("qufabric.session").ok().flatten());
+            assert!(stored.is_some_and(|s| s.contains("alice")));
+            let local = window.local_storage().ok().flatten().map(|s| s.length().unwrap_or(0));
+            assert_eq!(local, Some(0));
+            // A reload restores it.
+            assert_eq!(Session::restore().tokens().map(|t| t.claims.sub), Some("alice".into()));
+            session.clear();
+            assert!(Session::restore().tokens().is_none());
+        });
+    }
+
+    #[wasm_bindgen_test]
+    fn unreadable_stored_session_is_ignored() {
+        reset_storage();
+        let window = web_sys::window().expect("window");
+        if let Ok(Some(storage)) = window.session_storage() {
+            let _ = storage.set_item("qufabric.session", "{\"access_token\": 12");
+        }
+        let owner = leptos::prelude::Owner::new();
+        owner.with(|| assert!(Session::restore().tokens().is_none()));
+    }
+}
+
+mod routing {
+    use super::support::*;
+    use super::*;
+    use qufabric_dashboard::auth::Session;
+
+    const INSTANCE_SET_UP: &str = r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false}"#;
+
+    #[wasm_bindgen_test]
+    async fn root_goes_to_setup_while_setup_is_required() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 200, r#"{"setup_required":true}"#)]);
+        let (element, _guard) = mount_app_at("/", Session::with_tokens(None));
+        wait_until("the setup page shows", || text_of(&element).contains("Set up QuFabric")).await;
+        assert_eq!(path_and_query(), "/setup");
+    }
+
+    #[wasm_bindgen_test]
+    async fn root_goes_to_login_when_signed_out() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
+        let (element, _guard) = mount_app_at("/", Session::with_tokens(None));
+        wait_until("the login page shows", || text_of(&element).contains("Continue with email")).await;
+        assert_eq!(path_and_query(), "/login");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_signed_out_settings_visit_goes_to_login_with_the_return_path() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
+        let (element, _guard) = mount_app_at("/settings/groups", Session::with_tokens(None));
+        wait_until("the login page shows", || text_of(&element).contains("Continue with email")).await;
+        assert_eq!(path_and_query(), "/login?return_to=%2Fsettings%2Fgroups");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_plain_user_sees_the_no_access_page_not_an_error() {
+        reset_storage();
+        mock_fetch(&[
+            ("/api/instance", 200, INSTANCE_SET_UP),
+            (
+                "/api/users/current",
+                200,
+                r#"{"id":"u1","email":"uma@example.com","name":"Uma","role":"user","status":"active",
+                   "auto_groups":[],"is_blocked":false,"pending_approval":false,"idp_id":"pocketid-x",
+                   "permissions":{"is_restricted":true,"modules":{"identity_providers":{"read":false}}}}"#,
+            ),
+        ]);
+        let (element, _guard) = mount_app_at("/settings/identity-providers", Session::with_tokens(Some(tokens("u1"))));
+        wait_until("the no-access page shows", || text_of(&element).contains("No access to these settings")).await;
+        let text = text_of(&element);
+        assert!(text.contains("uma@example.com"));
+        assert!(text.contains("Sign out"));
+        assert!(!text.contains("Identity Providers"), "no settings tabs for a plain user");
+        assert!(requests().contains(&"GET /api/users/current".to_string()));
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_owner_sees_both_tabs_and_the_current_one_is_marked() {
+        reset_storage();
+        mock_fetch(&[
+            ("/api/instance", 200, INSTANCE_SET_UP),
+            (
+                "/api/users/current",
+                200,
+                r#"{"id":"o1","email":"owner@example.com","name":"Olivia","role":"owner","auto_groups":[]}"#,
+            ),
+        ]);
+        let (element, _guard) = mount_app_at("/settings/groups", Session::with_tokens(Some(tokens("o1"))));
+        wait_until("the settings show", || text_of(&element).contains("Identity Providers")).await;
+        let current = element
+            .query_selector("nav a[aria-current=\"page\"]")
+            .ok()
+            .flatten()
+            .and_then(|a| a.text_content());
+        assert_eq!(current.as_deref(), Some("Groups"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_expired_session_without_refresh_goes_back_to_login() {
+        reset_storage();
+        mock_fetch(&[
+            ("/api/instance", 200, INSTANCE_SET_UP),
+            ("/api/users/current", 401, r#"{"message":"token expired","code":401}"#),
+        ]);
+        let session = Session::with_tokens(Some(tokens("o1")));
+        let (element, _guard) = mount_app_at("/settings/groups", session);
+        wait_until("the login page shows", || text_of(&element).contains("Continue with email")).await;
+        assert!(session.tokens().is_none(), "the dead session is dropped");
+        assert!(path_and_query().starts_with("/login?return_to="));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_server_failure_shows_a_message_and_can_be_retried() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 500, r#"{"message":"internal server error","code":500}"#)]);
+        let (element, _guard) = mount_app_at("/login", Session::with_tokens(None));
+        wait_until("the error shows", || text_of(&element).contains("The server failed")).await;
+        mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
+        let retry: web_sys::HtmlElement = element
+            .query_selector(".notice-error button")
+            .ok()
+            .flatten()
+            .map(wasm_bindgen::JsCast::unchecked_into)
+            .expect("a retry button");
+        retry.click();
+        wait_until("the sign-in options show", || text_of(&element).contains("Continue with email")).await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn login_error_codes_have_specific_messages() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
+        let (element, _guard) = mount_app_at(
+            "/login?error=not_in_allowed_group&error_description=%3Cb%3Enope%3C%2Fb%3E",
+            Session::with_tokens(None),
+        );
+        wait_until("the message shows", || text_of(&element).contains("allowed groups")).await;
+        // Markup in the description is shown as text.
+        assert!(text_of(&element).contains("<b>nope</b>"));
+        assert!(element.query_selector("#login-error b").ok().flatten().is_none());
+        for code in [
+            "provider_unreachable",
+            "issuer_mismatch",
+            "upstream_denied",
+            "invalid_client",
+            "not_in_allowed_group",
+            "state_mismatch",
+            "session_expired",
+        ] {
+            let (what, _) = qufabric_dashboard::pages::login_error_message(code);
+            assert_ne!(what, qufabric_dashboard::pages::login_error_message("server_error").0, "{code}");
+        }
+    }
+}
