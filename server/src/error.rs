@@ -13,10 +13,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// Messages are written lowercase, as the real server sends them (acronyms such as
+    /// `JSON` and `ID` keep their case, as there).
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
-            message: message.into().to_lowercase(),
+            message: message.into(),
         }
     }
 

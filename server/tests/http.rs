@@ -1,0 +1,701 @@
+//! The reference server over real HTTP: first run, sign-in through the embedded IdP with a
+//! cookie-keeping client, tokens and refresh, the authz matrix with users of every role
+//! seeded in the store, replace semantics of account settings, persistence across a
+//! restart, the Content-Security-Policy and the fault switch.
+
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::Arc;
+
+use qufabric_model::oidc::{self, Audience, TokenClaims};
+use qufabric_model::Role;
+use qufabric_server::store::{now_unix, Store, UserRecord};
+use qufabric_server::{AppState, Config};
+
+const VERIFIER: &str = "a-very-long-code-verifier-that-is-at-least-43-characters-long";
+const OWNER_EMAIL: &str = "owner@example.com";
+const OWNER_PASSWORD: &str = "correct horse battery";
+
+struct TestServer {
+    url: String,
+    state: Arc<AppState>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn start_with(data_dir: Option<&Path>, tweak: impl FnOnce(&mut Config)) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = Config::new(&url);
+    tweak(&mut config);
+    let store = match data_dir {
+        Some(dir) => Store::open(dir).unwrap(),
+        None => Store::in_memory().unwrap(),
+    };
+    let state = Arc::new(AppState::new(config, store).unwrap());
+    let serving = state.clone();
+    let task = tokio::spawn(async move {
+        let _ = qufabric_server::serve(listener, serving).await;
+    });
+    TestServer { url, state, task }
+}
+
+async fn start() -> TestServer {
+    start_with(None, |_| {}).await
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (we read them).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn setup_owner(server: &TestServer) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/setup", server.url))
+        .json(&json!({"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "name": "Olivia"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+fn authorize_url(server: &TestServer, redirect_uri: &str, state: &str, nonce: &str) -> String {
+    oidc::authorize_url(&oidc::AuthorizeRequest {
+        authorization_endpoint: &format!("{}/oauth2/auth", server.url),
+        client_id: oidc::DASHBOARD_CLIENT_ID,
+        redirect_uri,
+        scope: oidc::DASHBOARD_SCOPES,
+        state,
+        nonce,
+        code_challenge: &oidc::pkce_challenge(VERIFIER),
+        connector_id: Some("local"),
+    })
+}
+
+fn callback(server: &TestServer) -> String {
+    format!("{}/auth/callback", server.url)
+}
+
+/// The `req` hidden field of the login page.
+fn request_id(html: &str) -> String {
+    let marker = "name=\"req\" value=\"";
+    let start = html.find(marker).expect("login page has the request id") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Sign in with email and password; returns the code and state of the redirect.
+async fn sign_in(server: &TestServer, client: &reqwest::Client, password: &str) -> reqwest::Response {
+    let page = client
+        .get(authorize_url(server, &callback(server), "state-1", "nonce-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    client
+        .post(format!("{}/oauth2/login", server.url))
+        .form(&[("req", request_id(&html).as_str()), ("email", OWNER_EMAIL), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn exchange(server: &TestServer, code: &str, verifier: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/oauth2/token", server.url))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", &callback(server)),
+            ("client_id", oidc::DASHBOARD_CLIENT_ID),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn owner_tokens(server: &TestServer) -> Value {
+    let client = browser();
+    let redirect = sign_in(server, &client, OWNER_PASSWORD).await;
+    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
+    exchange(server, &code, VERIFIER).await.json().await.unwrap()
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+#[tokio::test]
+async fn first_run_setup_then_412() {
+    let server = start().await;
+    let client = reqwest::Client::new();
+    let instance: Value = client.get(format!("{}/api/instance", server.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(instance["setup_required"], true);
+    assert_eq!(instance["login_providers"], json!([]));
+    assert_eq!(instance["local_auth_disabled"], false);
+    assert_eq!(instance["redirect_url"], format!("{}/oauth2/callback", server.url));
+    assert_eq!(instance["logout_url"], format!("{}/oauth2/logout/callback", server.url));
+
+    let bad = client
+        .post(format!("{}/api/setup", server.url))
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body, json!({"message": "couldn't parse JSON request", "code": 400}));
+
+    let short = client
+        .post(format!("{}/api/setup", server.url))
+        .json(&json!({"email": OWNER_EMAIL, "password": "short", "name": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    setup_owner(&server).await;
+    let again = client
+        .post(format!("{}/api/setup", server.url))
+        .json(&json!({"email": "other@example.com", "password": OWNER_PASSWORD, "name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::PRECONDITION_FAILED);
+    let instance: Value = client.get(format!("{}/api/instance", server.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(instance["setup_required"], false);
+}
+
+#[tokio::test]
+async fn setup_pat_only_when_enabled() {
+    let server = start_with(None, |c| c.setup_pat_enabled = true).await;
+    let client = reqwest::Client::new();
+    let created: Value = client
+        .post(format!("{}/api/setup", server.url))
+        .json(&json!({"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "name": "O", "create_pat": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pat = created["personal_access_token"].as_str().expect("a PAT");
+    let me: Value = client
+        .get(format!("{}/api/users/current", server.url))
+        .header("Authorization", format!("Token {pat}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "owner");
+    assert_eq!(me["permissions"]["modules"]["identity_providers"]["create"], true);
+
+    let disabled = start().await;
+    let created: Value = client
+        .post(format!("{}/api/setup", disabled.url))
+        .json(&json!({"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "name": "O", "create_pat": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(created.get("personal_access_token").is_none());
+}
+
+#[tokio::test]
+async fn email_sign_in_code_exchange_refresh_and_sign_out() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let client = browser();
+
+    let redirect = sign_in(&server, &client, OWNER_PASSWORD).await;
+    assert_eq!(redirect.status(), StatusCode::SEE_OTHER);
+    let set_cookie = redirect.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let target = location(&redirect);
+    assert!(target.starts_with(&callback(&server)), "{target}");
+    let query = target.split_once('?').unwrap().1;
+    assert_eq!(oidc::query_value(query, "state").as_deref(), Some("state-1"));
+    let code = oidc::query_value(query, "code").unwrap();
+
+    // A wrong verifier is refused, and that consumed the code.
+    let wrong = exchange(&server, &code, &"x".repeat(43)).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let redirect = sign_in_again(&server, &client).await;
+    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
+
+    let tokens: Value = exchange(&server, &code, VERIFIER).await.json().await.unwrap();
+    let id_claims = oidc::jwt_claims(tokens["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(id_claims.nonce.as_deref(), Some("nonce-1"));
+    assert_eq!(id_claims.iss, format!("{}/oauth2", server.url));
+    assert!(id_claims.aud.contains(oidc::DASHBOARD_CLIENT_ID));
+    assert_eq!(id_claims.email.as_deref(), Some(OWNER_EMAIL));
+
+    // A replayed code is refused.
+    let replay = exchange(&server, &code, VERIFIER).await;
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    let body: Value = replay.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_grant");
+
+    let access = tokens["access_token"].as_str().unwrap();
+    let me: Value = reqwest::Client::new()
+        .get(format!("{}/api/users/current", server.url))
+        .header("Authorization", bearer(access))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], OWNER_EMAIL);
+    assert_eq!(me["role"], "owner");
+    assert!(me.get("idp_id").is_none());
+
+    // Refresh rotates: the new token works once, the old one never again.
+    let refresh = |token: String| {
+        let url = format!("{}/oauth2/token", server.url);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .form(&[("grant_type", "refresh_token"), ("refresh_token", &token), ("client_id", oidc::DASHBOARD_CLIENT_ID)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let old_refresh = tokens["refresh_token"].as_str().unwrap().to_string();
+    let renewed = refresh(old_refresh.clone()).await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let renewed: Value = renewed.json().await.unwrap();
+    assert!(renewed["access_token"].is_string());
+    assert_eq!(refresh(old_refresh).await.status(), StatusCode::BAD_REQUEST);
+
+    // The IdP session answers a new authorization at once (a new tab signs in silently).
+    let silent = client
+        .get(authorize_url(&server, &callback(&server), "state-2", "nonce-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(silent.status(), StatusCode::SEE_OTHER);
+    assert!(location(&silent).contains("code="));
+
+    // Sign-out ends the IdP session and its refresh tokens, and returns to /login.
+    let logout = client
+        .get(format!(
+            "{}/oauth2/logout?{}",
+            server.url,
+            oidc::form_body(&[("post_logout_redirect_uri", &format!("{}/login", server.url))])
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&logout), format!("{}/login", server.url));
+    assert_eq!(refresh(renewed["refresh_token"].as_str().unwrap().to_string()).await.status(), StatusCode::BAD_REQUEST);
+    let after = client
+        .get(authorize_url(&server, &callback(&server), "state-3", "nonce-3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::OK, "the login page again, not a silent sign-in");
+
+    // A post-logout URI outside the allowed ones is not followed.
+    let elsewhere = client
+        .get(format!(
+            "{}/oauth2/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2Flogin",
+            server.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::OK);
+}
+
+async fn sign_in_again(server: &TestServer, client: &reqwest::Client) -> reqwest::Response {
+    // The IdP session from the first sign-in answers at once.
+    let response = client
+        .get(authorize_url(server, &callback(server), "state-1", "nonce-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    response
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_then_slowed_down() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let client = browser();
+    let first = sign_in(&server, &client, "wrong password").await;
+    assert_eq!(first.status(), StatusCode::UNAUTHORIZED);
+    assert!(first.text().await.unwrap().contains("Wrong email or password."));
+    for _ in 1..5 {
+        sign_in(&server, &client, "wrong password").await;
+    }
+    let locked = sign_in(&server, &client, OWNER_PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.headers().get("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn redirect_uris_outside_the_allowed_ones_are_refused_without_redirect() {
+    let server = start().await;
+    let client = browser();
+    for redirect in [
+        "https://evil.example/auth/callback".to_string(),
+        format!("{}/auth/callback?x=1", server.url),
+        format!("{}/elsewhere", server.url),
+    ] {
+        let response = client
+            .get(authorize_url(&server, &redirect, "s", "n"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{redirect}");
+        assert!(response.headers().get("location").is_none());
+    }
+    // Loopback on any port is allowed for development and tests.
+    let dev = client
+        .get(authorize_url(&server, "http://localhost:5999/auth/callback", "s", "n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dev.status(), StatusCode::OK);
+    // No PKCE: refused back to the (valid) redirect URI.
+    let no_pkce = client
+        .get(format!(
+            "{}/oauth2/auth?client_id=qufabric-dashboard&redirect_uri={}&response_type=code&scope=openid&state=s&nonce=n",
+            server.url,
+            oidc::form_body(&[("x", &callback(&server))]).trim_start_matches("x=")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_pkce.status(), StatusCode::SEE_OTHER);
+    assert!(location(&no_pkce).contains("error=invalid_request"));
+}
+
+fn seed(store: &Store, id: &str, role: Role) {
+    store
+        .insert_user(&UserRecord {
+            id: id.into(),
+            email: format!("{id}@example.com"),
+            name: id.into(),
+            password_hash: None,
+            role,
+            auto_groups: vec![],
+            idp_id: Some("pocketid-test".into()),
+            idp_subject: Some(id.into()),
+            is_blocked: false,
+            last_login: None,
+        })
+        .unwrap();
+}
+
+fn token_for(server: &TestServer, sub: &str, exp: i64) -> String {
+    server
+        .state
+        .keys
+        .sign(&TokenClaims {
+            iss: server.state.config.issuer(),
+            sub: sub.into(),
+            aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),
+            exp,
+            iat: now_unix(),
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn authz_matrix_for_every_role() {
+    let server = start().await;
+    setup_owner(&server).await;
+    for (id, role) in [("the-admin", Role::Admin), ("the-auditor", Role::Auditor), ("the-user", Role::User)] {
+        seed(&server.state.store, id, role);
+    }
+    let owner_id = server.state.store.users().unwrap().into_iter().find(|u| u.role == Role::Owner).unwrap().id;
+    let account_id = server.state.store.account("unused", &serde_json::Map::new()).unwrap().id;
+    let client = reqwest::Client::new();
+    let exp = now_unix() + 600;
+
+    // (method, path, body, is_write)
+    let endpoints: Vec<(&str, String, Option<Value>, bool)> = vec![
+        ("GET", "/api/users".into(), None, false),
+        ("GET", "/api/accounts".into(), None, false),
+        ("GET", "/api/groups".into(), None, false),
+        (
+            "PUT",
+            format!("/api/accounts/{account_id}"),
+            Some(json!({"settings": {"jwt_groups_enabled": false}})),
+            true,
+        ),
+        (
+            "PUT",
+            "/api/users/the-user".into(),
+            Some(json!({"role": "user", "auto_groups": [], "is_blocked": false})),
+            true,
+        ),
+    ];
+    let mut table = Vec::new();
+    for (caller, token) in [
+        ("nobody", None),
+        ("user", Some(token_for(&server, "the-user", exp))),
+        ("auditor", Some(token_for(&server, "the-auditor", exp))),
+        ("admin", Some(token_for(&server, "the-admin", exp))),
+        ("owner", Some(token_for(&server, &owner_id, exp))),
+    ] {
+        for (method, path, body, is_write) in &endpoints {
+            let mut request = client.request(method.parse().unwrap(), format!("{}{path}", server.url));
+            if let Some(token) = &token {
+                request = request.header("Authorization", bearer(token));
+            }
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let status = request.send().await.unwrap().status();
+            let expected = match (caller, is_write) {
+                ("nobody", _) => StatusCode::UNAUTHORIZED,
+                ("user", _) => StatusCode::FORBIDDEN,
+                ("auditor", true) => StatusCode::FORBIDDEN,
+                _ => StatusCode::OK,
+            };
+            table.push(format!("{caller:8} {method:4} {path:40} {status}"));
+            assert_eq!(status, expected, "{caller} {method} {path}");
+        }
+        // Everyone signed in may read themselves.
+        let mut me = client.get(format!("{}/api/users/current", server.url));
+        if let Some(token) = &token {
+            me = me.header("Authorization", bearer(token));
+        }
+        let status = me.send().await.unwrap().status();
+        let expected = if token.is_some() { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+        assert_eq!(status, expected, "{caller} /api/users/current");
+    }
+    println!("{}", table.join("\n"));
+    // The public endpoint needs nothing.
+    assert_eq!(client.get(format!("{}/api/instance", server.url)).send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn expired_and_foreign_tokens_get_the_real_messages() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let owner_id = server.state.store.users().unwrap()[0].id.clone();
+    let client = reqwest::Client::new();
+    let check = |token: String, message: &'static str| {
+        let request = client
+            .get(format!("{}/api/users", server.url))
+            .header("Authorization", bearer(&token));
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body, json!({"message": message, "code": 401}));
+        }
+    };
+    check(token_for(&server, &owner_id, now_unix() - 120), "token expired").await;
+    let other = start().await;
+    check(token_for(&other, &owner_id, now_unix() + 120), "token invalid").await;
+    check("not.a.jwt".into(), "token invalid").await;
+    let none = client.get(format!("{}/api/users", server.url)).send().await.unwrap();
+    let body: Value = none.json().await.unwrap();
+    assert_eq!(body["message"], "no valid authentication provided");
+}
+
+#[tokio::test]
+async fn account_put_replaces_the_whole_settings_object() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let tokens = owner_tokens(&server).await;
+    let auth = bearer(tokens["access_token"].as_str().unwrap());
+    let client = reqwest::Client::new();
+    let accounts: Value = client
+        .get(format!("{}/api/accounts", server.url))
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let account = &accounts[0];
+    let id = account["id"].as_str().unwrap();
+    assert_eq!(account["settings"]["peer_login_expiration"], 86400);
+    assert_eq!(account["settings"]["embedded_idp_enabled"], true);
+
+    // Everything sent back with one change: only that changes.
+    let mut settings = account["settings"].clone();
+    settings["jwt_groups_enabled"] = json!(true);
+    settings["jwt_groups_claim_name"] = json!("groups");
+    settings["peer_login_expiration"] = json!(3600);
+    settings["some_future_field"] = json!("ignored");
+    settings["local_auth_disabled"] = json!(true);
+    let updated: Value = client
+        .put(format!("{}/api/accounts/{id}", server.url))
+        .header("Authorization", &auth)
+        .json(&json!({"settings": settings}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(updated["settings"]["jwt_groups_enabled"], true);
+    assert_eq!(updated["settings"]["peer_login_expiration"], 3600);
+    assert!(updated["settings"].get("some_future_field").is_none());
+    assert_eq!(updated["settings"]["local_auth_disabled"], false, "read-only: the server's own");
+
+    // A body with one field resets everything else: the trap the dashboard must avoid.
+    let reset: Value = client
+        .put(format!("{}/api/accounts/{id}", server.url))
+        .header("Authorization", &auth)
+        .json(&json!({"settings": {"jwt_groups_enabled": true}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reset["settings"]["peer_login_expiration"], 86400);
+    assert_eq!(reset["settings"]["jwt_groups_claim_name"], "");
+
+    let spaces = client
+        .put(format!("{}/api/accounts/{id}", server.url))
+        .header("Authorization", &auth)
+        .json(&json!({"settings": {"jwt_groups_claim_name": "my groups"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(spaces.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let malformed = client
+        .put(format!("{}/api/accounts/{id}", server.url))
+        .header("Authorization", &auth)
+        .body("{\"settings\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn owner_and_signing_key_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = start_with(Some(dir.path()), |_| {}).await;
+    setup_owner(&first).await;
+    let tokens = owner_tokens(&first).await;
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let issuer = first.state.config.issuer();
+    drop(first);
+
+    // Same data folder, same public URL (the issuer is part of the token).
+    let second = start_with(Some(dir.path()), |_| {}).await;
+    let second_issuer = second.state.config.issuer();
+    let instance: Value = reqwest::get(format!("{}/api/instance", second.url)).await.unwrap().json().await.unwrap();
+    assert_eq!(instance["setup_required"], false);
+    // The key is the same: a token signed before verifies after (issuer permitting).
+    let claims = second.state.keys.verify(&access, &issuer, oidc::DASHBOARD_CLIENT_ID);
+    assert!(claims.is_ok(), "token from before the restart verifies ({issuer} vs {second_issuer})");
+}
+
+#[tokio::test]
+async fn dashboard_is_served_with_a_strict_csp_and_routes_fall_back_to_index() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><script type=\"module\">import init from '/app.js'; init();</script></html>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app.js"), "export default function init() {}").unwrap();
+    let dist_path = dist.path().to_path_buf();
+    let server = start_with(None, move |c| c.dist = Some(dist_path)).await;
+    for path in ["/", "/settings/groups", "/settings/identity-providers/pocketid-x", "/auth/callback?code=1"] {
+        let response = reqwest::get(format!("{}{path}", server.url)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("'sha256-") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(response.text().await.unwrap().contains("import init"));
+    }
+    let js = reqwest::get(format!("{}/app.js", server.url)).await.unwrap();
+    assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    let api = reqwest::get(format!("{}/api/unknown", server.url)).await.unwrap();
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    assert!(api.headers().contains_key("content-security-policy"));
+    let escape = reqwest::get(format!("{}/..%2F..%2Fetc%2Fpasswd", server.url)).await.unwrap();
+    assert!(!escape.text().await.unwrap().contains("root:"));
+}
+
+#[tokio::test]
+async fn fault_switch_fails_before_or_after_the_handler() {
+    let server = start_with(None, |c| c.faults_enabled = true).await;
+    setup_owner(&server).await;
+    let tokens = owner_tokens(&server).await;
+    let auth = bearer(tokens["access_token"].as_str().unwrap());
+    let client = reqwest::Client::new();
+    let arm = |rule: Value| {
+        let request = client.post(format!("{}/__test__/faults", server.url)).json(&rule);
+        async move { assert_eq!(request.send().await.unwrap().status(), StatusCode::NO_CONTENT) }
+    };
+
+    arm(json!({"method": "GET", "path": "/api/groups", "phase": "before", "kind": "status", "status": 500})).await;
+    let failed = client.get(format!("{}/api/groups", server.url)).header("Authorization", &auth).send().await.unwrap();
+    assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let ok = client.get(format!("{}/api/groups", server.url)).header("Authorization", &auth).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK, "the rule fired once");
+
+    arm(json!({"path": "/api/groups", "phase": "before", "kind": "malformed"})).await;
+    let malformed = client.get(format!("{}/api/groups", server.url)).header("Authorization", &auth).send().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&malformed.text().await.unwrap()).is_err());
+
+    // After commit, the answer is lost but the change is made.
+    let account_id = server.state.store.account("unused", &serde_json::Map::new()).unwrap().id;
+    arm(json!({"method": "PUT", "path": "/api/accounts/*", "phase": "after", "kind": "drop"})).await;
+    let lost = client
+        .put(format!("{}/api/accounts/{account_id}", server.url))
+        .header("Authorization", &auth)
+        .json(&json!({"settings": {"jwt_groups_enabled": true, "jwt_groups_claim_name": "groups"}}))
+        .send()
+        .await;
+    let lost_body = match lost {
+        Ok(response) => response.text().await.ok(),
+        Err(_) => None,
+    };
+    assert!(lost_body.is_none_or(|b| serde_json::from_str::<Value>(&b).is_err()), "no usable answer");
+    let account = server.state.store.account("unused", &serde_json::Map::new()).unwrap();
+    assert_eq!(account.settings["jwt_groups_claim_name"], "groups", "committed");
+
+    // Without the flag the switch does not exist.
+    let plain = start().await;
+    let refused = client
+        .post(format!("{}/__test__/faults", plain.url))
+        .json(&json!({"path": "/api/groups", "phase": "before", "kind": "drop"}))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(refused.status(), StatusCode::NO_CONTENT);
+}
