@@ -20,7 +20,9 @@ mod support {
     use wasm_bindgen::JsCast;
 
     pub fn document() -> web_sys::Document {
-        web_sys::window().and_then(|w| w.document()).expect("test page has a document")
+        web_sys::window()
+            .and_then(|w| w.document())
+            .expect("test page has a document")
     }
 
     /// Answer `fetch` from a table of `path -> (status, body)`. Unknown paths get 404.
@@ -33,7 +35,8 @@ mod support {
         }
         let window = web_sys::window().expect("window");
         js_sys::Reflect::set(&window, &"__routes".into(), &table).expect("install routes");
-        js_sys::Reflect::set(&window, &"__requests".into(), &js_sys::Array::new()).expect("install log");
+        js_sys::Reflect::set(&window, &"__requests".into(), &js_sys::Array::new())
+            .expect("install log");
         let fetch = js_sys::Function::new_with_args(
             "input, init",
             "const url = new URL(typeof input === 'string' ? input : input.url, location.href);
@@ -58,7 +61,10 @@ mod support {
 
     /// Put the browser on `path` before the router reads it.
     pub fn go(path: &str) {
-        let history = web_sys::window().expect("window").history().expect("history");
+        let history = web_sys::window()
+            .expect("window")
+            .history()
+            .expect("history");
         history
             .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
             .expect("replaceState");
@@ -86,7 +92,11 @@ mod support {
     /// A fresh container for one test.
     pub fn container() -> web_sys::HtmlElement {
         let element = document().create_element("div").expect("div");
-        document().body().expect("body").append_child(&element).expect("append");
+        document()
+            .body()
+            .expect("body")
+            .append_child(&element)
+            .expect("append");
         element.unchecked_into()
     }
 
@@ -105,7 +115,10 @@ mod support {
     }
 
     pub fn test_config() -> Config {
-        Config::from_parts("http://127.0.0.1:9", Some(r#"{"request_timeout_ms": 2000}"#))
+        Config::from_parts(
+            "http://127.0.0.1:9",
+            Some(r#"{"request_timeout_ms": 2000}"#),
+        )
     }
 
     pub fn tokens(sub: &str) -> Tokens {
@@ -168,10 +181,22 @@ mod error_mapping {
             ApiError::from_response(404, &body("identity provider not found", 404)),
             ApiError::NotFound("identity provider not found".into())
         );
-        assert!(matches!(ApiError::from_response(403, "{}"), ApiError::Forbidden(_)));
-        assert!(matches!(ApiError::from_response(409, ""), ApiError::Conflict(_)));
-        assert!(matches!(ApiError::from_response(412, ""), ApiError::PreconditionFailed(_)));
-        assert!(matches!(ApiError::from_response(400, "x"), ApiError::BadRequest(_)));
+        assert!(matches!(
+            ApiError::from_response(403, "{}"),
+            ApiError::Forbidden(_)
+        ));
+        assert!(matches!(
+            ApiError::from_response(409, ""),
+            ApiError::Conflict(_)
+        ));
+        assert!(matches!(
+            ApiError::from_response(412, ""),
+            ApiError::PreconditionFailed(_)
+        ));
+        assert!(matches!(
+            ApiError::from_response(400, "x"),
+            ApiError::BadRequest(_)
+        ));
     }
 
     #[wasm_bindgen_test]
@@ -182,14 +207,23 @@ mod error_mapping {
         assert!(error.is_retryable());
         assert!(error.outcome_unknown());
         let validation = ApiError::Validation("identity provider name is required".into());
-        assert_eq!(validation.user_message(), "Identity provider name is required");
+        assert_eq!(
+            validation.user_message(),
+            "Identity provider name is required"
+        );
         assert!(!validation.is_retryable());
     }
 
     #[wasm_bindgen_test]
     fn decoding_never_panics() {
-        assert!(matches!(decode::<qufabric_model::User>("{"), Err(ApiError::Malformed(_))));
-        assert!(matches!(decode::<qufabric_model::User>("[]"), Err(ApiError::Malformed(_))));
+        assert!(matches!(
+            decode::<qufabric_model::User>("{"),
+            Err(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode::<qufabric_model::User>("[]"),
+            Err(ApiError::Malformed(_))
+        ));
         assert_eq!(decode::<()>(""), Ok(()));
         let user: qufabric_model::User = decode(r#"{"id":"u","role":"emperor"}"#).expect("lenient");
         assert_eq!(user.role, qufabric_model::Role::Unknown);
@@ -213,7 +247,10 @@ mod configuration {
         assert_eq!(config.authority, "http://127.0.0.1:8080/oauth2");
         assert_eq!(config.client_id, "qufabric-dashboard");
         assert_eq!(config.redirect_uri(), "http://127.0.0.1:8080/auth/callback");
-        assert_eq!(config.derived_redirect_url(), "http://127.0.0.1:8080/oauth2/callback");
+        assert_eq!(
+            config.derived_redirect_url(),
+            "http://127.0.0.1:8080/oauth2/callback"
+        );
         assert_eq!(config.request_timeout_ms, DEFAULT_REQUEST_TIMEOUT_MS);
     }
 
@@ -223,11 +260,17 @@ mod configuration {
             "http://localhost:8081",
             Some(r#"{"management_origin": "https://qufabric.example.com/"}"#),
         );
-        assert_eq!(config.api_url("/api/x"), "https://qufabric.example.com/api/x");
+        assert_eq!(
+            config.api_url("/api/x"),
+            "https://qufabric.example.com/api/x"
+        );
         assert_eq!(config.authority, "https://qufabric.example.com/oauth2");
         // The page's own origin stays the one redirect URIs are built from.
         assert_eq!(config.redirect_uri(), "http://localhost:8081/auth/callback");
-        assert_eq!(config.derived_redirect_url(), "https://qufabric.example.com/oauth2/callback");
+        assert_eq!(
+            config.derived_redirect_url(),
+            "https://qufabric.example.com/oauth2/callback"
+        );
         let fallback = Config::from_parts("http://localhost:8081", Some("{not json"));
         assert_eq!(fallback.authority, "http://localhost:8081/oauth2");
     }
@@ -260,16 +303,27 @@ mod session {
             .into_tokens(&config, Some("n1"), None, 1000)
             .expect("valid");
         assert_eq!(tokens.expires_at_ms, 61_000);
-        assert!(response(Some(id_token(good))).into_tokens(&config, Some("other"), None, 0).is_err());
+        assert!(response(Some(id_token(good)))
+            .into_tokens(&config, Some("other"), None, 0)
+            .is_err());
         let wrong_aud = good.replace("qufabric-dashboard", "someone-else");
-        assert!(response(Some(id_token(&wrong_aud))).into_tokens(&config, Some("n1"), None, 0).is_err());
+        assert!(response(Some(id_token(&wrong_aud)))
+            .into_tokens(&config, Some("n1"), None, 0)
+            .is_err());
         let wrong_iss = good.replace("127.0.0.1:9", "evil.example");
-        assert!(response(Some(id_token(&wrong_iss))).into_tokens(&config, Some("n1"), None, 0).is_err());
-        assert!(response(Some("garbage".into())).into_tokens(&config, Some("n1"), None, 0).is_err());
+        assert!(response(Some(id_token(&wrong_iss)))
+            .into_tokens(&config, Some("n1"), None, 0)
+            .is_err());
+        assert!(response(Some("garbage".into()))
+            .into_tokens(&config, Some("n1"), None, 0)
+            .is_err());
         // A refresh without a new ID token keeps the previous claims and refresh token.
-        let refreshed = TokenResponse { refresh_token: None, ..response(None) }
-            .into_tokens(&config, None, Some(&tokens), 0)
-            .expect("refresh");
+        let refreshed = TokenResponse {
+            refresh_token: None,
+            ..response(None)
+        }
+        .into_tokens(&config, None, Some(&tokens), 0)
+        .expect("refresh");
         assert_eq!(refreshed.claims.sub, "u");
         assert_eq!(refreshed.refresh_token.as_deref(), Some("rt"));
     }
@@ -288,10 +342,17 @@ mod session {
                 .flatten()
                 .and_then(|s| s.get_item("qufabric.session").ok().flatten());
             assert!(stored.is_some_and(|s| s.contains("alice")));
-            let local = window.local_storage().ok().flatten().map(|s| s.length().unwrap_or(0));
+            let local = window
+                .local_storage()
+                .ok()
+                .flatten()
+                .map(|s| s.length().unwrap_or(0));
             assert_eq!(local, Some(0));
             // A reload restores it.
-            assert_eq!(Session::restore().tokens().map(|t| t.claims.sub), Some("alice".into()));
+            assert_eq!(
+                Session::restore().tokens().map(|t| t.claims.sub),
+                Some("alice".into())
+            );
             session.clear();
             assert!(Session::restore().tokens().is_none());
         });
@@ -314,14 +375,18 @@ mod routing {
     use super::*;
     use qufabric_dashboard::auth::Session;
 
-    const INSTANCE_SET_UP: &str = r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false}"#;
+    const INSTANCE_SET_UP: &str =
+        r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false}"#;
 
     #[wasm_bindgen_test]
     async fn root_goes_to_setup_while_setup_is_required() {
         reset_storage();
         mock_fetch(&[("/api/instance", 200, r#"{"setup_required":true}"#)]);
         let (element, _guard) = mount_app_at("/", Session::with_tokens(None));
-        wait_until("the setup page shows", || text_of(&element).contains("Set up QuFabric")).await;
+        wait_until("the setup page shows", || {
+            text_of(&element).contains("Set up QuFabric")
+        })
+        .await;
         assert_eq!(path_and_query(), "/setup");
     }
 
@@ -330,7 +395,10 @@ mod routing {
         reset_storage();
         mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
         let (element, _guard) = mount_app_at("/", Session::with_tokens(None));
-        wait_until("the login page shows", || text_of(&element).contains("Continue with email")).await;
+        wait_until("the login page shows", || {
+            text_of(&element).contains("Continue with email")
+        })
+        .await;
         assert_eq!(path_and_query(), "/login");
     }
 
@@ -339,7 +407,10 @@ mod routing {
         reset_storage();
         mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
         let (element, _guard) = mount_app_at("/settings/groups", Session::with_tokens(None));
-        wait_until("the login page shows", || text_of(&element).contains("Continue with email")).await;
+        wait_until("the login page shows", || {
+            text_of(&element).contains("Continue with email")
+        })
+        .await;
         assert_eq!(path_and_query(), "/login?return_to=%2Fsettings%2Fgroups");
     }
 
@@ -356,12 +427,21 @@ mod routing {
                    "permissions":{"is_restricted":true,"modules":{"identity_providers":{"read":false}}}}"#,
             ),
         ]);
-        let (element, _guard) = mount_app_at("/settings/identity-providers", Session::with_tokens(Some(tokens("u1"))));
-        wait_until("the no-access page shows", || text_of(&element).contains("No access to these settings")).await;
+        let (element, _guard) = mount_app_at(
+            "/settings/identity-providers",
+            Session::with_tokens(Some(tokens("u1"))),
+        );
+        wait_until("the no-access page shows", || {
+            text_of(&element).contains("No access to these settings")
+        })
+        .await;
         let text = text_of(&element);
         assert!(text.contains("uma@example.com"));
         assert!(text.contains("Sign out"));
-        assert!(!text.contains("Identity Providers"), "no settings tabs for a plain user");
+        assert!(
+            !text.contains("Identity Providers"),
+            "no settings tabs for a plain user"
+        );
         assert!(requests().contains(&"GET /api/users/current".to_string()));
     }
 
@@ -376,8 +456,12 @@ mod routing {
                 r#"{"id":"o1","email":"owner@example.com","name":"Olivia","role":"owner","auto_groups":[]}"#,
             ),
         ]);
-        let (element, _guard) = mount_app_at("/settings/groups", Session::with_tokens(Some(tokens("o1"))));
-        wait_until("the settings show", || text_of(&element).contains("Identity Providers")).await;
+        let (element, _guard) =
+            mount_app_at("/settings/groups", Session::with_tokens(Some(tokens("o1"))));
+        wait_until("the settings show", || {
+            text_of(&element).contains("Identity Providers")
+        })
+        .await;
         let current = element
             .query_selector("nav a[aria-current=\"page\"]")
             .ok()
@@ -391,11 +475,18 @@ mod routing {
         reset_storage();
         mock_fetch(&[
             ("/api/instance", 200, INSTANCE_SET_UP),
-            ("/api/users/current", 401, r#"{"message":"token expired","code":401}"#),
+            (
+                "/api/users/current",
+                401,
+                r#"{"message":"token expired","code":401}"#,
+            ),
         ]);
         let session = Session::with_tokens(Some(tokens("o1")));
         let (element, _guard) = mount_app_at("/settings/groups", session);
-        wait_until("the login page shows", || text_of(&element).contains("Continue with email")).await;
+        wait_until("the login page shows", || {
+            text_of(&element).contains("Continue with email")
+        })
+        .await;
         assert!(session.tokens().is_none(), "the dead session is dropped");
         assert!(path_and_query().starts_with("/login?return_to="));
     }
@@ -403,9 +494,16 @@ mod routing {
     #[wasm_bindgen_test]
     async fn a_server_failure_shows_a_message_and_can_be_retried() {
         reset_storage();
-        mock_fetch(&[("/api/instance", 500, r#"{"message":"internal server error","code":500}"#)]);
+        mock_fetch(&[(
+            "/api/instance",
+            500,
+            r#"{"message":"internal server error","code":500}"#,
+        )]);
         let (element, _guard) = mount_app_at("/login", Session::with_tokens(None));
-        wait_until("the error shows", || text_of(&element).contains("The server failed")).await;
+        wait_until("the error shows", || {
+            text_of(&element).contains("The server failed")
+        })
+        .await;
         mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
         let retry: web_sys::HtmlElement = element
             .query_selector(".notice-error button")
@@ -414,7 +512,10 @@ mod routing {
             .map(wasm_bindgen::JsCast::unchecked_into)
             .expect("a retry button");
         retry.click();
-        wait_until("the sign-in options show", || text_of(&element).contains("Continue with email")).await;
+        wait_until("the sign-in options show", || {
+            text_of(&element).contains("Continue with email")
+        })
+        .await;
     }
 
     #[wasm_bindgen_test]
@@ -425,10 +526,17 @@ mod routing {
             "/login?error=not_in_allowed_group&error_description=%3Cb%3Enope%3C%2Fb%3E",
             Session::with_tokens(None),
         );
-        wait_until("the message shows", || text_of(&element).contains("allowed groups")).await;
+        wait_until("the message shows", || {
+            text_of(&element).contains("allowed groups")
+        })
+        .await;
         // Markup in the description is shown as text.
         assert!(text_of(&element).contains("<b>nope</b>"));
-        assert!(element.query_selector("#login-error b").ok().flatten().is_none());
+        assert!(element
+            .query_selector("#login-error b")
+            .ok()
+            .flatten()
+            .is_none());
         for code in [
             "provider_unreachable",
             "issuer_mismatch",
@@ -439,7 +547,11 @@ mod routing {
             "session_expired",
         ] {
             let (what, _) = qufabric_dashboard::pages::login_error_message(code);
-            assert_ne!(what, qufabric_dashboard::pages::login_error_message("server_error").0, "{code}");
+            assert_ne!(
+                what,
+                qufabric_dashboard::pages::login_error_message("server_error").0,
+                "{code}"
+            );
         }
     }
 }

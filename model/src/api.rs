@@ -340,8 +340,7 @@ mod tests {
     #[test]
     fn unknown_enum_values_do_not_fail_decoding() {
         let user: User =
-            serde_json::from_str(r#"{"id":"u1","role":"superhero","status":"sleeping"}"#)
-                .unwrap();
+            serde_json::from_str(r#"{"id":"u1","role":"superhero","status":"sleeping"}"#).unwrap();
         assert_eq!(user.role, Role::Unknown);
         assert_eq!(user.status, UserStatus::Unknown);
         assert!(!user.role.can_read_settings());

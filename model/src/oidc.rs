@@ -213,7 +213,10 @@ mod tests {
             verifier,
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         ));
-        assert!(!pkce_verify(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"));
+        assert!(!pkce_verify(
+            verifier,
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"
+        ));
         // Too short to be a verifier, even when the hash would match.
         assert!(!pkce_verify("abc", &pkce_challenge("abc")));
         // Characters outside the unreserved set.
@@ -246,7 +249,10 @@ mod tests {
         assert!(url.contains("state=s%26x%3D1"));
         assert!(url.contains("code_challenge_method=S256"));
         assert!(url.ends_with("connector_id=local"));
-        assert_eq!(query_value(&url[url.find('?').unwrap()..], "state").as_deref(), Some("s&x=1"));
+        assert_eq!(
+            query_value(&url[url.find('?').unwrap()..], "state").as_deref(),
+            Some("s&x=1")
+        );
     }
 
     #[test]
@@ -268,7 +274,10 @@ mod tests {
     #[test]
     fn return_path_stays_on_the_origin() {
         assert_eq!(safe_return_path("/settings/groups"), "/settings/groups");
-        assert_eq!(safe_return_path("/settings/identity-providers?q=a"), "/settings/identity-providers?q=a");
+        assert_eq!(
+            safe_return_path("/settings/identity-providers?q=a"),
+            "/settings/identity-providers?q=a"
+        );
         for hostile in [
             "https://evil.example",
             "//evil.example/x",
@@ -285,7 +294,9 @@ mod tests {
 
     #[test]
     fn jwt_claims_reads_the_payload_and_survives_garbage() {
-        let payload = base64url(br#"{"sub":"u1","aud":"qufabric-dashboard","exp":5,"nonce":"n1","groups":["a"]}"#);
+        let payload = base64url(
+            br#"{"sub":"u1","aud":"qufabric-dashboard","exp":5,"nonce":"n1","groups":["a"]}"#,
+        );
         let token = format!("e30.{payload}.sig");
         let claims = jwt_claims(&token).unwrap();
         assert_eq!(claims.sub, "u1");

@@ -210,7 +210,10 @@ impl ProviderKind {
 
     /// Parse an API type id; `None` for anything not in the catalogue.
     pub fn from_id(id: &str) -> Option<ProviderKind> {
-        CATALOGUE.iter().find(|row| row.id == id).map(|row| row.kind)
+        CATALOGUE
+            .iter()
+            .find(|row| row.id == id)
+            .map(|row| row.kind)
     }
 
     pub fn id(self) -> &'static str {

@@ -32,7 +32,10 @@ pub fn routes() -> Router<SharedState> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
     /// An access token from the embedded IdP, with the groups it carried.
-    Session { connector_id: String, groups: Vec<String> },
+    Session {
+        connector_id: String,
+        groups: Vec<String>,
+    },
     PersonalAccessToken,
 }
 
@@ -48,7 +51,9 @@ pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, 
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .ok_or_else(ApiError::unauthenticated)?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(ApiError::unauthenticated)?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(ApiError::unauthenticated)?;
     let token = token.trim();
     let (user_id, credential) = match scheme.to_ascii_lowercase().as_str() {
         "bearer" => {
@@ -77,7 +82,10 @@ pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, 
         }
         _ => return Err(ApiError::unauthenticated()),
     };
-    let user = state.store.user(&user_id)?.ok_or_else(ApiError::token_invalid)?;
+    let user = state
+        .store
+        .user(&user_id)?
+        .ok_or_else(ApiError::token_invalid)?;
     if user.is_blocked {
         return Err(ApiError::forbidden());
     }
@@ -138,7 +146,10 @@ async fn instance(State(state): State<SharedState>) -> Result<Json<InstanceStatu
 
 const MIN_PASSWORD_LEN: usize = 8;
 
-async fn setup(State(state): State<SharedState>, body: Bytes) -> Result<Json<SetupResponse>, ApiError> {
+async fn setup(
+    State(state): State<SharedState>,
+    body: Bytes,
+) -> Result<Json<SetupResponse>, ApiError> {
     let request: SetupRequest = parse_json(&body)?;
     if state.store.owner_exists()? {
         return Err(ApiError::new(
@@ -151,7 +162,9 @@ async fn setup(State(state): State<SharedState>, body: Bytes) -> Result<Json<Set
         return Err(ApiError::unprocessable("a valid email address is required"));
     }
     if request.password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(ApiError::unprocessable("password must be at least 8 characters"));
+        return Err(ApiError::unprocessable(
+            "password must be at least 8 characters",
+        ));
     }
     let name = match request.name.trim() {
         "" => email.clone(),
@@ -180,16 +193,20 @@ async fn setup(State(state): State<SharedState>, body: Bytes) -> Result<Json<Set
             "setup already completed",
         ));
     }
-    let personal_access_token = if state.config.setup_pat_enabled && request.create_pat == Some(true) {
-        let days = i64::from(request.pat_expire_in.unwrap_or(1).clamp(1, 365));
-        let token = format!("nbp_{}", random_id(36));
-        state
-            .store
-            .insert_pat(&random_id(20), &user.id, &hash_secret(&token), now_unix() + days * 86_400)?;
-        Some(token)
-    } else {
-        None
-    };
+    let personal_access_token =
+        if state.config.setup_pat_enabled && request.create_pat == Some(true) {
+            let days = i64::from(request.pat_expire_in.unwrap_or(1).clamp(1, 365));
+            let token = format!("nbp_{}", random_id(36));
+            state.store.insert_pat(
+                &random_id(20),
+                &user.id,
+                &hash_secret(&token),
+                now_unix() + days * 86_400,
+            )?;
+            Some(token)
+        } else {
+            None
+        };
     Ok(Json(SetupResponse {
         user_id: user.id,
         email,
@@ -220,10 +237,16 @@ fn permissions(role: Role) -> UserPermissions {
             ("delete".to_string(), write),
         ])
     };
-    let modules = ["identity_providers", "groups", "settings", "users", "accounts"]
-        .into_iter()
-        .map(|module| (module.to_string(), ops(read, write)))
-        .collect();
+    let modules = [
+        "identity_providers",
+        "groups",
+        "settings",
+        "users",
+        "accounts",
+    ]
+    .into_iter()
+    .map(|module| (module.to_string(), ops(read, write)))
+    .collect();
     UserPermissions {
         is_restricted: !read,
         modules,
@@ -246,22 +269,40 @@ fn user_json(user: &UserRecord, current_id: &str) -> User {
         is_service_user: false,
         is_blocked: user.is_blocked,
         pending_approval: false,
-        issued: Some(if user.is_local() { "api" } else { "integration" }.to_string()),
+        issued: Some(
+            if user.is_local() {
+                "api"
+            } else {
+                "integration"
+            }
+            .to_string(),
+        ),
         idp_id: user.idp_id.clone(),
         last_login: user.last_login.clone(),
         permissions: Some(permissions(user.role)),
     }
 }
 
-async fn current_user(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<User>, ApiError> {
+async fn current_user(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<User>, ApiError> {
     let caller = authenticate(&state, &headers)?;
     Ok(Json(user_json(&caller.user, &caller.user.id)))
 }
 
-async fn list_users(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<Vec<User>>, ApiError> {
+async fn list_users(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<User>>, ApiError> {
     let caller = reader(&state, &headers)?;
     let users = state.store.users()?;
-    Ok(Json(users.iter().map(|u| user_json(u, &caller.user.id)).collect()))
+    Ok(Json(
+        users
+            .iter()
+            .map(|u| user_json(u, &caller.user.id))
+            .collect(),
+    ))
 }
 
 async fn update_user(
@@ -272,28 +313,45 @@ async fn update_user(
 ) -> Result<Json<User>, ApiError> {
     let caller = writer(&state, &headers)?;
     let request: UserRequest = parse_json(&body)?;
-    let target = state.store.user(&id)?.ok_or_else(|| ApiError::not_found("user"))?;
+    let target = state
+        .store
+        .user(&id)?
+        .ok_or_else(|| ApiError::not_found("user"))?;
     if request.role == Role::Unknown {
         return Err(ApiError::unprocessable("invalid user role"));
     }
     // Only an owner hands out or takes away ownership.
-    if (request.role == Role::Owner || target.role == Role::Owner) && caller.user.role != Role::Owner {
+    if (request.role == Role::Owner || target.role == Role::Owner)
+        && caller.user.role != Role::Owner
+    {
         return Err(ApiError::forbidden());
     }
     if target.role == Role::Owner && (request.role != Role::Owner || request.is_blocked) {
-        let owners = state.store.users()?.iter().filter(|u| u.role == Role::Owner && !u.is_blocked).count();
+        let owners = state
+            .store
+            .users()?
+            .iter()
+            .filter(|u| u.role == Role::Owner && !u.is_blocked)
+            .count();
         if owners <= 1 {
-            return Err(ApiError::unprocessable("the last owner cannot be demoted or blocked"));
+            return Err(ApiError::unprocessable(
+                "the last owner cannot be demoted or blocked",
+            ));
         }
     }
     let known: Vec<String> = state.store.groups()?.into_iter().map(|g| g.id).collect();
     if let Some(missing) = request.auto_groups.iter().find(|g| !known.contains(g)) {
-        return Err(ApiError::unprocessable(format!("group {missing} not found")));
+        return Err(ApiError::unprocessable(format!(
+            "group {missing} not found"
+        )));
     }
     state
         .store
         .update_user(&id, request.role, &request.auto_groups, request.is_blocked)?;
-    let updated = state.store.user(&id)?.ok_or_else(|| ApiError::not_found("user"))?;
+    let updated = state
+        .store
+        .user(&id)?
+        .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(Json(user_json(&updated, &caller.user.id)))
 }
 
@@ -316,7 +374,10 @@ fn account_json(state: &SharedState) -> Result<Account, ApiError> {
     })
 }
 
-async fn list_accounts(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<Vec<Account>>, ApiError> {
+async fn list_accounts(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Account>>, ApiError> {
     reader(&state, &headers)?;
     Ok(Json(vec![account_json(&state)?]))
 }
@@ -336,11 +397,13 @@ async fn update_account(
     if account.id != id {
         return Err(ApiError::not_found("account"));
     }
-    let new_settings =
-        settings::replace(body_settings, state.config.local_auth_disabled).map_err(ApiError::unprocessable)?;
+    let new_settings = settings::replace(body_settings, state.config.local_auth_disabled)
+        .map_err(ApiError::unprocessable)?;
     if let Some(Value::String(claim)) = new_settings.get("jwt_groups_claim_name") {
         if claim.chars().any(char::is_whitespace) {
-            return Err(ApiError::unprocessable("jwt groups claim name must not contain spaces"));
+            return Err(ApiError::unprocessable(
+                "jwt groups claim name must not contain spaces",
+            ));
         }
     }
     state.store.save_settings(&id, &new_settings)?;
@@ -349,7 +412,10 @@ async fn update_account(
 
 // ----- groups -----
 
-async fn list_groups(State(state): State<SharedState>, headers: HeaderMap) -> Result<Json<Vec<Group>>, ApiError> {
+async fn list_groups(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Group>>, ApiError> {
     reader(&state, &headers)?;
     let groups = state
         .store

@@ -60,7 +60,10 @@ fn one() -> u32 {
 
 impl FaultRule {
     fn matches(&self, method: &str, path: &str) -> bool {
-        let method_ok = self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method));
+        let method_ok = self
+            .method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method));
         let path_ok = match self.path.strip_suffix('*') {
             Some(prefix) => path.starts_with(prefix),
             None => path == self.path,
@@ -76,7 +79,10 @@ pub struct Faults {
 
 impl Faults {
     pub fn arm(&self, rule: FaultRule) {
-        self.rules.lock().unwrap_or_else(|p| p.into_inner()).push(rule);
+        self.rules
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(rule);
     }
 
     pub fn clear(&self) {
@@ -117,10 +123,18 @@ pub async fn inject(State(state): State<SharedState>, request: Request, next: Ne
     if !state.config.faults_enabled || request.uri().path().starts_with("/__test__/") {
         return next.run(request).await;
     }
-    let Some(rule) = state.faults.take(request.method().as_str(), request.uri().path()) else {
+    let Some(rule) = state
+        .faults
+        .take(request.method().as_str(), request.uri().path())
+    else {
         return next.run(request).await;
     };
-    tracing::info!("injecting fault {:?} {:?} on {}", rule.phase, rule.fault, request.uri().path());
+    tracing::info!(
+        "injecting fault {:?} {:?} on {}",
+        rule.phase,
+        rule.fault,
+        request.uri().path()
+    );
     match rule.phase {
         Phase::Before => match rule.fault {
             Fault::Delay { ms } => {
@@ -157,7 +171,9 @@ fn failure(fault: &Fault) -> Response {
         Fault::Drop => {
             // A body that fails at once: hyper closes the connection mid-answer.
             let stream = futures_util::stream::once(async {
-                Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by fault switch"))
+                Err::<Bytes, std::io::Error>(std::io::Error::other(
+                    "connection dropped by fault switch",
+                ))
             });
             Response::new(Body::from_stream(stream))
         }
@@ -188,7 +204,8 @@ mod tests {
     #[test]
     fn rules_parse_from_json() {
         let rule: FaultRule =
-            serde_json::from_str(r#"{"path":"/api/x","phase":"before","kind":"delay","ms":20000}"#).unwrap();
+            serde_json::from_str(r#"{"path":"/api/x","phase":"before","kind":"delay","ms":20000}"#)
+                .unwrap();
         assert_eq!(rule.fault, Fault::Delay { ms: 20000 });
         assert_eq!(rule.times, 1);
     }

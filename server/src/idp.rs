@@ -3,7 +3,9 @@
 //! endpoint (authorization code with PKCE S256 only, refresh tokens with rotation) and
 //! end-session. It keeps its own session cookie so a new tab signs in without asking.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -50,7 +52,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -193,7 +199,11 @@ fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
 fn redirect_error(redirect_uri: &str, state: &str, error: &str, description: &str) -> Response {
     Redirect::to(&with_query(
         redirect_uri,
-        &[("error", error), ("error_description", description), ("state", state)],
+        &[
+            ("error", error),
+            ("error_description", description),
+            ("state", state),
+        ],
     ))
     .into_response()
 }
@@ -206,7 +216,11 @@ async fn authorize(
     let client_id = query.client_id.unwrap_or_default();
     let redirect_uri = query.redirect_uri.unwrap_or_default();
     if client_id != DASHBOARD_CLIENT_ID {
-        return error_page(StatusCode::BAD_REQUEST, "Unknown client", "This sign-in request names an unknown client.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Unknown client",
+            "This sign-in request names an unknown client.",
+        );
     }
     if !allowed_dashboard_uri(&state.config.public_url, &redirect_uri, "/auth/callback") {
         return error_page(
@@ -218,24 +232,49 @@ async fn authorize(
     let request_state = query.state.unwrap_or_default();
     let scope = query.scope.unwrap_or_default();
     if query.response_type.as_deref() != Some("code") {
-        return redirect_error(&redirect_uri, &request_state, "unsupported_response_type", "only the authorization code flow is supported");
+        return redirect_error(
+            &redirect_uri,
+            &request_state,
+            "unsupported_response_type",
+            "only the authorization code flow is supported",
+        );
     }
     if !scope.split(' ').any(|s| s == "openid") {
-        return redirect_error(&redirect_uri, &request_state, "invalid_scope", "the openid scope is required");
+        return redirect_error(
+            &redirect_uri,
+            &request_state,
+            "invalid_scope",
+            "the openid scope is required",
+        );
     }
     let challenge = query.code_challenge.unwrap_or_default();
     if query.code_challenge_method.as_deref() != Some("S256") || challenge.len() != 43 {
-        return redirect_error(&redirect_uri, &request_state, "invalid_request", "pkce with S256 is required");
+        return redirect_error(
+            &redirect_uri,
+            &request_state,
+            "invalid_request",
+            "pkce with S256 is required",
+        );
     }
     let nonce = query.nonce.unwrap_or_default();
     if nonce.is_empty() || request_state.is_empty() {
-        return redirect_error(&redirect_uri, &request_state, "invalid_request", "state and nonce are required");
+        return redirect_error(
+            &redirect_uri,
+            &request_state,
+            "invalid_request",
+            "state and nonce are required",
+        );
     }
     let connector = query.connector_id.filter(|c| !c.is_empty());
     if let Some(connector) = connector.as_deref() {
         if connector != LOCAL_CONNECTOR {
             // External providers are brokered by the sign-in broker (not part of this build).
-            return redirect_error(&redirect_uri, &request_state, "invalid_request", "unknown connector");
+            return redirect_error(
+                &redirect_uri,
+                &request_state,
+                "invalid_request",
+                "unknown connector",
+            );
         }
     }
     let request = AuthRequest {
@@ -249,7 +288,10 @@ async fn authorize(
     };
 
     // Answer from the IdP's own session when there is one for this connector.
-    let wants_login = query.prompt.as_deref().is_some_and(|p| p.split(' ').any(|x| x == "login"));
+    let wants_login = query
+        .prompt
+        .as_deref()
+        .is_some_and(|p| p.split(' ').any(|x| x == "login"));
     if !wants_login {
         if let Some((session_hash, session)) = current_session(&state, &headers) {
             let connector_ok = request
@@ -267,12 +309,25 @@ async fn authorize(
     }
 
     let request_id = crate::random_id(32);
-    match serde_json::to_value(&request).map(|body| state.store.put_auth_request(&request_id, &body)) {
+    match serde_json::to_value(&request)
+        .map(|body| state.store.put_auth_request(&request_id, &body))
+    {
         Ok(Ok(())) => {}
-        _ => return error_page(StatusCode::INTERNAL_SERVER_ERROR, "Sign-in failed", "The sign-in request could not be stored."),
+        _ => {
+            return error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in failed",
+                "The sign-in request could not be stored.",
+            )
+        }
     }
     if state.config.local_auth_disabled {
-        return redirect_error(&request.redirect_uri, &request.state, "access_denied", "email sign-in is disabled on this server");
+        return redirect_error(
+            &request.redirect_uri,
+            &request.state,
+            "access_denied",
+            "email sign-in is disabled on this server",
+        );
     }
     login_page(&request_id, "", None, StatusCode::OK)
 }
@@ -318,7 +373,12 @@ fn complete(
         "session_hash": session_hash,
     });
     if state.store.put_code(&hash_secret(&code), &body).is_err() {
-        return redirect_error(&request.redirect_uri, &request.state, "server_error", "the sign-in could not be completed");
+        return redirect_error(
+            &request.redirect_uri,
+            &request.state,
+            "server_error",
+            "the sign-in could not be completed",
+        );
     }
     let _ = state.store.touch_login(&user.id);
     let mut response = Redirect::to(&with_query(
@@ -340,7 +400,9 @@ fn session_cookie(state: &SharedState, value: &str, max_age: i64) -> String {
     } else {
         ""
     };
-    format!("{SESSION_COOKIE}={value}; Path=/oauth2; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/oauth2; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    )
 }
 
 // ----- the email/password page -----
@@ -358,7 +420,13 @@ struct LoginForm {
 async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response {
     let form: LoginForm = match serde_urlencoded_form(&body) {
         Some(form) => form,
-        None => return error_page(StatusCode::BAD_REQUEST, "Sign-in failed", "The sign-in form could not be read."),
+        None => {
+            return error_page(
+                StatusCode::BAD_REQUEST,
+                "Sign-in failed",
+                "The sign-in form could not be read.",
+            )
+        }
     };
     let request: Option<AuthRequest> = state
         .store
@@ -374,20 +442,34 @@ async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response 
         );
     };
     if state.config.local_auth_disabled {
-        return redirect_error(&request.redirect_uri, &request.state, "access_denied", "email sign-in is disabled on this server");
+        return redirect_error(
+            &request.redirect_uri,
+            &request.state,
+            "access_denied",
+            "email sign-in is disabled on this server",
+        );
     }
     if let Some(wait) = state.login_limiter.locked_for(&form.email) {
         let message = format!(
             "Too many wrong passwords. Wait {} seconds before trying again.",
             wait.as_secs().max(1)
         );
-        let mut response = login_page(&form.req, &form.email, Some(&message), StatusCode::TOO_MANY_REQUESTS);
+        let mut response = login_page(
+            &form.req,
+            &form.email,
+            Some(&message),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
         if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         return response;
     }
-    let user = state.store.local_user_by_email(form.email.trim()).ok().flatten();
+    let user = state
+        .store
+        .local_user_by_email(form.email.trim())
+        .ok()
+        .flatten();
     let password = form.password.clone();
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = tokio::task::spawn_blocking(move || match stored_hash {
@@ -403,11 +485,21 @@ async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response 
     let user = match user {
         Some(user) if matches && !user.is_blocked => user,
         Some(user) if matches && user.is_blocked => {
-            return login_page(&form.req, &form.email, Some("This account is blocked. Ask an administrator."), StatusCode::FORBIDDEN);
+            return login_page(
+                &form.req,
+                &form.email,
+                Some("This account is blocked. Ask an administrator."),
+                StatusCode::FORBIDDEN,
+            );
         }
         _ => {
             state.login_limiter.record_failure(&form.email);
-            return login_page(&form.req, &form.email, Some("Wrong email or password."), StatusCode::UNAUTHORIZED);
+            return login_page(
+                &form.req,
+                &form.email,
+                Some("Wrong email or password."),
+                StatusCode::UNAUTHORIZED,
+            );
         }
     };
     state.login_limiter.record_success(&form.email);
@@ -421,10 +513,22 @@ async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response 
         expires_at: now_unix() + state.config.session_ttl_secs,
     };
     if state.store.put_session(&session_hash, &session).is_err() {
-        return redirect_error(&request.redirect_uri, &request.state, "server_error", "the sign-in could not be completed");
+        return redirect_error(
+            &request.redirect_uri,
+            &request.state,
+            "server_error",
+            "the sign-in could not be completed",
+        );
     }
     let cookie = session_cookie(&state, &session_id, state.config.session_ttl_secs);
-    complete(&state, &request, &user, &session_hash, &session, Some(cookie))
+    complete(
+        &state,
+        &request,
+        &user,
+        &session_hash,
+        &session,
+        Some(cookie),
+    )
 }
 
 fn serde_urlencoded_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
@@ -538,7 +642,11 @@ struct RefreshGrant {
 
 async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
     let Ok(text) = std::str::from_utf8(&body) else {
-        return token_error(StatusCode::BAD_REQUEST, "invalid_request", "the body must be form-encoded");
+        return token_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the body must be form-encoded",
+        );
     };
     let form: HashMap<String, String> = oidc::parse_query(text).into_iter().collect();
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
@@ -554,13 +662,26 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
                 .flatten()
                 .and_then(|v| serde_json::from_value(v).ok());
             let Some(grant) = grant else {
-                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code is unknown, used or expired");
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the code is unknown, used or expired",
+                );
             };
-            if grant.client_id != field("client_id") || grant.redirect_uri != field("redirect_uri") {
-                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code was issued for another client or redirect uri");
+            if grant.client_id != field("client_id") || grant.redirect_uri != field("redirect_uri")
+            {
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the code was issued for another client or redirect uri",
+                );
             }
             if !oidc::pkce_verify(field("code_verifier"), &grant.code_challenge) {
-                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the code verifier does not match");
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the code verifier does not match",
+                );
             }
             let refresh = RefreshGrant {
                 user_id: grant.user_id,
@@ -578,24 +699,51 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
                 .ok()
                 .flatten();
             let Some((session_hash, body)) = taken else {
-                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the refresh token is unknown, used or expired");
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the refresh token is unknown, used or expired",
+                );
             };
             let Ok(grant) = serde_json::from_value::<RefreshGrant>(body) else {
-                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the refresh token is unreadable");
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the refresh token is unreadable",
+                );
             };
             if grant.client_id != field("client_id") {
-                return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the refresh token belongs to another client");
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the refresh token belongs to another client",
+                );
             }
             issue_tokens(&state, &grant, None, &session_hash)
         }
-        _ => token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "use authorization_code or refresh_token"),
+        _ => token_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "use authorization_code or refresh_token",
+        ),
     }
 }
 
-fn issue_tokens(state: &SharedState, grant: &RefreshGrant, nonce: Option<&str>, session_hash: &str) -> Response {
+fn issue_tokens(
+    state: &SharedState,
+    grant: &RefreshGrant,
+    nonce: Option<&str>,
+    session_hash: &str,
+) -> Response {
     let user = match state.store.user(&grant.user_id) {
         Ok(Some(user)) if !user.is_blocked => user,
-        _ => return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "the user no longer exists or is blocked"),
+        _ => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "the user no longer exists or is blocked",
+            )
+        }
     };
     let now = now_unix();
     let ttl = state.config.access_token_ttl_secs;
@@ -612,20 +760,37 @@ fn issue_tokens(state: &SharedState, grant: &RefreshGrant, nonce: Option<&str>, 
         connector_id: Some(grant.connector_id.clone()),
     };
     let Some(access_token) = state.keys.sign(&claims) else {
-        return token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "signing failed");
+        return token_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "signing failed",
+        );
     };
     claims.nonce = nonce.map(str::to_string);
     let Some(id_token) = state.keys.sign(&claims) else {
-        return token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "signing failed");
+        return token_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "signing failed",
+        );
     };
     let refresh_token = random_secret();
     let stored = serde_json::to_value(grant).unwrap_or_default();
     if state
         .store
-        .put_refresh_token(&hash_secret(&refresh_token), session_hash, &stored, now + state.config.refresh_token_ttl_secs)
+        .put_refresh_token(
+            &hash_secret(&refresh_token),
+            session_hash,
+            &stored,
+            now + state.config.refresh_token_ttl_secs,
+        )
         .is_err()
     {
-        return token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the tokens could not be stored");
+        return token_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the tokens could not be stored",
+        );
     }
     (
         [(header::CACHE_CONTROL, "no-store")],
@@ -649,7 +814,11 @@ struct LogoutQuery {
     state: Option<String>,
 }
 
-async fn end_session(State(state): State<SharedState>, headers: HeaderMap, Query(query): Query<LogoutQuery>) -> Response {
+async fn end_session(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(query): Query<LogoutQuery>,
+) -> Response {
     if let Some(id) = cookie_value(&headers, SESSION_COOKIE) {
         let _ = state.store.delete_session(&hash_secret(id));
     }
@@ -666,7 +835,10 @@ async fn end_session(State(state): State<SharedState>, headers: HeaderMap, Query
         }
         None => (
             StatusCode::OK,
-            Html(page("Signed out", "<h1>You are signed out</h1><p><a href=\"/login\">Sign in again</a></p>")),
+            Html(page(
+                "Signed out",
+                "<h1>You are signed out</h1><p><a href=\"/login\">Sign in again</a></p>",
+            )),
         )
             .into_response(),
     };
@@ -687,10 +859,26 @@ mod tests {
     #[test]
     fn redirect_uris_are_exact() {
         let public = "https://qufabric.example.com";
-        assert!(allowed_dashboard_uri(public, "https://qufabric.example.com/auth/callback", "/auth/callback"));
-        assert!(allowed_dashboard_uri(public, "http://127.0.0.1:8081/auth/callback", "/auth/callback"));
-        assert!(allowed_dashboard_uri(public, "http://localhost:3000/auth/callback", "/auth/callback"));
-        assert!(allowed_dashboard_uri(public, "http://localhost/login", "/login"));
+        assert!(allowed_dashboard_uri(
+            public,
+            "https://qufabric.example.com/auth/callback",
+            "/auth/callback"
+        ));
+        assert!(allowed_dashboard_uri(
+            public,
+            "http://127.0.0.1:8081/auth/callback",
+            "/auth/callback"
+        ));
+        assert!(allowed_dashboard_uri(
+            public,
+            "http://localhost:3000/auth/callback",
+            "/auth/callback"
+        ));
+        assert!(allowed_dashboard_uri(
+            public,
+            "http://localhost/login",
+            "/login"
+        ));
         for refused in [
             "https://evil.example/auth/callback",
             "https://qufabric.example.com/auth/callback?x=1",
@@ -703,7 +891,10 @@ mod tests {
             "http://127.0.0.1.evil.example/auth/callback",
             "not a url",
         ] {
-            assert!(!allowed_dashboard_uri(public, refused, "/auth/callback"), "{refused}");
+            assert!(
+                !allowed_dashboard_uri(public, refused, "/auth/callback"),
+                "{refused}"
+            );
         }
     }
 
@@ -736,7 +927,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; qf_idp_session=abc; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; qf_idp_session=abc; b=2"),
+        );
         assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie_value(&headers, "c"), None);
     }

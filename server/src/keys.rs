@@ -76,7 +76,12 @@ impl Keys {
     }
 
     /// Verify signature, issuer, audience and expiry.
-    pub fn verify(&self, token: &str, issuer: &str, audience: &str) -> Result<TokenClaims, TokenRejection> {
+    pub fn verify(
+        &self,
+        token: &str,
+        issuer: &str,
+        audience: &str,
+    ) -> Result<TokenClaims, TokenRejection> {
         let mut validation = Validation::new(Algorithm::ES256);
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
@@ -113,15 +118,25 @@ mod tests {
         let keys = Keys::load_or_create(&store).unwrap();
         let future = crate::store::now_unix() + 60;
         let token = keys.sign(&claims(future)).unwrap();
-        assert_eq!(keys.verify(&token, "http://idp/oauth2", "qufabric-dashboard").unwrap().sub, "u1");
+        assert_eq!(
+            keys.verify(&token, "http://idp/oauth2", "qufabric-dashboard")
+                .unwrap()
+                .sub,
+            "u1"
+        );
         assert_eq!(
             keys.verify(&token, "http://other/oauth2", "qufabric-dashboard"),
             Err(TokenRejection::Invalid)
         );
-        assert_eq!(keys.verify(&token, "http://idp/oauth2", "someone-else"), Err(TokenRejection::Invalid));
+        assert_eq!(
+            keys.verify(&token, "http://idp/oauth2", "someone-else"),
+            Err(TokenRejection::Invalid)
+        );
         // The same key comes back from the store.
         let again = Keys::load_or_create(&store).unwrap();
-        assert!(again.verify(&token, "http://idp/oauth2", "qufabric-dashboard").is_ok());
+        assert!(again
+            .verify(&token, "http://idp/oauth2", "qufabric-dashboard")
+            .is_ok());
         assert_eq!(again.jwks(), keys.jwks());
         let expired = keys.sign(&claims(crate::store::now_unix() - 60)).unwrap();
         assert_eq!(
@@ -139,6 +154,9 @@ mod tests {
             ours.verify(&token, "http://idp/oauth2", "qufabric-dashboard"),
             Err(TokenRejection::Invalid)
         );
-        assert_eq!(ours.verify("garbage", "i", "a"), Err(TokenRejection::Invalid));
+        assert_eq!(
+            ours.verify("garbage", "i", "a"),
+            Err(TokenRejection::Invalid)
+        );
     }
 }

@@ -100,15 +100,19 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: SharedState) -> Router {
-    let mut app = Router::new()
-        .merge(api::routes())
-        .merge(idp::routes());
+    let mut app = Router::new().merge(api::routes()).merge(idp::routes());
     if state.config.faults_enabled {
         app = app.merge(faults::routes());
     }
     app.fallback(web::static_or_index)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), faults::inject))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
         .with_state(state)
 }
 

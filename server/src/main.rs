@@ -8,7 +8,10 @@ use std::sync::Arc;
 use qufabric_server::{store::Store, AppState, Config};
 
 #[derive(Debug, Parser)]
-#[command(name = "qufabric-server", about = "Reference QuFabric management server with the embedded IdP")]
+#[command(
+    name = "qufabric-server",
+    about = "Reference QuFabric management server with the embedded IdP"
+)]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -69,13 +72,18 @@ async fn run(args: Args) -> Result<(), String> {
         );
     }
     if config.faults_enabled {
-        tracing::warn!("the test fault switch is ON (/__test__/faults); never use this in production");
+        tracing::warn!(
+            "the test fault switch is ON (/__test__/faults); never use this in production"
+        );
     }
     let state = Arc::new(AppState::new(config, store).map_err(|e| e.0)?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    tracing::info!("QuFabric reference server on http://{} (public URL {public_url})", args.listen);
+    tracing::info!(
+        "QuFabric reference server on http://{} (public URL {public_url})",
+        args.listen
+    );
     qufabric_server::serve(listener, state)
         .await
         .map_err(|e| e.to_string())

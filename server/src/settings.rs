@@ -53,7 +53,10 @@ const OPTIONAL_FIELDS: &[&str] = &[
 const READ_ONLY_FIELDS: &[&str] = &["embedded_idp_enabled", "local_auth_disabled"];
 
 /// The settings after a PUT with `body`: replace semantics, types checked per field.
-pub fn replace(body: &Map<String, Value>, local_auth_disabled: bool) -> Result<Map<String, Value>, String> {
+pub fn replace(
+    body: &Map<String, Value>,
+    local_auth_disabled: bool,
+) -> Result<Map<String, Value>, String> {
     let mut result = defaults();
     for (key, default) in result.iter_mut() {
         if READ_ONLY_FIELDS.contains(&key.as_str()) {
@@ -83,7 +86,10 @@ pub fn replace(body: &Map<String, Value>, local_auth_disabled: bool) -> Result<M
 /// Stamp the server-owned fields onto stored settings before answering.
 pub fn apply_read_only(settings: &mut Map<String, Value>, local_auth_disabled: bool) {
     settings.insert("embedded_idp_enabled".into(), Value::Bool(true));
-    settings.insert("local_auth_disabled".into(), Value::Bool(local_auth_disabled));
+    settings.insert(
+        "local_auth_disabled".into(),
+        Value::Bool(local_auth_disabled),
+    );
 }
 
 fn same_kind(a: &Value, b: &Value) -> bool {

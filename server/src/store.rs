@@ -306,7 +306,11 @@ impl Store {
         })
     }
 
-    pub fn save_settings(&self, account_id: &str, settings: &Map<String, Value>) -> StoreResult<bool> {
+    pub fn save_settings(
+        &self,
+        account_id: &str,
+        settings: &Map<String, Value>,
+    ) -> StoreResult<bool> {
         let changed = self.lock().execute(
             "UPDATE account SET settings = ?2 WHERE id = ?1",
             params![account_id, serde_json::to_string(settings)?],
@@ -317,17 +321,22 @@ impl Store {
     // ----- users -----
 
     pub fn owner_exists(&self) -> StoreResult<bool> {
-        Ok(self
-            .lock()
-            .query_row("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')", [], |r| r.get(0))?)
+        Ok(self.lock().query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Create the first owner, atomically refusing when one exists already.
     pub fn create_first_owner(&self, user: &UserRecord) -> StoreResult<bool> {
         let mut connection = self.lock();
         let tx = connection.transaction()?;
-        let exists: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')", [], |r| r.get(0))?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')",
+            [],
+            |r| r.get(0),
+        )?;
         if exists {
             return Ok(false);
         }
@@ -368,16 +377,28 @@ impl Store {
 
     pub fn users(&self) -> StoreResult<Vec<UserRecord>> {
         let connection = self.lock();
-        let mut statement =
-            connection.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY created_at, id"))?;
+        let mut statement = connection.prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, id"
+        ))?;
         let rows = statement.query_map([], user_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn update_user(&self, id: &str, role: Role, auto_groups: &[String], is_blocked: bool) -> StoreResult<bool> {
+    pub fn update_user(
+        &self,
+        id: &str,
+        role: Role,
+        auto_groups: &[String],
+        is_blocked: bool,
+    ) -> StoreResult<bool> {
         let changed = self.lock().execute(
             "UPDATE users SET role = ?2, auto_groups = ?3, is_blocked = ?4 WHERE id = ?1",
-            params![id, role.as_str(), serde_json::to_string(auto_groups)?, is_blocked as i64],
+            params![
+                id,
+                role.as_str(),
+                serde_json::to_string(auto_groups)?,
+                is_blocked as i64
+            ],
         )?;
         Ok(changed == 1)
     }
@@ -392,7 +413,13 @@ impl Store {
 
     // ----- personal access tokens -----
 
-    pub fn insert_pat(&self, id: &str, user_id: &str, token_hash: &str, expires_at: i64) -> StoreResult<()> {
+    pub fn insert_pat(
+        &self,
+        id: &str,
+        user_id: &str,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()> {
         self.lock().execute(
             "INSERT INTO personal_access_tokens (id, user_id, token_hash, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![id, user_id, token_hash, expires_at],
@@ -416,7 +443,8 @@ impl Store {
 
     pub fn groups(&self) -> StoreResult<Vec<GroupRecord>> {
         let connection = self.lock();
-        let mut statement = connection.prepare("SELECT id, name, issued FROM groups ORDER BY name, id")?;
+        let mut statement =
+            connection.prepare("SELECT id, name, issued FROM groups ORDER BY name, id")?;
         let rows = statement.query_map([], |row| {
             let issued: String = row.get(2)?;
             Ok(GroupRecord {
@@ -499,7 +527,10 @@ impl Store {
     pub fn put_auth_request(&self, id: &str, body: &Value) -> StoreResult<()> {
         let connection = self.lock();
         // Pending requests older than an hour are abandoned sign-ins.
-        connection.execute("DELETE FROM auth_requests WHERE created_at < ?1", params![now_unix() - 3600])?;
+        connection.execute(
+            "DELETE FROM auth_requests WHERE created_at < ?1",
+            params![now_unix() - 3600],
+        )?;
         connection.execute(
             "INSERT INTO auth_requests (id, body, created_at) VALUES (?1, ?2, ?3)",
             params![id, serde_json::to_string(body)?, now_unix()],
@@ -520,13 +551,17 @@ impl Store {
     }
 
     pub fn delete_auth_request(&self, id: &str) -> StoreResult<()> {
-        self.lock().execute("DELETE FROM auth_requests WHERE id = ?1", params![id])?;
+        self.lock()
+            .execute("DELETE FROM auth_requests WHERE id = ?1", params![id])?;
         Ok(())
     }
 
     pub fn put_code(&self, code_hash: &str, body: &Value) -> StoreResult<()> {
         let connection = self.lock();
-        connection.execute("DELETE FROM auth_codes WHERE created_at < ?1", params![now_unix() - 600])?;
+        connection.execute(
+            "DELETE FROM auth_codes WHERE created_at < ?1",
+            params![now_unix() - 600],
+        )?;
         connection.execute(
             "INSERT INTO auth_codes (code_hash, body, created_at) VALUES (?1, ?2, ?3)",
             params![code_hash, serde_json::to_string(body)?, now_unix()],
@@ -583,12 +618,24 @@ impl Store {
     /// End a session and every refresh token issued under it.
     pub fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
         let connection = self.lock();
-        connection.execute("DELETE FROM idp_sessions WHERE id_hash = ?1", params![id_hash])?;
-        connection.execute("DELETE FROM refresh_tokens WHERE session_hash = ?1", params![id_hash])?;
+        connection.execute(
+            "DELETE FROM idp_sessions WHERE id_hash = ?1",
+            params![id_hash],
+        )?;
+        connection.execute(
+            "DELETE FROM refresh_tokens WHERE session_hash = ?1",
+            params![id_hash],
+        )?;
         Ok(())
     }
 
-    pub fn put_refresh_token(&self, token_hash: &str, session_hash: &str, body: &Value, expires_at: i64) -> StoreResult<()> {
+    pub fn put_refresh_token(
+        &self,
+        token_hash: &str,
+        session_hash: &str,
+        body: &Value,
+        expires_at: i64,
+    ) -> StoreResult<()> {
         self.lock().execute(
             "INSERT INTO refresh_tokens (token_hash, session_hash, body, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![token_hash, session_hash, serde_json::to_string(body)?, expires_at],
@@ -692,7 +739,10 @@ mod tests {
             store.insert_user(&user("kept", Role::Owner)).unwrap();
         }
         let store = Store::open(&dir).unwrap();
-        assert_eq!(store.user("kept").unwrap().map(|u| u.role), Some(Role::Owner));
+        assert_eq!(
+            store.user("kept").unwrap().map(|u| u.role),
+            Some(Role::Owner)
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 

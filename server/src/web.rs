@@ -28,7 +28,12 @@ impl IndexPage {
             .map(inline_scripts)
             .unwrap_or_default()
             .iter()
-            .map(|script| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
+            .map(|script| {
+                format!(
+                    "'sha256-{}'",
+                    STANDARD.encode(Sha256::digest(script.as_bytes()))
+                )
+            })
             .collect();
         let csp = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}{}; style-src 'self'; \
@@ -47,10 +52,14 @@ pub fn inline_scripts(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body_start = &after[tag_end + 1..];
-        let Some(close) = body_start.find("</script>") else { break };
+        let Some(close) = body_start.find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") {
             scripts.push(body_start[..close].to_string());
         }
@@ -60,14 +69,24 @@ pub fn inline_scripts(html: &str) -> Vec<String> {
 }
 
 /// CSP and friends on every answer.
-pub async fn security_headers(State(state): State<SharedState>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<SharedState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&state.csp.csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
@@ -115,7 +134,10 @@ pub async fn static_or_index(State(state): State<SharedState>, request: Request)
 /// `dist` joined with a URL path, refusing anything that climbs out of it.
 fn safe_join(dist: &Path, url_path: &str) -> Option<PathBuf> {
     let relative = Path::new(url_path.trim_start_matches('/'));
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return None;
     }
     if relative.as_os_str().is_empty() {
@@ -144,15 +166,23 @@ mod tests {
 
     #[test]
     fn finds_only_inline_scripts() {
-        let html = r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
-        assert_eq!(inline_scripts(html), vec!["import x from '/x.js';".to_string()]);
+        let html =
+            r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
+        assert_eq!(
+            inline_scripts(html),
+            vec!["import x from '/x.js';".to_string()]
+        );
     }
 
     #[test]
     fn csp_allows_exactly_the_inline_script() {
         let dir = std::env::temp_dir().join(format!("qf-web-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("index.html"), "<script type=\"module\">go()</script>").unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            "<script type=\"module\">go()</script>",
+        )
+        .unwrap();
         let page = IndexPage::load(Some(&dir));
         let expected = STANDARD.encode(Sha256::digest(b"go()"));
         assert!(page.csp.contains(&format!("'sha256-{expected}'")));
@@ -164,7 +194,10 @@ mod tests {
     #[test]
     fn paths_cannot_escape_dist() {
         let dist = Path::new("/srv/dist");
-        assert_eq!(safe_join(dist, "/app.wasm"), Some(PathBuf::from("/srv/dist/app.wasm")));
+        assert_eq!(
+            safe_join(dist, "/app.wasm"),
+            Some(PathBuf::from("/srv/dist/app.wasm"))
+        );
         assert_eq!(safe_join(dist, "/../etc/passwd"), None);
         assert_eq!(safe_join(dist, "/"), None);
     }

@@ -104,9 +104,18 @@ fn location(response: &reqwest::Response) -> String {
 }
 
 /// Sign in with email and password; returns the code and state of the redirect.
-async fn sign_in(server: &TestServer, client: &reqwest::Client, password: &str) -> reqwest::Response {
+async fn sign_in(
+    server: &TestServer,
+    client: &reqwest::Client,
+    password: &str,
+) -> reqwest::Response {
     let page = client
-        .get(authorize_url(server, &callback(server), "state-1", "nonce-1"))
+        .get(authorize_url(
+            server,
+            &callback(server),
+            "state-1",
+            "nonce-1",
+        ))
         .send()
         .await
         .unwrap();
@@ -114,7 +123,11 @@ async fn sign_in(server: &TestServer, client: &reqwest::Client, password: &str) 
     let html = page.text().await.unwrap();
     client
         .post(format!("{}/oauth2/login", server.url))
-        .form(&[("req", request_id(&html).as_str()), ("email", OWNER_EMAIL), ("password", password)])
+        .form(&[
+            ("req", request_id(&html).as_str()),
+            ("email", OWNER_EMAIL),
+            ("password", password),
+        ])
         .send()
         .await
         .unwrap()
@@ -139,7 +152,11 @@ async fn owner_tokens(server: &TestServer) -> Value {
     let client = browser();
     let redirect = sign_in(server, &client, OWNER_PASSWORD).await;
     let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
-    exchange(server, &code, VERIFIER).await.json().await.unwrap()
+    exchange(server, &code, VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 fn bearer(token: &str) -> String {
@@ -150,12 +167,25 @@ fn bearer(token: &str) -> String {
 async fn first_run_setup_then_412() {
     let server = start().await;
     let client = reqwest::Client::new();
-    let instance: Value = client.get(format!("{}/api/instance", server.url)).send().await.unwrap().json().await.unwrap();
+    let instance: Value = client
+        .get(format!("{}/api/instance", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(instance["setup_required"], true);
     assert_eq!(instance["login_providers"], json!([]));
     assert_eq!(instance["local_auth_disabled"], false);
-    assert_eq!(instance["redirect_url"], format!("{}/oauth2/callback", server.url));
-    assert_eq!(instance["logout_url"], format!("{}/oauth2/logout/callback", server.url));
+    assert_eq!(
+        instance["redirect_url"],
+        format!("{}/oauth2/callback", server.url)
+    );
+    assert_eq!(
+        instance["logout_url"],
+        format!("{}/oauth2/logout/callback", server.url)
+    );
 
     let bad = client
         .post(format!("{}/api/setup", server.url))
@@ -165,7 +195,10 @@ async fn first_run_setup_then_412() {
         .unwrap();
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     let body: Value = bad.json().await.unwrap();
-    assert_eq!(body, json!({"message": "couldn't parse JSON request", "code": 400}));
+    assert_eq!(
+        body,
+        json!({"message": "couldn't parse JSON request", "code": 400})
+    );
 
     let short = client
         .post(format!("{}/api/setup", server.url))
@@ -183,7 +216,14 @@ async fn first_run_setup_then_412() {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::PRECONDITION_FAILED);
-    let instance: Value = client.get(format!("{}/api/instance", server.url)).send().await.unwrap().json().await.unwrap();
+    let instance: Value = client
+        .get(format!("{}/api/instance", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(instance["setup_required"], false);
 }
 
@@ -211,7 +251,10 @@ async fn setup_pat_only_when_enabled() {
         .await
         .unwrap();
     assert_eq!(me["role"], "owner");
-    assert_eq!(me["permissions"]["modules"]["identity_providers"]["create"], true);
+    assert_eq!(
+        me["permissions"]["modules"]["identity_providers"]["create"],
+        true
+    );
 
     let disabled = start().await;
     let created: Value = client
@@ -234,12 +277,23 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
 
     let redirect = sign_in(&server, &client, OWNER_PASSWORD).await;
     assert_eq!(redirect.status(), StatusCode::SEE_OTHER);
-    let set_cookie = redirect.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let set_cookie = redirect
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
     let target = location(&redirect);
     assert!(target.starts_with(&callback(&server)), "{target}");
     let query = target.split_once('?').unwrap().1;
-    assert_eq!(oidc::query_value(query, "state").as_deref(), Some("state-1"));
+    assert_eq!(
+        oidc::query_value(query, "state").as_deref(),
+        Some("state-1")
+    );
     let code = oidc::query_value(query, "code").unwrap();
 
     // A wrong verifier is refused, and that consumed the code.
@@ -248,7 +302,11 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
     let redirect = sign_in_again(&server, &client).await;
     let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
 
-    let tokens: Value = exchange(&server, &code, VERIFIER).await.json().await.unwrap();
+    let tokens: Value = exchange(&server, &code, VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
     let id_claims = oidc::jwt_claims(tokens["id_token"].as_str().unwrap()).unwrap();
     assert_eq!(id_claims.nonce.as_deref(), Some("nonce-1"));
     assert_eq!(id_claims.iss, format!("{}/oauth2", server.url));
@@ -281,7 +339,11 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
         async move {
             reqwest::Client::new()
                 .post(url)
-                .form(&[("grant_type", "refresh_token"), ("refresh_token", &token), ("client_id", oidc::DASHBOARD_CLIENT_ID)])
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", &token),
+                    ("client_id", oidc::DASHBOARD_CLIENT_ID),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -296,7 +358,12 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
 
     // The IdP session answers a new authorization at once (a new tab signs in silently).
     let silent = client
-        .get(authorize_url(&server, &callback(&server), "state-2", "nonce-2"))
+        .get(authorize_url(
+            &server,
+            &callback(&server),
+            "state-2",
+            "nonce-2",
+        ))
         .send()
         .await
         .unwrap();
@@ -315,13 +382,27 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
         .unwrap();
     assert_eq!(logout.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&logout), format!("{}/login", server.url));
-    assert_eq!(refresh(renewed["refresh_token"].as_str().unwrap().to_string()).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refresh(renewed["refresh_token"].as_str().unwrap().to_string())
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
     let after = client
-        .get(authorize_url(&server, &callback(&server), "state-3", "nonce-3"))
+        .get(authorize_url(
+            &server,
+            &callback(&server),
+            "state-3",
+            "nonce-3",
+        ))
         .send()
         .await
         .unwrap();
-    assert_eq!(after.status(), StatusCode::OK, "the login page again, not a silent sign-in");
+    assert_eq!(
+        after.status(),
+        StatusCode::OK,
+        "the login page again, not a silent sign-in"
+    );
 
     // A post-logout URI outside the allowed ones is not followed.
     let elsewhere = client
@@ -338,7 +419,12 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
 async fn sign_in_again(server: &TestServer, client: &reqwest::Client) -> reqwest::Response {
     // The IdP session from the first sign-in answers at once.
     let response = client
-        .get(authorize_url(server, &callback(server), "state-1", "nonce-1"))
+        .get(authorize_url(
+            server,
+            &callback(server),
+            "state-1",
+            "nonce-1",
+        ))
         .send()
         .await
         .unwrap();
@@ -353,7 +439,11 @@ async fn wrong_passwords_are_refused_then_slowed_down() {
     let client = browser();
     let first = sign_in(&server, &client, "wrong password").await;
     assert_eq!(first.status(), StatusCode::UNAUTHORIZED);
-    assert!(first.text().await.unwrap().contains("Wrong email or password."));
+    assert!(first
+        .text()
+        .await
+        .unwrap()
+        .contains("Wrong email or password."));
     for _ in 1..5 {
         sign_in(&server, &client, "wrong password").await;
     }
@@ -381,7 +471,12 @@ async fn redirect_uris_outside_the_allowed_ones_are_refused_without_redirect() {
     }
     // Loopback on any port is allowed for development and tests.
     let dev = client
-        .get(authorize_url(&server, "http://localhost:5999/auth/callback", "s", "n"))
+        .get(authorize_url(
+            &server,
+            "http://localhost:5999/auth/callback",
+            "s",
+            "n",
+        ))
         .send()
         .await
         .unwrap();
@@ -436,11 +531,28 @@ fn token_for(server: &TestServer, sub: &str, exp: i64) -> String {
 async fn authz_matrix_for_every_role() {
     let server = start().await;
     setup_owner(&server).await;
-    for (id, role) in [("the-admin", Role::Admin), ("the-auditor", Role::Auditor), ("the-user", Role::User)] {
+    for (id, role) in [
+        ("the-admin", Role::Admin),
+        ("the-auditor", Role::Auditor),
+        ("the-user", Role::User),
+    ] {
         seed(&server.state.store, id, role);
     }
-    let owner_id = server.state.store.users().unwrap().into_iter().find(|u| u.role == Role::Owner).unwrap().id;
-    let account_id = server.state.store.account("unused", &serde_json::Map::new()).unwrap().id;
+    let owner_id = server
+        .state
+        .store
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Role::Owner)
+        .unwrap()
+        .id;
+    let account_id = server
+        .state
+        .store
+        .account("unused", &serde_json::Map::new())
+        .unwrap()
+        .id;
     let client = reqwest::Client::new();
     let exp = now_unix() + 600;
 
@@ -471,7 +583,8 @@ async fn authz_matrix_for_every_role() {
         ("owner", Some(token_for(&server, &owner_id, exp))),
     ] {
         for (method, path, body, is_write) in &endpoints {
-            let mut request = client.request(method.parse().unwrap(), format!("{}{path}", server.url));
+            let mut request =
+                client.request(method.parse().unwrap(), format!("{}{path}", server.url));
             if let Some(token) = &token {
                 request = request.header("Authorization", bearer(token));
             }
@@ -494,12 +607,24 @@ async fn authz_matrix_for_every_role() {
             me = me.header("Authorization", bearer(token));
         }
         let status = me.send().await.unwrap().status();
-        let expected = if token.is_some() { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+        let expected = if token.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
         assert_eq!(status, expected, "{caller} /api/users/current");
     }
     println!("{}", table.join("\n"));
     // The public endpoint needs nothing.
-    assert_eq!(client.get(format!("{}/api/instance", server.url)).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        client
+            .get(format!("{}/api/instance", server.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -519,11 +644,23 @@ async fn expired_and_foreign_tokens_get_the_real_messages() {
             assert_eq!(body, json!({"message": message, "code": 401}));
         }
     };
-    check(token_for(&server, &owner_id, now_unix() - 120), "token expired").await;
+    check(
+        token_for(&server, &owner_id, now_unix() - 120),
+        "token expired",
+    )
+    .await;
     let other = start().await;
-    check(token_for(&other, &owner_id, now_unix() + 120), "token invalid").await;
+    check(
+        token_for(&other, &owner_id, now_unix() + 120),
+        "token invalid",
+    )
+    .await;
     check("not.a.jwt".into(), "token invalid").await;
-    let none = client.get(format!("{}/api/users", server.url)).send().await.unwrap();
+    let none = client
+        .get(format!("{}/api/users", server.url))
+        .send()
+        .await
+        .unwrap();
     let body: Value = none.json().await.unwrap();
     assert_eq!(body["message"], "no valid authentication provided");
 }
@@ -569,7 +706,10 @@ async fn account_put_replaces_the_whole_settings_object() {
     assert_eq!(updated["settings"]["jwt_groups_enabled"], true);
     assert_eq!(updated["settings"]["peer_login_expiration"], 3600);
     assert!(updated["settings"].get("some_future_field").is_none());
-    assert_eq!(updated["settings"]["local_auth_disabled"], false, "read-only: the server's own");
+    assert_eq!(
+        updated["settings"]["local_auth_disabled"], false,
+        "read-only: the server's own"
+    );
 
     // A body with one field resets everything else: the trap the dashboard must avoid.
     let reset: Value = client
@@ -616,11 +756,22 @@ async fn owner_and_signing_key_survive_a_restart() {
     // Same data folder, same public URL (the issuer is part of the token).
     let second = start_with(Some(dir.path()), |_| {}).await;
     let second_issuer = second.state.config.issuer();
-    let instance: Value = reqwest::get(format!("{}/api/instance", second.url)).await.unwrap().json().await.unwrap();
+    let instance: Value = reqwest::get(format!("{}/api/instance", second.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(instance["setup_required"], false);
     // The key is the same: a token signed before verifies after (issuer permitting).
-    let claims = second.state.keys.verify(&access, &issuer, oidc::DASHBOARD_CLIENT_ID);
-    assert!(claims.is_ok(), "token from before the restart verifies ({issuer} vs {second_issuer})");
+    let claims = second
+        .state
+        .keys
+        .verify(&access, &issuer, oidc::DASHBOARD_CLIENT_ID);
+    assert!(
+        claims.is_ok(),
+        "token from before the restart verifies ({issuer} vs {second_issuer})"
+    );
 }
 
 #[tokio::test]
@@ -631,22 +782,48 @@ async fn dashboard_is_served_with_a_strict_csp_and_routes_fall_back_to_index() {
         "<html><script type=\"module\">import init from '/app.js'; init();</script></html>",
     )
     .unwrap();
-    std::fs::write(dist.path().join("app.js"), "export default function init() {}").unwrap();
+    std::fs::write(
+        dist.path().join("app.js"),
+        "export default function init() {}",
+    )
+    .unwrap();
     let dist_path = dist.path().to_path_buf();
     let server = start_with(None, move |c| c.dist = Some(dist_path)).await;
-    for path in ["/", "/settings/groups", "/settings/identity-providers/pocketid-x", "/auth/callback?code=1"] {
+    for path in [
+        "/",
+        "/settings/groups",
+        "/settings/identity-providers/pocketid-x",
+        "/auth/callback?code=1",
+    ] {
         let response = reqwest::get(format!("{}{path}", server.url)).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
-        assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("'sha256-") && !csp.contains("unsafe-inline"), "{csp}");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            csp.contains("'wasm-unsafe-eval'")
+                && csp.contains("'sha256-")
+                && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
         assert!(response.text().await.unwrap().contains("import init"));
     }
-    let js = reqwest::get(format!("{}/app.js", server.url)).await.unwrap();
-    assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
-    let api = reqwest::get(format!("{}/api/unknown", server.url)).await.unwrap();
+    let js = reqwest::get(format!("{}/app.js", server.url))
+        .await
+        .unwrap();
+    assert!(js.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let api = reqwest::get(format!("{}/api/unknown", server.url))
+        .await
+        .unwrap();
     assert_eq!(api.status(), StatusCode::NOT_FOUND);
     assert!(api.headers().contains_key("content-security-policy"));
-    let escape = reqwest::get(format!("{}/..%2F..%2Fetc%2Fpasswd", server.url)).await.unwrap();
+    let escape = reqwest::get(format!("{}/..%2F..%2Fetc%2Fpasswd", server.url))
+        .await
+        .unwrap();
     assert!(!escape.text().await.unwrap().contains("root:"));
 }
 
@@ -658,23 +835,51 @@ async fn fault_switch_fails_before_or_after_the_handler() {
     let auth = bearer(tokens["access_token"].as_str().unwrap());
     let client = reqwest::Client::new();
     let arm = |rule: Value| {
-        let request = client.post(format!("{}/__test__/faults", server.url)).json(&rule);
-        async move { assert_eq!(request.send().await.unwrap().status(), StatusCode::NO_CONTENT) }
+        let request = client
+            .post(format!("{}/__test__/faults", server.url))
+            .json(&rule);
+        async move {
+            assert_eq!(
+                request.send().await.unwrap().status(),
+                StatusCode::NO_CONTENT
+            )
+        }
     };
 
     arm(json!({"method": "GET", "path": "/api/groups", "phase": "before", "kind": "status", "status": 500})).await;
-    let failed = client.get(format!("{}/api/groups", server.url)).header("Authorization", &auth).send().await.unwrap();
+    let failed = client
+        .get(format!("{}/api/groups", server.url))
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let ok = client.get(format!("{}/api/groups", server.url)).header("Authorization", &auth).send().await.unwrap();
+    let ok = client
+        .get(format!("{}/api/groups", server.url))
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), StatusCode::OK, "the rule fired once");
 
     arm(json!({"path": "/api/groups", "phase": "before", "kind": "malformed"})).await;
-    let malformed = client.get(format!("{}/api/groups", server.url)).header("Authorization", &auth).send().await.unwrap();
+    let malformed = client
+        .get(format!("{}/api/groups", server.url))
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap();
     assert!(serde_json::from_str::<Value>(&malformed.text().await.unwrap()).is_err());
 
     // After commit, the answer is lost but the change is made.
-    let account_id = server.state.store.account("unused", &serde_json::Map::new()).unwrap().id;
-    arm(json!({"method": "PUT", "path": "/api/accounts/*", "phase": "after", "kind": "drop"})).await;
+    let account_id = server
+        .state
+        .store
+        .account("unused", &serde_json::Map::new())
+        .unwrap()
+        .id;
+    arm(json!({"method": "PUT", "path": "/api/accounts/*", "phase": "after", "kind": "drop"}))
+        .await;
     let lost = client
         .put(format!("{}/api/accounts/{account_id}", server.url))
         .header("Authorization", &auth)
@@ -685,9 +890,19 @@ async fn fault_switch_fails_before_or_after_the_handler() {
         Ok(response) => response.text().await.ok(),
         Err(_) => None,
     };
-    assert!(lost_body.is_none_or(|b| serde_json::from_str::<Value>(&b).is_err()), "no usable answer");
-    let account = server.state.store.account("unused", &serde_json::Map::new()).unwrap();
-    assert_eq!(account.settings["jwt_groups_claim_name"], "groups", "committed");
+    assert!(
+        lost_body.is_none_or(|b| serde_json::from_str::<Value>(&b).is_err()),
+        "no usable answer"
+    );
+    let account = server
+        .state
+        .store
+        .account("unused", &serde_json::Map::new())
+        .unwrap();
+    assert_eq!(
+        account.settings["jwt_groups_claim_name"], "groups",
+        "committed"
+    );
 
     // Without the flag the switch does not exist.
     let plain = start().await;

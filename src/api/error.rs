@@ -20,7 +20,10 @@ pub enum ApiError {
     /// 400.
     BadRequest(String),
     /// 5xx and any other status.
-    Server { status: u16, message: String },
+    Server {
+        status: u16,
+        message: String,
+    },
     /// A 2xx answer we could not read.
     Malformed(String),
 }
@@ -90,7 +93,10 @@ impl ApiError {
     pub fn outcome_unknown(&self) -> bool {
         matches!(
             self,
-            ApiError::Network(_) | ApiError::Timeout | ApiError::Malformed(_) | ApiError::Server { .. }
+            ApiError::Network(_)
+                | ApiError::Timeout
+                | ApiError::Malformed(_)
+                | ApiError::Server { .. }
         )
     }
 }

@@ -53,7 +53,8 @@ impl Api {
     }
 
     pub async fn setup(&self, request: &SetupRequest) -> Result<SetupResponse, ApiError> {
-        self.call(Method::Post, "/api/setup", Some(json(request)?)).await
+        self.call(Method::Post, "/api/setup", Some(json(request)?))
+            .await
     }
 
     pub async fn current_user(&self) -> Result<User, ApiError> {
@@ -68,7 +69,11 @@ impl Api {
         self.call(Method::Get, "/api/accounts", None).await
     }
 
-    pub async fn update_account(&self, id: &str, request: &AccountRequest) -> Result<Account, ApiError> {
+    pub async fn update_account(
+        &self,
+        id: &str,
+        request: &AccountRequest,
+    ) -> Result<Account, ApiError> {
         let path = format!("/api/accounts/{}", encode_segment(id));
         self.call(Method::Put, &path, Some(json(request)?)).await
     }
@@ -79,17 +84,36 @@ impl Api {
 
     // ----- the one request function -----
 
-    async fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<String>) -> Result<T, ApiError> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
         let config = self.config.get_value();
         let url = config.api_url(path);
-        let first = send(&url, method, self.session.access_token(), body.clone(), config.request_timeout_ms).await;
+        let first = send(
+            &url,
+            method,
+            self.session.access_token(),
+            body.clone(),
+            config.request_timeout_ms,
+        )
+        .await;
         let text = match first {
             Err(ApiError::Unauthorized(message)) if self.session.tokens().is_some() => {
                 // The access token may just have expired: renew once and repeat.
                 if self.session.refresh(&config).await.is_err() {
                     return Err(ApiError::Unauthorized(message));
                 }
-                send(&url, method, self.session.access_token(), body, config.request_timeout_ms).await?
+                send(
+                    &url,
+                    method,
+                    self.session.access_token(),
+                    body,
+                    config.request_timeout_ms,
+                )
+                .await?
             }
             other => other?,
         };
@@ -145,7 +169,9 @@ async fn send(
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => builder.header("Content-Type", "application/json").body(body),
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
         None => builder.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -184,5 +210,6 @@ pub fn provide_api(api: Api) {
 
 /// The API client from context, or one built from the page (never panics).
 pub fn use_api() -> Api {
-    use_context::<Api>().unwrap_or_else(|| Api::new(Config::from_page(), crate::auth::use_session()))
+    use_context::<Api>()
+        .unwrap_or_else(|| Api::new(Config::from_page(), crate::auth::use_session()))
 }

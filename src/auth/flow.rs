@@ -41,13 +41,15 @@ impl CallbackError {
             CallbackError::Idp { code, .. } => match code.as_str() {
                 // Standard OAuth codes folded into product.md's codes.
                 "access_denied" => "upstream_denied".into(),
-                "invalid_request" | "unsupported_response_type" | "invalid_scope" => "server_error".into(),
+                "invalid_request" | "unsupported_response_type" | "invalid_scope" => {
+                    "server_error".into()
+                }
                 other => other.to_string(),
             },
             CallbackError::StateMismatch => "state_mismatch".into(),
-            CallbackError::Exchange(_) | CallbackError::InvalidToken(_) | CallbackError::NoCrypto => {
-                "server_error".into()
-            }
+            CallbackError::Exchange(_)
+            | CallbackError::InvalidToken(_)
+            | CallbackError::NoCrypto => "server_error".into(),
         }
     }
 
@@ -64,10 +66,16 @@ impl CallbackError {
 }
 
 /// Leave for the embedded IdP. `connector_id` is `local` (email) or a provider id.
-pub fn start_sign_in(config: &Config, connector_id: &str, return_to: &str) -> Result<(), CallbackError> {
-    let (Some(state), Some(nonce), Some(verifier)) =
-        (browser::random_bytes(), browser::random_bytes(), browser::random_bytes())
-    else {
+pub fn start_sign_in(
+    config: &Config,
+    connector_id: &str,
+    return_to: &str,
+) -> Result<(), CallbackError> {
+    let (Some(state), Some(nonce), Some(verifier)) = (
+        browser::random_bytes(),
+        browser::random_bytes(),
+        browser::random_bytes(),
+    ) else {
         return Err(CallbackError::NoCrypto);
     };
     let pending = PendingSignIn {
@@ -77,7 +85,8 @@ pub fn start_sign_in(config: &Config, connector_id: &str, return_to: &str) -> Re
         return_to: oidc::safe_return_path(return_to),
         connector_id: connector_id.to_string(),
     };
-    let json = serde_json::to_string(&pending).map_err(|e| CallbackError::Exchange(e.to_string()))?;
+    let json =
+        serde_json::to_string(&pending).map_err(|e| CallbackError::Exchange(e.to_string()))?;
     browser::session_set(PENDING_KEY, &json);
     crate::browser::session_set(LAST_CONNECTOR_KEY, connector_id);
     let url = oidc::authorize_url(&AuthorizeRequest {
@@ -99,14 +108,18 @@ pub const LAST_CONNECTOR_KEY: &str = "qufabric.last_connector";
 
 /// Finish the round trip from the callback's query string. Returns where to go next.
 /// The pending sign-in is consumed first, so a replayed callback URL fails `state`.
-pub async fn complete_sign_in(config: &Config, session: &Session, query: &str) -> Result<String, CallbackError> {
+pub async fn complete_sign_in(
+    config: &Config,
+    session: &Session,
+    query: &str,
+) -> Result<String, CallbackError> {
     let pending = browser::session_get(PENDING_KEY)
         .and_then(|json| serde_json::from_str::<PendingSignIn>(&json).ok());
     browser::session_remove(PENDING_KEY);
     let returned_state = oidc::query_value(query, "state").unwrap_or_default();
-    let Some(pending) = pending.filter(|p| {
-        oidc::constant_time_eq(p.state.as_bytes(), returned_state.as_bytes())
-    }) else {
+    let Some(pending) =
+        pending.filter(|p| oidc::constant_time_eq(p.state.as_bytes(), returned_state.as_bytes()))
+    else {
         return Err(CallbackError::StateMismatch);
     };
     if let Some(code) = oidc::query_value(query, "error") {
@@ -116,7 +129,9 @@ pub async fn complete_sign_in(config: &Config, session: &Session, query: &str) -
         });
     }
     let Some(code) = oidc::query_value(query, "code").filter(|c| !c.is_empty()) else {
-        return Err(CallbackError::Exchange("the IdP sent neither a code nor an error".into()));
+        return Err(CallbackError::Exchange(
+            "the IdP sent neither a code nor an error".into(),
+        ));
     };
     let body = oidc::form_body(&[
         ("grant_type", "authorization_code"),
@@ -125,7 +140,9 @@ pub async fn complete_sign_in(config: &Config, session: &Session, query: &str) -
         ("client_id", &config.client_id),
         ("code_verifier", &pending.verifier),
     ]);
-    let response = post_token(config, body).await.map_err(CallbackError::Exchange)?;
+    let response = post_token(config, body)
+        .await
+        .map_err(CallbackError::Exchange)?;
     let tokens = response
         .into_tokens(config, Some(&pending.nonce), None, browser::now_ms() as i64)
         .map_err(CallbackError::InvalidToken)?;
@@ -156,9 +173,12 @@ pub(crate) async fn post_token(config: &Config, body: String) -> Result<TokenRes
         let detail = serde_json::from_str::<TokenError>(&text)
             .map(|e| format!("{}: {}", e.error, e.error_description))
             .unwrap_or_else(|_| format!("status {status}"));
-        return Err(format!("the sign-in server refused the exchange ({detail})"));
+        return Err(format!(
+            "the sign-in server refused the exchange ({detail})"
+        ));
     }
-    serde_json::from_str(&text).map_err(|_| "the sign-in server's answer could not be read".to_string())
+    serde_json::from_str(&text)
+        .map_err(|_| "the sign-in server's answer could not be read".to_string())
 }
 
 /// End the session here and at the IdP, which then sends the browser to `/login`.

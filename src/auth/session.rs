@@ -66,7 +66,10 @@ impl TokenResponse {
             (None, None) => return Err("the IdP sent no ID token".into()),
         };
         if claims.iss != config.authority {
-            return Err(format!("the ID token comes from {}, not {}", claims.iss, config.authority));
+            return Err(format!(
+                "the ID token comes from {}, not {}",
+                claims.iss, config.authority
+            ));
         }
         if !claims.aud.contains(&config.client_id) {
             return Err("the ID token is meant for another client".into());
@@ -200,10 +203,12 @@ impl Session {
     pub fn keep_fresh(&self, config: Config) {
         let session = *self;
         Effect::new(move |_| {
-            let Some(expires_at_ms) = session.tokens.with(|t| t.as_ref().map(|t| t.expires_at_ms)) else {
+            let Some(expires_at_ms) = session.tokens.with(|t| t.as_ref().map(|t| t.expires_at_ms))
+            else {
                 return;
             };
-            let delay_ms = (expires_at_ms - browser::now_ms() as i64 - 60_000).clamp(1_000, i32::MAX as i64);
+            let delay_ms =
+                (expires_at_ms - browser::now_ms() as i64 - 60_000).clamp(1_000, i32::MAX as i64);
             let config = config.clone();
             leptos::task::spawn_local(async move {
                 gloo_timers::future::TimeoutFuture::new(delay_ms as u32).await;

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 /// `role="status"`: always in the DOM, its text changes.
 #[component]
-pub fn StatusRegion(#[prop(into)] message: Signal<String>, #[prop(optional)] id: Option<&'static str>) -> impl IntoView {
+pub fn StatusRegion(
+    #[prop(into)] message: Signal<String>,
+    #[prop(optional)] id: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <p class="status" role="status" aria-live="polite" id=id>
             {move || message.get()}

@@ -23,10 +23,19 @@ pub fn CallbackPage() -> impl IntoView {
             Ok(return_to) => return_to,
             Err(error) => format!(
                 "/login?{}",
-                oidc::form_body(&[("error", &error.code()), ("error_description", &error.description())])
+                oidc::form_body(&[
+                    ("error", &error.code()),
+                    ("error_description", &error.description())
+                ])
             ),
         };
-        navigate(&target, NavigateOptions { replace: true, ..Default::default() });
+        navigate(
+            &target,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
     });
     view! {
         <main class="centered">

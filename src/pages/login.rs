@@ -58,8 +58,16 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     let instance = LocalResource::new(move || async move { api.instance().await });
     let error_code = move || query.with(|q| q.get("error"));
-    let error_detail = move || query.with(|q| q.get("error_description")).unwrap_or_default();
-    let return_to = move || query.with(|q| q.get("return_to")).unwrap_or_else(|| "/".into());
+    let error_detail = move || {
+        query
+            .with(|q| q.get("error_description"))
+            .unwrap_or_default()
+    };
+    let return_to = move || {
+        query
+            .with(|q| q.get("return_to"))
+            .unwrap_or_else(|| "/".into())
+    };
     let setup_done = move || query.with(|q| q.get("setup").is_some());
     let redirecting = RwSignal::new(None::<String>);
     let start_error = RwSignal::new(None::<String>);
@@ -68,7 +76,13 @@ pub fn LoginPage() -> impl IntoView {
     // Someone already signed in who arrives here without an error goes straight on.
     Effect::new(move |_| {
         if api.session().is_signed_in() && error_code().is_none() {
-            navigate(&return_to(), NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                &return_to(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
 
@@ -76,7 +90,10 @@ pub fn LoginPage() -> impl IntoView {
         redirecting.set(Some(connector.clone()));
         if let Err(error) = start_sign_in(&api.config(), &connector, &return_to()) {
             redirecting.set(None);
-            start_error.set(Some(format!("Sign-in could not start: {}.", error.description())));
+            start_error.set(Some(format!(
+                "Sign-in could not start: {}.",
+                error.description()
+            )));
         }
     };
 
@@ -87,7 +104,11 @@ pub fn LoginPage() -> impl IntoView {
             move || redirecting.get().as_deref() == Some(connector.as_str())
         };
         let busy_label = busy.clone();
-        let class = if is_last { "button login-button last-used" } else { "button login-button" };
+        let class = if is_last {
+            "button login-button last-used"
+        } else {
+            "button login-button"
+        };
         view! {
             <li>
                 <button

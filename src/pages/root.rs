@@ -20,7 +20,13 @@ pub fn RootPage() -> impl IntoView {
             Some(Ok(_)) => "/login",
             _ => return,
         };
-        navigate(target, NavigateOptions { replace: true, ..Default::default() });
+        navigate(
+            target,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
     });
     view! {
         <main class="centered">

@@ -32,7 +32,10 @@ pub fn SettingsLayout() -> impl IntoView {
             let return_to = browser::current_path_and_query();
             navigate(
                 &format!("/login?{}", oidc::form_body(&[("return_to", &return_to)])),
-                NavigateOptions { replace: true, ..Default::default() },
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
             );
         }
     });
@@ -96,7 +99,11 @@ pub fn SettingsLayout() -> impl IntoView {
 pub fn NoAccessPage(user: User) -> impl IntoView {
     let api = use_api();
     let on_sign_out = move |_| sign_out(&api.config(), &api.session());
-    let who = if user.email.is_empty() { user.name.clone() } else { user.email.clone() };
+    let who = if user.email.is_empty() {
+        user.name.clone()
+    } else {
+        user.email.clone()
+    };
     view! {
         <main class="centered">
             <div class="card" id="no-access">

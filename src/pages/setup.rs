@@ -57,7 +57,9 @@ pub fn SetupPage() -> impl IntoView {
         });
     };
     let failure = move || match create.value().get() {
-        Some(Err(ApiError::PreconditionFailed(_))) => Some("This server is already set up. Sign in instead.".to_string()),
+        Some(Err(ApiError::PreconditionFailed(_))) => {
+            Some("This server is already set up. Sign in instead.".to_string())
+        }
         Some(Err(error)) => Some(error.user_message()),
         _ => None,
     };
