@@ -3,6 +3,8 @@
 //! Nothing here touches the browser or the network, so all of it is tested natively.
 
 pub mod api;
+pub mod checks;
+pub mod issuer;
 pub mod oidc;
 pub mod providers;
 
