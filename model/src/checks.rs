@@ -45,7 +45,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(field: Field, severity: Severity, code: &'static str, message: impl Into<String>) -> Finding {
+    fn new(
+        field: Field,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             field,
             severity,
@@ -92,7 +97,10 @@ pub fn check_issuer(kind: ProviderKind, input: &str) -> Vec<Finding> {
             Field::Issuer,
             Severity::Error,
             "issuer_required",
-            format!("Enter the issuer URL of your {label} instance, e.g. {}.", info.issuer_placeholder),
+            format!(
+                "Enter the issuer URL of your {label} instance, e.g. {}.",
+                info.issuer_placeholder
+            ),
         ));
         return findings;
     }
@@ -133,7 +141,11 @@ pub fn check_issuer(kind: ProviderKind, input: &str) -> Vec<Finding> {
         return findings;
     };
     if url.query.is_some() || url.fragment.is_some() {
-        let without = trimmed.split(['?', '#']).next().unwrap_or(trimmed).to_string();
+        let without = trimmed
+            .split(['?', '#'])
+            .next()
+            .unwrap_or(trimmed)
+            .to_string();
         findings.push(
             Finding::new(
                 Field::Issuer,
@@ -248,15 +260,36 @@ pub struct ProviderDraft {
 
 /// Every static finding for a draft. `original` is the stored provider when editing;
 /// `others` are the other providers (for duplicates).
-pub fn check_draft(draft: &ProviderDraft, original: Option<&IdentityProvider>, others: &[IdentityProvider]) -> Vec<Finding> {
+pub fn check_draft(
+    draft: &ProviderDraft,
+    original: Option<&IdentityProvider>,
+    others: &[IdentityProvider],
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let Some(kind) = draft.kind else {
-        findings.push(Finding::new(Field::Type, Severity::Error, "type_required", "Choose the kind of provider."));
+        findings.push(Finding::new(
+            Field::Type,
+            Severity::Error,
+            "type_required",
+            "Choose the kind of provider.",
+        ));
         return findings;
     };
-    check_text(&mut findings, Field::Name, "name", &draft.name, "Enter a name; it is the label of the login button.");
+    check_text(
+        &mut findings,
+        Field::Name,
+        "name",
+        &draft.name,
+        "Enter a name; it is the label of the login button.",
+    );
     findings.extend(check_issuer(kind, &draft.issuer));
-    check_text(&mut findings, Field::ClientId, "client ID", &draft.client_id, "Enter the client ID from the provider.");
+    check_text(
+        &mut findings,
+        Field::ClientId,
+        "client ID",
+        &draft.client_id,
+        "Enter the client ID from the provider.",
+    );
 
     let client_id_changed = original.is_some_and(|o| o.client_id != draft.client_id.trim());
     if draft.client_secret.is_empty() {
@@ -301,7 +334,8 @@ pub fn check_draft(draft: &ProviderDraft, original: Option<&IdentityProvider>, o
     let others = others.iter().filter(|p| Some(p.id.as_str()) != editing_id);
     let issuer = effective_issuer(kind, &draft.issuer);
     for other in others {
-        if other.issuer == issuer && other.client_id == draft.client_id.trim() && !issuer.is_empty() {
+        if other.issuer == issuer && other.client_id == draft.client_id.trim() && !issuer.is_empty()
+        {
             findings.push(Finding::new(
                 Field::ClientId,
                 Severity::Warning,
@@ -309,12 +343,17 @@ pub fn check_draft(draft: &ProviderDraft, original: Option<&IdentityProvider>, o
                 format!("\"{}\" already uses this issuer and client ID: users would get two identical ways in.", other.name),
             ));
         }
-        if !draft.name.trim().is_empty() && other.name.trim().eq_ignore_ascii_case(draft.name.trim()) {
+        if !draft.name.trim().is_empty()
+            && other.name.trim().eq_ignore_ascii_case(draft.name.trim())
+        {
             findings.push(Finding::new(
                 Field::Name,
                 Severity::Warning,
                 "duplicate_name",
-                format!("Another provider is called \"{}\": the login buttons would look alike.", other.name),
+                format!(
+                    "Another provider is called \"{}\": the login buttons would look alike.",
+                    other.name
+                ),
             ));
         }
     }
@@ -327,15 +366,25 @@ fn check_text(findings: &mut Vec<Finding>, field: Field, what: &str, value: &str
         _ => "client_id_required",
     };
     if value.trim().is_empty() {
-        findings.push(Finding::new(field, Severity::Error, code_required, required));
+        findings.push(Finding::new(
+            field,
+            Severity::Error,
+            code_required,
+            required,
+        ));
     } else if value.trim() != value {
         let code = match field {
             Field::Name => "name_whitespace",
             _ => "client_id_whitespace",
         };
         findings.push(
-            Finding::new(field, Severity::Warning, code, format!("The {what} has spaces or line breaks around it."))
-                .with_fix("Remove the spaces", value.trim()),
+            Finding::new(
+                field,
+                Severity::Warning,
+                code,
+                format!("The {what} has spaces or line breaks around it."),
+            )
+            .with_fix("Remove the spaces", value.trim()),
         );
     }
 }
@@ -420,7 +469,11 @@ pub fn discovery_findings(typed: &str, result: &IssuerCheckResult) -> Vec<Findin
             Some(failure) => (failure_words(failure.kind), failure.detail.as_str()),
             None => ("could not be reached", ""),
         };
-        let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+        let detail = if detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({detail})")
+        };
         return vec![Finding::new(
             Field::Issuer,
             Severity::Error,
@@ -463,7 +516,9 @@ fn failure_words(kind: DiscoveryFailureKind) -> &'static str {
         DiscoveryFailureKind::Timeout => "did not answer in time",
         DiscoveryFailureKind::Status => "was not found (the server answered with an error status)",
         DiscoveryFailureKind::NotJson => "is not JSON",
-        DiscoveryFailureKind::Invalid | DiscoveryFailureKind::Unknown => "is not a valid OpenID configuration",
+        DiscoveryFailureKind::Invalid | DiscoveryFailureKind::Unknown => {
+            "is not a valid OpenID configuration"
+        }
     }
 }
 
@@ -487,7 +542,12 @@ pub struct Refusal {
 
 /// The server's static validation, in product.md's order and with its messages. The
 /// network checks (reachable, exact match) follow on the server.
-pub fn validate_request(type_id: &str, name: &str, issuer: &str, client_id: &str) -> Result<ProviderKind, Refusal> {
+pub fn validate_request(
+    type_id: &str,
+    name: &str,
+    issuer: &str,
+    client_id: &str,
+) -> Result<ProviderKind, Refusal> {
     let refuse = |field, message| Err(Refusal { field, message });
     if name.trim().is_empty() {
         return refuse(Field::Name, "identity provider name is required");
@@ -503,10 +563,16 @@ pub fn validate_request(type_id: &str, name: &str, issuer: &str, client_id: &str
             return refuse(Field::Issuer, "identity provider issuer is required");
         }
         let Some(url) = parse_issuer(issuer.trim()) else {
-            return refuse(Field::Issuer, "identity provider issuer must be a valid URL");
+            return refuse(
+                Field::Issuer,
+                "identity provider issuer must be a valid URL",
+            );
         };
         if url.query.is_some() || url.fragment.is_some() {
-            return refuse(Field::Issuer, "identity provider issuer must not contain a query or fragment");
+            return refuse(
+                Field::Issuer,
+                "identity provider issuer must not contain a query or fragment",
+            );
         }
     }
     if client_id.trim().is_empty() {

@@ -75,7 +75,8 @@ pub fn parse_issuer(input: &str) -> Option<IssuerUrl<'_>> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '[' | ']' | ':'))
         && !host.chars().any(char::is_whitespace);
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
     if !host_ok || !port_ok || path.chars().any(char::is_whitespace) {
         return None;
     }
@@ -91,7 +92,10 @@ pub fn parse_issuer(input: &str) -> Option<IssuerUrl<'_>> {
 
 /// The discovery document's address: `<issuer without trailing slash>/.well-known/openid-configuration`.
 pub fn discovery_url(issuer: &str) -> String {
-    format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'))
+    format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    )
 }
 
 #[cfg(test)]
@@ -101,15 +105,24 @@ mod tests {
     #[test]
     fn parses_the_usual_issuers() {
         let url = parse_issuer("https://pocketid.example.com").unwrap();
-        assert_eq!((url.scheme, url.host, url.port, url.path), ("https", "pocketid.example.com", None, ""));
+        assert_eq!(
+            (url.scheme, url.host, url.port, url.path),
+            ("https", "pocketid.example.com", None, "")
+        );
         let url = parse_issuer("https://kc.example.com:8443/realms/main/").unwrap();
-        assert_eq!((url.host, url.port, url.path), ("kc.example.com", Some("8443"), "/realms/main/"));
+        assert_eq!(
+            (url.host, url.port, url.path),
+            ("kc.example.com", Some("8443"), "/realms/main/")
+        );
         assert_eq!(url.origin(), "https://kc.example.com:8443");
         let url = parse_issuer("http://[::1]:9000/x").unwrap();
         assert_eq!((url.host, url.port), ("[::1]", Some("9000")));
         assert!(url.is_loopback());
         let url = parse_issuer("https://a.example/?x=1#f").unwrap();
-        assert_eq!((url.path, url.query, url.fragment), ("/", Some("x=1"), Some("f")));
+        assert_eq!(
+            (url.path, url.query, url.fragment),
+            ("/", Some("x=1"), Some("f"))
+        );
     }
 
     #[test]
@@ -133,10 +146,19 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for host in ["http://127.0.0.1:8080", "http://localhost", "http://id.localhost", "http://127.1.2.3"] {
+        for host in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://id.localhost",
+            "http://127.1.2.3",
+        ] {
             assert!(parse_issuer(host).unwrap().is_loopback(), "{host}");
         }
-        for host in ["http://10.0.0.1", "http://localhost.example.com", "http://127.example.com"] {
+        for host in [
+            "http://10.0.0.1",
+            "http://localhost.example.com",
+            "http://127.example.com",
+        ] {
             assert!(!parse_issuer(host).unwrap().is_loopback(), "{host}");
         }
     }
@@ -147,6 +169,9 @@ mod tests {
             discovery_url("https://a.example/application/o/x/"),
             "https://a.example/application/o/x/.well-known/openid-configuration"
         );
-        assert_eq!(discovery_url("https://a.example"), "https://a.example/.well-known/openid-configuration");
+        assert_eq!(
+            discovery_url("https://a.example"),
+            "https://a.example/.well-known/openid-configuration"
+        );
     }
 }

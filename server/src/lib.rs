@@ -9,6 +9,7 @@ pub mod error;
 pub mod faults;
 pub mod idp;
 pub mod keys;
+pub mod providers;
 pub mod settings;
 pub mod store;
 pub mod web;
@@ -100,7 +101,10 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: SharedState) -> Router {
-    let mut app = Router::new().merge(api::routes()).merge(idp::routes());
+    let mut app = Router::new()
+        .merge(api::routes())
+        .merge(providers::routes())
+        .merge(idp::routes());
     if state.config.faults_enabled {
         app = app.merge(faults::routes());
     }

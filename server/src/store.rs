@@ -501,6 +501,25 @@ impl Store {
         Ok(())
     }
 
+    pub fn provider(&self, id: &str) -> StoreResult<Option<ProviderRecord>> {
+        Ok(self.providers()?.into_iter().find(|p| p.id == id))
+    }
+
+    pub fn update_provider(&self, provider: &ProviderRecord) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5 WHERE id = ?1",
+            params![provider.id, provider.name, provider.issuer, provider.client_id, provider.client_secret],
+        )?;
+        Ok(changed == 1)
+    }
+
+    pub fn delete_provider(&self, id: &str) -> StoreResult<bool> {
+        let changed = self
+            .lock()
+            .execute("DELETE FROM identity_providers WHERE id = ?1", params![id])?;
+        Ok(changed == 1)
+    }
+
     // ----- signing key -----
 
     pub fn signing_key(&self) -> StoreResult<Option<(String, String)>> {

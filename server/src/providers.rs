@@ -1,0 +1,326 @@
+//! `/api/identity-providers`: list, create, read, update, delete, and the discovery check.
+//! Validation runs in product.md's order with the real server's messages, using the same
+//! check functions as the dashboard (`qufabric_model::checks`), then reaches the issuer.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+use crate::api::{reader, writer};
+use crate::error::parse_json;
+use crate::store::ProviderRecord;
+use crate::{random_id, ApiError, SharedState};
+use qufabric_model::checks::{
+    effective_issuer, validate_request, DiscoveryFailure, DiscoveryFailureKind, IssuerCheckRequest,
+    IssuerCheckResult,
+};
+use qufabric_model::issuer::discovery_url;
+use qufabric_model::{IdentityProvider, ProviderKind};
+
+/// How long validation waits for the issuer (product.md: 10 s) and the live check (5 s).
+const VALIDATION_TIMEOUT: Duration = Duration::from_secs(10);
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/api/identity-providers", get(list).post(create))
+        .route("/api/identity-providers/check-issuer", post(check_issuer))
+        .route(
+            "/api/identity-providers/{id}",
+            get(read).put(update).delete(remove),
+        )
+}
+
+fn to_json(record: &ProviderRecord) -> IdentityProvider {
+    IdentityProvider {
+        id: record.id.clone(),
+        kind: ProviderKind::from_id(&record.kind).unwrap_or(ProviderKind::Unknown),
+        name: record.name.clone(),
+        issuer: record.issuer.clone(),
+        client_id: record.client_id.clone(),
+    }
+}
+
+async fn list(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<IdentityProvider>>, ApiError> {
+    reader(&state, &headers)?;
+    Ok(Json(state.store.providers()?.iter().map(to_json).collect()))
+}
+
+async fn read(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<IdentityProvider>, ApiError> {
+    reader(&state, &headers)?;
+    let record = state
+        .store
+        .provider(&id)?
+        .ok_or_else(|| ApiError::not_found("identity provider"))?;
+    Ok(Json(to_json(&record)))
+}
+
+/// The request's fields as strings: a missing or mistyped field is "", so the validation
+/// order decides the message (as the real server does), not the JSON decoder.
+struct Fields {
+    kind: String,
+    name: String,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+}
+
+fn fields(body: &[u8]) -> Result<Fields, ApiError> {
+    let map: Map<String, Value> = parse_json(body)?;
+    let text = |key: &str| {
+        map.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    Ok(Fields {
+        kind: text("type"),
+        name: text("name"),
+        issuer: text("issuer"),
+        client_id: text("client_id"),
+        client_secret: text("client_secret"),
+    })
+}
+
+/// Static validation, then the issuer must answer and name itself exactly as typed.
+async fn validate(fields: &Fields) -> Result<(ProviderKind, String), ApiError> {
+    let kind = validate_request(
+        &fields.kind,
+        &fields.name,
+        &fields.issuer,
+        &fields.client_id,
+    )
+    .map_err(|refusal| ApiError::unprocessable(refusal.message))?;
+    let issuer = effective_issuer(kind, &fields.issuer);
+    if kind.info().builtin_issuer.is_none() {
+        let result = discover(&issuer, VALIDATION_TIMEOUT).await;
+        if !result.reachable {
+            let detail = result.failure.map(|f| f.detail).unwrap_or_default();
+            return Err(ApiError::unprocessable(format!(
+                "identity provider issuer is unreachable: {detail}"
+            )));
+        }
+        if !result.exact_match {
+            return Err(ApiError::unprocessable(format!(
+                "identity provider issuer does not match the issuer returned by the provider: expected \"{}\" got \"{}\"",
+                issuer,
+                result.discovered_issuer.unwrap_or_default()
+            )));
+        }
+    }
+    Ok((kind, issuer))
+}
+
+async fn create(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<IdentityProvider>, ApiError> {
+    writer(&state, &headers)?;
+    let fields = fields(&body)?;
+    let (kind, issuer) = validate(&fields).await?;
+    let id = match kind {
+        ProviderKind::Oidc => random_id(20),
+        kind => format!("{}-{}", kind.id(), random_id(20)),
+    };
+    let record = ProviderRecord {
+        id,
+        kind: kind.id().to_string(),
+        name: fields.name,
+        issuer,
+        client_id: fields.client_id,
+        client_secret: fields.client_secret,
+    };
+    state.store.insert_provider(&record)?;
+    Ok(Json(to_json(&record)))
+}
+
+async fn update(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<IdentityProvider>, ApiError> {
+    writer(&state, &headers)?;
+    let fields = fields(&body)?;
+    let stored = state
+        .store
+        .provider(&id)?
+        .ok_or_else(|| ApiError::not_found("identity provider"))?;
+    let (kind, issuer) = validate(&fields).await?;
+    if kind.id() != stored.kind {
+        return Err(ApiError::unprocessable(
+            "identity provider type cannot be changed",
+        ));
+    }
+    let record = ProviderRecord {
+        id: stored.id.clone(),
+        kind: stored.kind.clone(),
+        name: fields.name,
+        issuer,
+        client_id: fields.client_id,
+        // An empty secret keeps the stored one.
+        client_secret: if fields.client_secret.is_empty() {
+            stored.client_secret
+        } else {
+            fields.client_secret
+        },
+    };
+    state.store.update_provider(&record)?;
+    Ok(Json(to_json(&record)))
+}
+
+async fn remove(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    writer(&state, &headers)?;
+    if !state.store.delete_provider(&id)? {
+        return Err(ApiError::not_found("identity provider"));
+    }
+    Ok(Json(Value::Object(Map::new())))
+}
+
+async fn check_issuer(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<IssuerCheckResult>, ApiError> {
+    writer(&state, &headers)?;
+    let request: IssuerCheckRequest = parse_json(&body)?;
+    let issuer = effective_issuer(request.kind, &request.issuer);
+    if qufabric_model::issuer::parse_issuer(&issuer).is_none() {
+        return Err(ApiError::unprocessable(
+            "identity provider issuer must be a valid URL",
+        ));
+    }
+    Ok(Json(discover(&issuer, CHECK_TIMEOUT).await))
+}
+
+/// Fetch `<issuer without trailing slash>/.well-known/openid-configuration` and compare.
+pub async fn discover(issuer: &str, timeout: Duration) -> IssuerCheckResult {
+    let failed = |kind, detail: String| IssuerCheckResult {
+        reachable: false,
+        failure: Some(DiscoveryFailure { kind, detail }),
+        ..Default::default()
+    };
+    let client = match reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => return failed(DiscoveryFailureKind::Connect, error.to_string()),
+    };
+    let url = discovery_url(issuer);
+    let response = match client
+        .get(&url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+    {
+        Ok(response) => response,
+        Err(error) => {
+            let (kind, detail) = classify(&error);
+            return failed(kind, detail);
+        }
+    };
+    let status = response.status();
+    if status != StatusCode::OK {
+        return failed(
+            DiscoveryFailureKind::Status,
+            format!("{url} answered HTTP {}", status.as_u16()),
+        );
+    }
+    let text = match response.text().await {
+        Ok(text) => text,
+        Err(error) => {
+            let (kind, detail) = classify(&error);
+            return failed(kind, detail);
+        }
+    };
+    let Ok(document) = serde_json::from_str::<Value>(&text) else {
+        return failed(
+            DiscoveryFailureKind::NotJson,
+            format!("{url} did not answer with JSON"),
+        );
+    };
+    let Some(discovered) = document.get("issuer").and_then(Value::as_str) else {
+        return failed(
+            DiscoveryFailureKind::Invalid,
+            format!("{url} has no issuer"),
+        );
+    };
+    let (exact_match, differs_only_by_trailing_slash) =
+        IssuerCheckResult::compare(issuer, discovered);
+    let text_field = |key: &str| {
+        document
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let list = |key: &str| -> Vec<String> {
+        document
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    IssuerCheckResult {
+        reachable: true,
+        failure: None,
+        discovered_issuer: Some(discovered.to_string()),
+        exact_match,
+        differs_only_by_trailing_slash,
+        authorization_endpoint: text_field("authorization_endpoint"),
+        token_endpoint: text_field("token_endpoint"),
+        jwks_uri: text_field("jwks_uri"),
+        end_session_endpoint: text_field("end_session_endpoint"),
+        scopes_supported: list("scopes_supported"),
+        code_challenge_methods_supported: list("code_challenge_methods_supported"),
+    }
+}
+
+/// Tell DNS, TLS, timeout and connection failures apart from reqwest's error chain.
+fn classify(error: &reqwest::Error) -> (DiscoveryFailureKind, String) {
+    let mut chain = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        chain.push_str(": ");
+        chain.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    let lower = chain.to_lowercase();
+    let kind = if error.is_timeout() {
+        DiscoveryFailureKind::Timeout
+    } else if lower.contains("dns")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
+        DiscoveryFailureKind::Dns
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        DiscoveryFailureKind::Tls
+    } else {
+        DiscoveryFailureKind::Connect
+    };
+    (kind, chain)
+}
