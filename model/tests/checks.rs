@@ -338,7 +338,7 @@ fn secret_on_edit_is_optional_unless_the_client_changes() {
         "",
     );
     assert_eq!(
-        check_draft(&d, Some(&original), &[original.clone()]),
+        check_draft(&d, Some(&original), std::slice::from_ref(&original)),
         vec![]
     );
     let d = draft(
@@ -364,12 +364,12 @@ fn duplicates_warn_but_not_against_itself() {
         "cid",
         "s",
     );
-    let findings = check_draft(&d, None, &[existing.clone()]);
+    let findings = check_draft(&d, None, std::slice::from_ref(&existing));
     assert_eq!(codes(&findings), vec!["duplicate_client", "duplicate_name"]);
     assert!(!blocks_saving(&findings));
     // Editing that same provider is not a duplicate of itself.
     assert_eq!(
-        check_draft(&d, Some(&existing), &[existing.clone()]),
+        check_draft(&d, Some(&existing), std::slice::from_ref(&existing)),
         vec![]
     );
     // Same issuer, other client: fine.
