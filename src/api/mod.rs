@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use crate::auth::Session;
 use crate::config::Config;
+use qufabric_model::checks::{IssuerCheckRequest, IssuerCheckResult};
 use qufabric_model::*;
 
 /// What pages hold to talk to the server. `Copy`: config lives in the reactive arena.
@@ -28,6 +29,7 @@ enum Method {
     Get,
     Post,
     Put,
+    Delete,
 }
 
 impl Api {
@@ -80,6 +82,61 @@ impl Api {
 
     pub async fn groups(&self) -> Result<Vec<Group>, ApiError> {
         self.call(Method::Get, "/api/groups", None).await
+    }
+
+    pub async fn providers(&self) -> Result<Vec<IdentityProvider>, ApiError> {
+        self.call(Method::Get, "/api/identity-providers", None)
+            .await
+    }
+
+    pub async fn provider(&self, id: &str) -> Result<IdentityProvider, ApiError> {
+        let path = format!("/api/identity-providers/{}", encode_segment(id));
+        self.call(Method::Get, &path, None).await
+    }
+
+    pub async fn create_provider(
+        &self,
+        request: &IdentityProviderRequest,
+    ) -> Result<IdentityProvider, ApiError> {
+        self.call(
+            Method::Post,
+            "/api/identity-providers",
+            Some(json(request)?),
+        )
+        .await
+    }
+
+    pub async fn update_provider(
+        &self,
+        id: &str,
+        request: &IdentityProviderRequest,
+    ) -> Result<IdentityProvider, ApiError> {
+        let path = format!("/api/identity-providers/{}", encode_segment(id));
+        self.call(Method::Put, &path, Some(json(request)?)).await
+    }
+
+    /// Delete; a 404 means it is already gone, which is what was asked.
+    pub async fn delete_provider(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/identity-providers/{}", encode_segment(id));
+        match self
+            .call::<serde_json::Value>(Method::Delete, &path, None)
+            .await
+        {
+            Ok(_) | Err(ApiError::NotFound(_)) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub async fn check_issuer(
+        &self,
+        request: &IssuerCheckRequest,
+    ) -> Result<IssuerCheckResult, ApiError> {
+        self.call(
+            Method::Post,
+            "/api/identity-providers/check-issuer",
+            Some(json(request)?),
+        )
+        .await
     }
 
     // ----- the one request function -----
@@ -160,6 +217,7 @@ async fn send(
         Method::Get => gloo_net::http::Method::GET,
         Method::Post => gloo_net::http::Method::POST,
         Method::Put => gloo_net::http::Method::PUT,
+        Method::Delete => gloo_net::http::Method::DELETE,
     };
     let mut builder = RequestBuilder::new(url)
         .method(method)

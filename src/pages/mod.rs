@@ -11,9 +11,9 @@ mod setup;
 
 pub use callback::CallbackPage;
 pub use groups::GroupsPage;
-pub use identity_providers::{IdentityProviderFormPage, IdentityProvidersPage};
+pub use identity_providers::*;
 pub use login::{login_error_message, LoginPage};
 pub use not_found::NotFoundPage;
 pub use root::RootPage;
-pub use settings::{CurrentUser, NoAccessPage, SettingsLayout};
+pub use settings::{CurrentUser, NoAccessPage, SettingsLayout, UnsavedChanges};
 pub use setup::SetupPage;

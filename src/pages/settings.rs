@@ -16,6 +16,27 @@ use qufabric_model::{oidc, User};
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Signal<Option<User>>);
 
+/// Set by a form while it holds unsaved changes; navigation inside the settings asks first.
+#[derive(Clone, Copy)]
+pub struct UnsavedChanges(pub RwSignal<bool>);
+
+/// Ask before leaving a form with unsaved changes; `true` means go ahead.
+pub fn confirm_leaving(unsaved: UnsavedChanges) -> bool {
+    if !unsaved.0.get_untracked() {
+        return true;
+    }
+    let leave = web_sys::window()
+        .and_then(|w| {
+            w.confirm_with_message("You have unsaved changes. Leave this page and discard them?")
+                .ok()
+        })
+        .unwrap_or(true);
+    if leave {
+        unsaved.0.set(false);
+    }
+    leave
+}
+
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let api = use_api();
@@ -53,6 +74,20 @@ pub fn SettingsLayout() -> impl IntoView {
     });
     let current = Signal::derive(move || user.get().and_then(Result::ok));
     provide_context(CurrentUser(current));
+    let unsaved = UnsavedChanges(RwSignal::new(false));
+    provide_context(unsaved);
+    // Links inside the settings (tabs, back links, rows) ask before discarding changes.
+    let guard_links = move |ev: leptos::ev::MouseEvent| {
+        let is_link = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .is_some();
+        if is_link && !confirm_leaving(unsaved) {
+            ev.prevent_default();
+            ev.stop_immediate_propagation();
+        }
+    };
 
     let on_sign_out = move |_| sign_out(&api.config(), &api.session());
 
@@ -77,7 +112,7 @@ pub fn SettingsLayout() -> impl IntoView {
                                 <button type="button" class="button secondary" on:click=on_sign_out>"Sign out"</button>
                             </div>
                         </header>
-                        <main class="settings">
+                        <main class="settings" on:click:capture=guard_links>
                             <h1>"Settings"</h1>
                             <nav class="tabs" aria-label="Settings sections">
                                 <A href="/settings/identity-providers">"Identity Providers"</A>

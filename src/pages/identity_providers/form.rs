@@ -1,0 +1,612 @@
+//! `/settings/identity-providers/new` and `/settings/identity-providers/{id}`: the provider
+//! form with inline checks, the live discovery check, the Redirect URL to copy, and a save
+//! that survives faults without losing what was typed or creating anything twice.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::{use_api, ApiError};
+use crate::components::{CopyField, ErrorNotice, Findings, StatusRegion};
+use crate::pages::{CurrentUser, UnsavedChanges};
+use qufabric_model::checks::{
+    blocks_saving, check_draft, discovery_findings, effective_issuer, field_of_server_message,
+    merge_discovery, strip_well_known, Field, Finding, IssuerCheckRequest, IssuerCheckResult,
+    ProviderDraft, Severity,
+};
+use qufabric_model::issuer::parse_issuer;
+use qufabric_model::{
+    IdentityProvider, IdentityProviderRequest, InstanceStatus, ProviderKind, SlashPolicy, CATALOGUE,
+};
+
+/// How long typing must pause before the server checks the issuer.
+const DISCOVERY_DELAY_MS: u32 = 600;
+
+/// Everything the user typed, owned by the form: a failed save never clears it.
+#[derive(Clone, Copy)]
+struct FormState {
+    kind: RwSignal<Option<ProviderKind>>,
+    name: RwSignal<String>,
+    issuer: RwSignal<String>,
+    client_id: RwSignal<String>,
+    secret: RwSignal<String>,
+    name_touched: RwSignal<bool>,
+}
+
+impl FormState {
+    fn new() -> FormState {
+        FormState {
+            kind: RwSignal::new(None),
+            name: RwSignal::new(String::new()),
+            issuer: RwSignal::new(String::new()),
+            client_id: RwSignal::new(String::new()),
+            secret: RwSignal::new(String::new()),
+            name_touched: RwSignal::new(false),
+        }
+    }
+
+    fn draft(&self) -> ProviderDraft {
+        ProviderDraft {
+            kind: self.kind.get(),
+            name: self.name.get(),
+            issuer: self.issuer.get(),
+            client_id: self.client_id.get(),
+            client_secret: self.secret.get(),
+        }
+    }
+
+    fn load(&self, provider: &IdentityProvider) {
+        self.kind.set(Some(provider.kind));
+        self.name.set(provider.name.clone());
+        self.issuer.set(provider.issuer.clone());
+        self.client_id.set(provider.client_id.clone());
+        self.secret.set(String::new());
+        self.name_touched.set(true);
+    }
+}
+
+/// Whether the draft differs from what is stored (or from an empty form).
+fn changed(draft: &ProviderDraft, original: Option<&IdentityProvider>) -> bool {
+    match original {
+        Some(o) => {
+            draft.kind != Some(o.kind)
+                || draft.name != o.name
+                || (o.kind.info().builtin_issuer.is_none() && draft.issuer != o.issuer)
+                || draft.client_id != o.client_id
+                || !draft.client_secret.is_empty()
+        }
+        None => {
+            draft.kind.is_some()
+                || !draft.name.is_empty()
+                || !draft.issuer.is_empty()
+                || !draft.client_id.is_empty()
+                || !draft.client_secret.is_empty()
+        }
+    }
+}
+
+/// The one-line summary of what discovery found, for the status region.
+pub fn discovery_summary(result: &IssuerCheckResult) -> String {
+    if !result.reachable {
+        return "The issuer could not be checked: see the message under the field.".into();
+    }
+    let issuer = result.discovered_issuer.clone().unwrap_or_default();
+    let groups = if result.scopes_supported.iter().any(|s| s == "groups") {
+        "the groups scope is offered"
+    } else {
+        "no groups scope is advertised"
+    };
+    let pkce = if result.code_challenge_methods_supported.is_empty() {
+        "PKCE not advertised".to_string()
+    } else {
+        format!(
+            "PKCE {}",
+            result.code_challenge_methods_supported.join(", ")
+        )
+    };
+    let endpoints = [
+        ("authorization", &result.authorization_endpoint),
+        ("token", &result.token_endpoint),
+        ("keys", &result.jwks_uri),
+        ("sign-out", &result.end_session_endpoint),
+    ]
+    .iter()
+    .filter_map(|(name, value)| value.as_ref().map(|_| *name))
+    .collect::<Vec<_>>()
+    .join(", ");
+    format!("Discovery found {issuer}: endpoints {endpoints}; {groups}; {pkce}.")
+}
+
+/// The redirect URLs to show: the server's, and this page's variant when it differs.
+pub fn redirect_variants(server_url: &str, page_origin: &str, path: &str) -> Vec<String> {
+    let mut variants = vec![server_url.to_string()];
+    let page_variant = format!("{page_origin}{path}");
+    if !server_url.is_empty() && page_variant != server_url && !page_origin.is_empty() {
+        variants.push(page_variant);
+    }
+    variants
+}
+
+#[component]
+pub fn IdentityProviderFormPage() -> impl IntoView {
+    let api = use_api();
+    let params = use_params_map();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let editing_id = params.with_untracked(|p| p.get("id"));
+    let editing = editing_id.is_some();
+    let me = use_context::<CurrentUser>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| Signal::derive(|| None));
+    let can_write = Signal::derive(move || {
+        me.with(|u| u.as_ref().is_some_and(|u| u.role.can_write_settings()))
+    });
+    let unsaved = use_context::<UnsavedChanges>();
+
+    let instance = LocalResource::new(move || async move { api.instance().await });
+    let providers = LocalResource::new(move || async move { api.providers().await });
+    let original_id = editing_id.clone();
+    let original = LocalResource::new(move || {
+        let id = original_id.clone();
+        async move {
+            match id {
+                Some(id) => api.provider(&id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let stored = Signal::derive(move || original.get().and_then(Result::ok).flatten());
+
+    let form = FormState::new();
+    let loaded_for = StoredValue::new(None::<IdentityProvider>);
+    Effect::new(move |_| {
+        if let Some(provider) = stored.get() {
+            if loaded_for.get_value().as_ref() != Some(&provider) {
+                loaded_for.set_value(Some(provider.clone()));
+                form.load(&provider);
+            }
+        }
+    });
+
+    let issuer_note = RwSignal::new(None::<String>);
+    let server_error = RwSignal::new(None::<(Field, String)>);
+    let form_error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("saved"))
+            .map(|_| {
+                "Saved. Copy the Redirect URL below into the provider's callback URLs.".to_string()
+            })
+            .unwrap_or_default(),
+    );
+    let show_secret = RwSignal::new(false);
+
+    // ----- the live discovery check -----
+    let discovery =
+        RwSignal::new(None::<(ProviderKind, String, Result<IssuerCheckResult, ApiError>)>);
+    let checking = RwSignal::new(false);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let kind = form.kind.get();
+        let issuer = form.issuer.get();
+        let this = generation.get_value().wrapping_add(1);
+        generation.set_value(this);
+        let eligible = can_write.get()
+            && kind.is_some_and(|k| k.info().slash != SlashPolicy::BuiltIn)
+            && parse_issuer(issuer.trim())
+                .is_some_and(|u| u.query.is_none() && u.fragment.is_none());
+        let Some(kind) = kind.filter(|_| eligible) else {
+            checking.set(false);
+            return;
+        };
+        if discovery.with_untracked(|d| {
+            d.as_ref()
+                .is_some_and(|(k, i, _)| *k == kind && *i == issuer)
+        }) {
+            return;
+        }
+        // The page may be gone when the timer or the answer arrives: `try_` everywhere.
+        leptos::task::spawn_local(async move {
+            TimeoutFuture::new(DISCOVERY_DELAY_MS).await;
+            if generation.try_get_value() != Some(this) {
+                return; // typing went on, or the page is gone
+            }
+            checking.try_set(true);
+            let result = api
+                .check_issuer(&IssuerCheckRequest {
+                    kind,
+                    issuer: issuer.clone(),
+                })
+                .await;
+            if generation.try_get_value() == Some(this) {
+                checking.try_set(false);
+                discovery.try_set(Some((kind, issuer, result)));
+            }
+        });
+    });
+    let current_discovery = Memo::new(move |_| {
+        let kind = form.kind.get()?;
+        let issuer = form.issuer.get();
+        discovery.with(|d| match d {
+            Some((k, i, result)) if *k == kind && *i == issuer => Some(result.clone()),
+            _ => None,
+        })
+    });
+
+    // ----- findings -----
+    let findings = Memo::new(move |_| {
+        let draft = form.draft();
+        let others = providers.get().and_then(Result::ok).unwrap_or_default();
+        let original = stored.get();
+        let static_findings = check_draft(&draft, original.as_ref(), &others);
+        let from_discovery = match current_discovery.get() {
+            Some(Ok(result)) => discovery_findings(&draft.issuer, &result),
+            _ => Vec::new(),
+        };
+        let mut all = merge_discovery(static_findings, from_discovery);
+        if let Some((field, message)) = server_error.get() {
+            all.push(Finding {
+                field,
+                severity: Severity::Error,
+                code: "server",
+                message,
+                fix: None,
+            });
+        }
+        all
+    });
+    let for_field = move |field: Field| {
+        Signal::derive(move || {
+            findings.with(|all| {
+                all.iter()
+                    .filter(|f| f.field == field)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let has_error = move |field: Field| {
+        findings.with(|all| {
+            all.iter()
+                .any(|f| f.field == field && f.severity == Severity::Error)
+        })
+    };
+
+    let dirty = Memo::new(move |_| changed(&form.draft(), stored.get().as_ref()));
+    if let Some(UnsavedChanges(flag)) = unsaved {
+        Effect::new(move |_| flag.set(dirty.get()));
+        on_cleanup(move || flag.set(false));
+    }
+    let leave_guard = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if dirty.try_get_untracked().unwrap_or(false) {
+            event.prevent_default();
+            event.set_return_value("You have unsaved changes.");
+        }
+    });
+    on_cleanup(move || leave_guard.remove());
+
+    // ----- saving -----
+    let known_ids = move || -> Vec<String> {
+        providers
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|list| list.into_iter().map(|p| p.id).collect())
+            .unwrap_or_default()
+    };
+    let save = Action::new_local(
+        move |(id, request, before): &(Option<String>, IdentityProviderRequest, Vec<String>)| {
+            let (id, request, before) = (id.clone(), request.clone(), before.clone());
+            async move {
+                match id {
+                    Some(id) => api.update_provider(&id, &request).await,
+                    None => match api.create_provider(&request).await {
+                        // The answer was lost: the provider may exist. Recognise our own (same
+                        // type, issuer and client id, and new) before anyone retries.
+                        Err(error) if error.outcome_unknown() => {
+                            let issuer = effective_issuer(request.kind, &request.issuer);
+                            let landed = api.providers().await.ok().and_then(|list| {
+                                list.into_iter().find(|p| {
+                                    p.kind == request.kind
+                                        && p.issuer == issuer
+                                        && p.client_id == request.client_id
+                                        && !before.contains(&p.id)
+                                })
+                            });
+                            landed.ok_or(error)
+                        }
+                        other => other,
+                    },
+                }
+            }
+        },
+    );
+    let navigate_after = navigate.clone();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(saved)) => {
+            form.secret.set(String::new());
+            server_error.set(None);
+            form_error.set(None);
+            if !editing {
+                if let Some(UnsavedChanges(flag)) = unsaved {
+                    flag.set(false);
+                }
+                navigate_after(
+                    &format!(
+                        "/settings/identity-providers/{}?saved=1",
+                        crate::api::encode_segment(&saved.id)
+                    ),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            } else {
+                loaded_for.set_value(None);
+                original.refetch();
+                providers.refetch();
+                status.set(format!("Saved {}.", saved.name));
+            }
+        }
+        Some(Err(ApiError::Validation(message))) => match field_of_server_message(&message) {
+            Some(field) => server_error.set(Some((field, capitalise(&message)))),
+            None => form_error.set(Some(capitalise(&message))),
+        },
+        Some(Err(error)) => form_error.set(Some(error.user_message())),
+        None => {}
+    });
+    // A server message belongs to the values it judged: editing the field clears it.
+    Effect::new(move |_| {
+        form.name.track();
+        form.issuer.track();
+        form.client_id.track();
+        form.secret.track();
+        server_error.set(None);
+    });
+
+    let can_save = move || {
+        can_write.get()
+            && dirty.get()
+            && !save.pending().get()
+            && !findings.with(|f| blocks_saving(f))
+    };
+    let editing_for_submit = params.with_untracked(|p| p.get("id"));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !can_save() {
+            return;
+        }
+        let Some(kind) = form.kind.get_untracked() else {
+            return;
+        };
+        form_error.set(None);
+        status.set("Saving…".into());
+        let request = IdentityProviderRequest {
+            kind,
+            name: form.name.get_untracked(),
+            issuer: if kind.info().builtin_issuer.is_some() {
+                String::new()
+            } else {
+                form.issuer.get_untracked()
+            },
+            client_id: form.client_id.get_untracked(),
+            client_secret: form.secret.get_untracked(),
+        };
+        save.dispatch_local((editing_for_submit.clone(), request, known_ids()));
+    };
+    Effect::new(move |_| {
+        if !save.pending().get() && status.get_untracked() == "Saving…" {
+            status.set(String::new());
+        }
+    });
+
+    let choose_kind = move |kind: ProviderKind| {
+        form.kind.set(Some(kind));
+        if !form.name_touched.get_untracked() {
+            form.name.set(kind.label().to_string());
+        }
+    };
+    let redirect = move || {
+        let config = api.config();
+        let server = instance
+            .get()
+            .and_then(Result::ok)
+            .and_then(|i: InstanceStatus| i.redirect_url)
+            .unwrap_or_else(|| config.derived_redirect_url());
+        redirect_variants(&server, &config.page_origin, "/oauth2/callback")
+    };
+    let logout = move || {
+        let config = api.config();
+        let server = instance
+            .get()
+            .and_then(Result::ok)
+            .and_then(|i| i.logout_url)
+            .unwrap_or_else(|| {
+                config
+                    .derived_redirect_url()
+                    .replace("/oauth2/callback", "/oauth2/logout/callback")
+            });
+        redirect_variants(&server, &config.page_origin, "/oauth2/logout/callback")
+    };
+    let kind_label = move || form.kind.get().map(|k| k.label()).unwrap_or("the provider");
+    let issuer_shown = move || {
+        form.kind
+            .get()
+            .is_none_or(|k| k.info().builtin_issuer.is_none())
+    };
+    // Each input is described by its hint and its findings.
+    let described = |base: &str| format!("{base}-hint {base}-findings");
+
+    view! {
+        <div class="page-head">
+            <h2>{if editing { "Edit identity provider" } else { "Add identity provider" }}</h2>
+            <a href="/settings/identity-providers" class="button secondary">"Back to the list"</a>
+        </div>
+        <StatusRegion message=Signal::derive(move || status.get()) id="form-status"/>
+        {move || match original.get() {
+            Some(Err(error)) => Some(view! {
+                <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| original.refetch())/>
+            }),
+            _ => None,
+        }}
+        <Show when=move || !editing || stored.with(Option::is_some)
+            fallback=move || view! { <p class="status">"Loading…"</p> }>
+        <form class="provider-form" on:submit=submit.clone() novalidate>
+            <fieldset disabled=move || !can_write.get() class="plain">
+            <fieldset class="type-picker">
+                <legend>"Type"</legend>
+                {editing.then_some(view! { <p class="hint" id="type-hint">"The type of a saved provider cannot change."</p> })}
+                <div class="type-options">
+                    {CATALOGUE.iter().map(|info| {
+                        let kind = info.kind;
+                        let id = format!("type-{}", info.id);
+                        let label_for = id.clone();
+                        view! {
+                            <label class="type-option" for=label_for>
+                                <input type="radio" name="type" id=id value=info.id
+                                    disabled=editing
+                                    prop:checked=move || form.kind.get() == Some(kind)
+                                    on:change=move |_| choose_kind(kind)/>
+                                <img src=format!("/icons/{}", info.icon) alt="" width="24" height="24"/>
+                                <span>{info.label}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <Findings id="type-findings".into() findings=for_field(Field::Type) on_fix=Callback::new(|_| {})/>
+            </fieldset>
+
+            <div class="field">
+                <label for="provider-name">"Name"</label>
+                <input id="provider-name" type="text" autocomplete="off"
+                    aria-describedby=described("provider-name")
+                    aria-invalid=move || has_error(Field::Name).then_some("true")
+                    prop:value=move || form.name.get()
+                    on:input=move |ev| { form.name_touched.set(true); form.name.set(event_target_value(&ev)); }/>
+                <p class="hint" id="provider-name-hint">"Shown on the login button: “Continue with "{move || form.name.get()}"”."</p>
+                <Findings id="provider-name-findings".into() findings=for_field(Field::Name)
+                    on_fix=Callback::new(move |value| form.name.set(value))/>
+            </div>
+
+            <Show when=issuer_shown>
+                <div class="field">
+                    <label for="provider-issuer">"Issuer"</label>
+                    <input id="provider-issuer" type="url" autocomplete="off" spellcheck="false"
+                        placeholder=move || form.kind.get().unwrap_or(ProviderKind::Oidc).info().issuer_placeholder
+                        aria-describedby=described("provider-issuer")
+                        aria-invalid=move || has_error(Field::Issuer).then_some("true")
+                        prop:value=move || form.issuer.get()
+                        on:input=move |ev| {
+                            let value = event_target_value(&ev);
+                            match strip_well_known(&value) {
+                                Some(stripped) => {
+                                    issuer_note.set(Some("Removed /.well-known/openid-configuration: the issuer is the part before it.".into()));
+                                    form.issuer.set(stripped);
+                                }
+                                None => {
+                                    issuer_note.set(None);
+                                    form.issuer.set(value);
+                                }
+                            }
+                        }/>
+                    <p class="hint" id="provider-issuer-hint">
+                        {move || issuer_note.get().unwrap_or_else(|| format!("The URL {} names as its issuer, exactly.", kind_label()))}
+                    </p>
+                    <Findings id="provider-issuer-findings".into() findings=for_field(Field::Issuer)
+                        on_fix=Callback::new(move |value| form.issuer.set(value))/>
+                    <p class="status discovery-status" role="status" aria-live="polite" id="discovery-status">
+                        {move || {
+                            if checking.get() {
+                                "Checking the issuer with the provider…".to_string()
+                            } else {
+                                match current_discovery.get() {
+                                    Some(Ok(result)) => discovery_summary(&result),
+                                    Some(Err(error)) => format!("The live check could not run ({}); the server checks again on save.", error.user_message()),
+                                    None => String::new(),
+                                }
+                            }
+                        }}
+                    </p>
+                </div>
+            </Show>
+
+            <div class="field">
+                <label for="provider-client-id">"Client ID"</label>
+                <input id="provider-client-id" type="text" autocomplete="off" spellcheck="false"
+                    aria-describedby=described("provider-client-id")
+                    aria-invalid=move || has_error(Field::ClientId).then_some("true")
+                    prop:value=move || form.client_id.get()
+                    on:input=move |ev| form.client_id.set(event_target_value(&ev))/>
+                <p class="hint" id="provider-client-id-hint">{move || format!("From the OIDC client you created in {}.", kind_label())}</p>
+                <Findings id="provider-client-id-findings".into() findings=for_field(Field::ClientId)
+                    on_fix=Callback::new(move |value| form.client_id.set(value))/>
+            </div>
+
+            <div class="field">
+                <label for="provider-secret">"Client Secret"</label>
+                <div class="secret-row">
+                    <input id="provider-secret" autocomplete="new-password" spellcheck="false"
+                        type=move || if show_secret.get() { "text" } else { "password" }
+                        aria-describedby=described("provider-secret")
+                        aria-invalid=move || has_error(Field::ClientSecret).then_some("true")
+                        prop:value=move || form.secret.get()
+                        on:input=move |ev| form.secret.set(event_target_value(&ev))/>
+                    <button type="button" class="button secondary" aria-controls="provider-secret"
+                        aria-pressed=move || if show_secret.get() { "true" } else { "false" }
+                        on:click=move |_| show_secret.update(|s| *s = !*s)>
+                        {move || if show_secret.get() { "Hide" } else { "Show" }}
+                        <span class="visually-hidden">" the client secret"</span>
+                    </button>
+                </div>
+                <p class="hint" id="provider-secret-hint">
+                    {if editing { "Write-only: leave empty to keep the current secret." } else { "Write-only: it is never shown again after saving." }}
+                </p>
+                <Findings id="provider-secret-findings".into() findings=for_field(Field::ClientSecret)
+                    on_fix=Callback::new(move |value| form.secret.set(value))/>
+            </div>
+            </fieldset>
+
+            {move || form_error.get().map(|message| view! { <ErrorNotice message=message/> })}
+            <div class="form-actions">
+                <Show when=move || can_write.get()>
+                    <button type="submit" class="button" disabled=move || !can_save() aria-busy=move || save.pending().get().then_some("true")>
+                        {move || if save.pending().get() { "Saving…" } else if editing { "Save changes" } else { "Save" }}
+                    </button>
+                </Show>
+                <span class="hint">{move || if findings.with(|f| blocks_saving(f)) { "Fix the errors above to save." } else if !dirty.get() { "Nothing changed yet." } else { "" }}</span>
+            </div>
+        </form>
+        </Show>
+
+        <section class="redirects" aria-labelledby="redirects-title">
+            <h3 id="redirects-title">"Callback URLs for the provider"</h3>
+            <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", kind_label())}</p>
+            {move || {
+                let urls = redirect();
+                let several = urls.len() > 1;
+                urls.into_iter().enumerate().map(|(index, url)| {
+                    let (id, label, hint) = if index == 0 {
+                        ("redirect-url", "Redirect URL", several.then(|| "What this server sends to the provider (its public URL).".to_string()))
+                    } else {
+                        ("redirect-url-local", "Redirect URL on this address", Some("You opened the dashboard on another address. If you sign in through it, list this URL in the provider's callback URLs too.".to_string()))
+                    };
+                    view! { <CopyField id=id label=label value=Signal::derive(move || url.clone()) hint=hint.unwrap_or_default()/> }
+                }).collect_view()
+            }}
+            {move || {
+                logout().into_iter().take(1).map(|url| view! {
+                    <CopyField id="logout-url" label="Sign-out redirect URL" value=Signal::derive(move || url.clone())
+                        hint="For the provider's post-logout redirect URIs, if it has them."/>
+                }).collect_view()
+            }}
+        </section>
+    }
+}
+
+fn capitalise(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

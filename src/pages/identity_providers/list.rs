@@ -1,0 +1,227 @@
+//! `/settings/identity-providers`: the configured providers, search, and delete with a
+//! confirmation that says who is affected.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::use_api;
+use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
+use crate::pages::CurrentUser;
+use qufabric_model::{IdentityProvider, User};
+
+/// Providers whose name or type label contains the query (case-insensitive).
+pub fn filter_providers(providers: &[IdentityProvider], query: &str) -> Vec<IdentityProvider> {
+    let query = query.trim().to_lowercase();
+    providers
+        .iter()
+        .filter(|p| {
+            query.is_empty()
+                || p.name.to_lowercase().contains(&query)
+                || p.kind.label().to_lowercase().contains(&query)
+                || p.kind.id().contains(&query)
+        })
+        .cloned()
+        .collect()
+}
+
+/// What deleting `provider` means, in words: who signs in with it, and whether it is the
+/// way the current administrator came in or the last way in at all.
+pub fn delete_consequences(
+    provider: &IdentityProvider,
+    users: Option<&[User]>,
+    session_connector: Option<&str>,
+    providers_count: usize,
+    local_auth_disabled: bool,
+) -> Vec<(bool, String)> {
+    let mut lines = Vec::new();
+    match users {
+        Some(users) => {
+            let count = users
+                .iter()
+                .filter(|u| u.idp_id.as_deref() == Some(provider.id.as_str()))
+                .count();
+            let text = match count {
+                0 => "No user signs in with it yet.".to_string(),
+                1 => "1 user signs in with it and will no longer be able to.".to_string(),
+                n => format!("{n} users sign in with it and will no longer be able to."),
+            };
+            lines.push((count > 0, text));
+        }
+        None => lines.push((
+            false,
+            "The number of users who sign in with it could not be loaded.".into(),
+        )),
+    }
+    if session_connector == Some(provider.id.as_str()) {
+        lines.push((
+            true,
+            "You signed in with this provider: your session ends and you cannot sign in this way again.".into(),
+        ));
+    }
+    if local_auth_disabled && providers_count <= 1 {
+        lines.push((
+            true,
+            "It is the last way in: email sign-in is disabled on this server, so nobody could sign in afterwards.".into(),
+        ));
+    }
+    lines
+}
+
+#[component]
+pub fn IdentityProvidersPage() -> impl IntoView {
+    let api = use_api();
+    let me = use_context::<CurrentUser>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| Signal::derive(|| None));
+    let can_write = move || me.with(|u| u.as_ref().is_some_and(|u| u.role.can_write_settings()));
+    // Three independent requests, started together (no waterfall).
+    let providers = LocalResource::new(move || async move { api.providers().await });
+    let instance = LocalResource::new(move || async move { api.instance().await });
+    let users = LocalResource::new(move || async move { api.users().await });
+    let query = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let to_delete = RwSignal::new(None::<IdentityProvider>);
+    let dialog_open = RwSignal::new(false);
+    let delete_error = RwSignal::new(None::<String>);
+
+    let delete = Action::new_local(move |provider: &IdentityProvider| {
+        let provider = provider.clone();
+        async move { api.delete_provider(&provider.id).await.map(|_| provider) }
+    });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(provider)) => {
+            dialog_open.set(false);
+            delete_error.set(None);
+            status.set(format!("Deleted {}.", provider.name));
+            providers.refetch();
+        }
+        Some(Err(error)) => delete_error.set(Some(error.user_message())),
+        None => {}
+    });
+
+    let consequences = move || {
+        let provider = to_delete.get()?;
+        let users = users.get().and_then(Result::ok);
+        let count = providers.get().and_then(Result::ok).map_or(0, |p| p.len());
+        let local_disabled = instance
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|i| i.local_auth_disabled);
+        let connector = api.session().claims().and_then(|c| c.connector_id);
+        Some(delete_consequences(
+            &provider,
+            users.as_deref(),
+            connector.as_deref(),
+            count,
+            local_disabled,
+        ))
+    };
+
+    let rows = move || {
+        providers.get().map(|result| {
+            result.map(|all| {
+                let shown = filter_providers(&all, &query.get());
+                (all.len(), shown)
+            })
+        })
+    };
+
+    view! {
+        <div class="page-head">
+            <h2>"Identity Providers"</h2>
+            <Show when=can_write>
+                <A href="/settings/identity-providers/new" attr:class="button">"Add identity provider"</A>
+            </Show>
+        </div>
+        <p class="lede">"People sign in to QuFabric with these providers. Each one gets a button on the login screen."</p>
+        <StatusRegion message=Signal::derive(move || status.get())/>
+        {move || match rows() {
+            None => view! { <p class="status" role="status">"Loading identity providers…"</p> }.into_any(),
+            Some(Err(error)) => view! {
+                <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| providers.refetch())/>
+            }.into_any(),
+            Some(Ok((0, _))) => view! {
+                <div class="empty">
+                    <p><strong>"No identity provider yet."</strong></p>
+                    <p>"Add PocketID or another OpenID Connect provider so people can sign in with it."</p>
+                    <Show when=can_write>
+                        <A href="/settings/identity-providers/new" attr:class="button">"Add identity provider"</A>
+                    </Show>
+                </div>
+            }.into_any(),
+            Some(Ok((total, shown))) => view! {
+                <div class="field search">
+                    <label for="provider-search">"Search"</label>
+                    <input id="provider-search" type="search" placeholder="Name or type"
+                        prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev))/>
+                </div>
+                <p class="status" role="status">
+                    {if shown.len() == total { format!("{total} providers") } else { format!("{} of {total} providers", shown.len()) }}
+                </p>
+                <table class="providers">
+                    <thead>
+                        <tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Issuer"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr>
+                    </thead>
+                    <tbody>
+                        {shown.into_iter().map(|provider| {
+                            let info = provider.kind.info();
+                            let href = format!("/settings/identity-providers/{}", crate::api::encode_segment(&provider.id));
+                            let for_delete = provider.clone();
+                            let name = provider.name.clone();
+                            view! {
+                                <tr>
+                                    <td>
+                                        <img src=format!("/icons/{}", info.icon) alt="" width="20" height="20"/>
+                                        <A href=href>{provider.name.clone()}</A>
+                                    </td>
+                                    <td>{info.label}</td>
+                                    <td class="issuer">{provider.issuer.clone()}</td>
+                                    <td class="actions">
+                                        <Show when=can_write>
+                                            {
+                                                let for_delete = for_delete.clone();
+                                                let name = name.clone();
+                                                view! {
+                                                    <button type="button" class="button secondary danger-text"
+                                                        on:click=move |_| {
+                                                            delete_error.set(None);
+                                                            to_delete.set(Some(for_delete.clone()));
+                                                            dialog_open.set(true);
+                                                        }>
+                                                        "Delete"<span class="visually-hidden">" "{name}</span>
+                                                    </button>
+                                                }
+                                            }
+                                        </Show>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+        <ConfirmDialog
+            open=dialog_open
+            title=Signal::derive(move || format!("Delete {}?", to_delete.get().map(|p| p.name).unwrap_or_default()))
+            confirm_label=Signal::derive(move || if delete.pending().get() { "Deleting…".to_string() } else { "Delete provider".to_string() })
+            busy=Signal::derive(move || delete.pending().get())
+            danger=true
+            on_confirm=Callback::new(move |_| {
+                if let Some(provider) = to_delete.get_untracked() {
+                    if !delete.pending().get_untracked() {
+                        delete.dispatch_local(provider);
+                    }
+                }
+            })
+        >
+            <ul class="consequences">
+                {move || consequences().unwrap_or_default().into_iter().map(|(serious, text)| {
+                    view! { <li class=if serious { "serious" } else { "" }>{text}</li> }
+                }).collect_view()}
+            </ul>
+            {move || delete_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+        </ConfirmDialog>
+    }
+}
