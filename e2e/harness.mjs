@@ -132,3 +132,24 @@ export async function axeViolations(page) {
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   });
 }
+
+/**
+ * Give the dashboard a runtime configuration (the `qufabric-config` meta tag a host page
+ * would set), e.g. a shorter request timeout for fault tests. Added before the app reads it.
+ */
+export async function configureDashboard(page, config) {
+  await page.addInitScript((json) => {
+    const add = () => {
+      if (!document.head || document.querySelector('meta[name="qufabric-config"]')) return false;
+      const meta = document.createElement('meta');
+      meta.name = 'qufabric-config';
+      meta.content = json;
+      document.head.appendChild(meta);
+      return true;
+    };
+    if (!add()) {
+      const observer = new MutationObserver(() => { if (add()) observer.disconnect(); });
+      observer.observe(document, { childList: true, subtree: true });
+    }
+  }, JSON.stringify(config));
+}

@@ -169,13 +169,29 @@ fn failure(fault: &Fault) -> Response {
         )
             .into_response(),
         Fault::Drop => {
-            // A body that fails at once: hyper closes the connection mid-answer.
-            let stream = futures_util::stream::once(async {
+            // The answer starts (status line, headers, a few bytes), then the connection is
+            // cut. Starting it matters: a browser silently repeats a request whose
+            // connection closed before any byte came back, which would hide the fault.
+            use futures_util::StreamExt;
+            let start = futures_util::stream::iter([Ok(Bytes::from_static(b"{\"message\": \""))]);
+            // The pause lets the server flush what was written before the cut.
+            let cut = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 Err::<Bytes, std::io::Error>(std::io::Error::other(
                     "connection dropped by fault switch",
                 ))
             });
-            Response::new(Body::from_stream(stream))
+            let stream = start.chain(cut);
+            let mut response = Response::new(Body::from_stream(stream));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/json"),
+            );
+            response.headers_mut().insert(
+                header::CONTENT_LENGTH,
+                header::HeaderValue::from_static("4096"),
+            );
+            response
         }
         Fault::Delay { .. } => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }

@@ -175,8 +175,15 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let status = RwSignal::new(
         query
             .with_untracked(|q| q.get("saved"))
-            .map(|_| {
-                "Saved. Copy the Redirect URL below into the provider's callback URLs.".to_string()
+            .map(|how| {
+                let lost = if how == "recovered" {
+                    "The server's answer was lost, but the provider was saved (found in the list). "
+                } else {
+                    ""
+                };
+                format!(
+                    "{lost}Saved. Copy the Redirect URL below into the provider's callback URLs."
+                )
             })
             .unwrap_or_default(),
     );
@@ -294,36 +301,53 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             .map(|list| list.into_iter().map(|p| p.id).collect())
             .unwrap_or_default()
     };
+    // Set when a create ended without a usable answer: it may have landed (now or a little
+    // later), so the next attempt looks for it before creating again.
+    let create_outcome_unknown = StoredValue::new(false);
     let save = Action::new_local(
         move |(id, request, before): &(Option<String>, IdentityProviderRequest, Vec<String>)| {
             let (id, request, before) = (id.clone(), request.clone(), before.clone());
             async move {
-                match id {
-                    Some(id) => api.update_provider(&id, &request).await,
-                    None => match api.create_provider(&request).await {
-                        // The answer was lost: the provider may exist. Recognise our own (same
-                        // type, issuer and client id, and new) before anyone retries.
-                        Err(error) if error.outcome_unknown() => {
-                            let issuer = effective_issuer(request.kind, &request.issuer);
-                            let landed = api.providers().await.ok().and_then(|list| {
-                                list.into_iter().find(|p| {
-                                    p.kind == request.kind
-                                        && p.issuer == issuer
-                                        && p.client_id == request.client_id
-                                        && !before.contains(&p.id)
-                                })
-                            });
-                            landed.ok_or(error)
-                        }
-                        other => other,
-                    },
+                if let Some(id) = id {
+                    return api.update_provider(&id, &request).await.map(|p| (p, false));
+                }
+                // Our own provider: same type, issuer and client id, and not there before.
+                let (kind, issuer, client_id) = (
+                    request.kind,
+                    effective_issuer(request.kind, &request.issuer),
+                    request.client_id.clone(),
+                );
+                let find_ours = move |list: Vec<IdentityProvider>| {
+                    list.into_iter().find(|p| {
+                        p.kind == kind
+                            && p.issuer == issuer
+                            && p.client_id == client_id
+                            && !before.contains(&p.id)
+                    })
+                };
+                if create_outcome_unknown.try_get_value() == Some(true) {
+                    if let Some(landed) = api.providers().await.ok().and_then(&find_ours) {
+                        return Ok((landed, true));
+                    }
+                }
+                match api.create_provider(&request).await {
+                    Err(error) if error.outcome_unknown() => {
+                        create_outcome_unknown.try_set_value(true);
+                        api.providers()
+                            .await
+                            .ok()
+                            .and_then(&find_ours)
+                            .map(|p| (p, true))
+                            .ok_or(error)
+                    }
+                    other => other.map(|p| (p, false)),
                 }
             }
         },
     );
     let navigate_after = navigate.clone();
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(saved)) => {
+        Some(Ok((saved, recovered))) => {
             form.secret.set(String::new());
             server_error.set(None);
             form_error.set(None);
@@ -333,8 +357,9 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 }
                 navigate_after(
                     &format!(
-                        "/settings/identity-providers/{}?saved=1",
-                        crate::api::encode_segment(&saved.id)
+                        "/settings/identity-providers/{}?saved={}",
+                        crate::api::encode_segment(&saved.id),
+                        if recovered { "recovered" } else { "1" }
                     ),
                     NavigateOptions {
                         replace: true,
