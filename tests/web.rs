@@ -25,7 +25,8 @@ mod support {
             .expect("test page has a document")
     }
 
-    /// Answer `fetch` from a table of `path -> (status, body)`. Unknown paths get 404.
+    /// Answer `fetch` from a table of `path -> (status, body)` (a key may start with the
+    /// method: `"POST /api/x"`). Unknown paths get 404.
     /// Requests are recorded in `window.__requests` as "METHOD path".
     pub fn mock_fetch(routes: &[(&str, u16, &str)]) {
         let table = js_sys::Object::new();
@@ -42,7 +43,7 @@ mod support {
             "const url = new URL(typeof input === 'string' ? input : input.url, location.href);
              const method = (init && init.method) || (input && input.method) || 'GET';
              window.__requests.push(method + ' ' + url.pathname);
-             const hit = window.__routes[url.pathname];
+             const hit = window.__routes[method + ' ' + url.pathname] || window.__routes[url.pathname];
              const [status, body] = hit || [404, '{\"message\":\"not found\",\"code\":404}'];
              return Promise.resolve(new Response(status === 204 ? null : body,
                { status, headers: { 'Content-Type': 'application/json' } }));",
@@ -553,5 +554,347 @@ mod routing {
                 "{code}"
             );
         }
+    }
+}
+
+mod identity_providers {
+    use super::support::*;
+    use super::*;
+    use qufabric_dashboard::auth::Session;
+    use wasm_bindgen::JsCast;
+
+    const OWNER: &str = r#"{"id":"o1","email":"owner@example.com","name":"Olivia","role":"owner","auto_groups":[]}"#;
+    const INSTANCE: &str = r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false,
+        "redirect_url":"http://127.0.0.1:9/oauth2/callback","logout_url":"http://127.0.0.1:9/oauth2/logout/callback"}"#;
+
+    fn base_routes() -> Vec<(&'static str, u16, &'static str)> {
+        vec![
+            ("/api/instance", 200, INSTANCE),
+            ("/api/users/current", 200, OWNER),
+            ("/api/users", 200, "[]"),
+            ("GET /api/identity-providers", 200, "[]"),
+            (
+                "/api/identity-providers/check-issuer",
+                500,
+                r#"{"message":"not in this test","code":500}"#,
+            ),
+        ]
+    }
+
+    fn element<T: JsCast>(root: &web_sys::HtmlElement, selector: &str) -> Option<T> {
+        root.query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<T>().ok())
+    }
+
+    fn type_into(root: &web_sys::HtmlElement, selector: &str, value: &str) {
+        let input: web_sys::HtmlInputElement = element(root, selector).expect("input exists");
+        input.set_value(value);
+        let event = web_sys::Event::new_with_event_init_dict("input", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .expect("event");
+        input.dispatch_event(&event).expect("dispatch");
+    }
+
+    fn click(root: &web_sys::HtmlElement, selector: &str) {
+        let target: web_sys::HtmlElement = element(root, selector).expect("clickable exists");
+        target.click();
+    }
+
+    fn value_of(root: &web_sys::HtmlElement, selector: &str) -> String {
+        element::<web_sys::HtmlInputElement>(root, selector)
+            .map(|i| i.value())
+            .unwrap_or_default()
+    }
+
+    async fn new_form(
+        routes: &[(&'static str, u16, &'static str)],
+    ) -> (web_sys::HtmlElement, impl Drop) {
+        reset_storage();
+        mock_fetch(routes);
+        let mounted = mount_app_at(
+            "/settings/identity-providers/new",
+            Session::with_tokens(Some(tokens("o1"))),
+        );
+        let root = mounted.0.clone();
+        wait_until("the form shows", || {
+            root.query_selector("#type-pocketid")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        mounted
+    }
+
+    #[wasm_bindgen_test]
+    async fn pocketid_trailing_slash_warns_and_the_fix_removes_it() {
+        let (root, _guard) = new_form(&base_routes()).await;
+        click(&root, "#type-pocketid");
+        wait_until("the name is filled", || {
+            value_of(&root, "#provider-name") == "PocketID"
+        })
+        .await;
+        type_into(&root, "#provider-issuer", "https://pocketid.example.com/");
+        wait_until("the warning shows", || {
+            root.query_selector("[data-code=\"trailing_slash\"]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        assert!(text_of(&root).contains("PocketID issuers have no trailing slash"));
+        // A warning, not an error: the field is not marked invalid for it.
+        let issuer: web_sys::HtmlInputElement = element(&root, "#provider-issuer").expect("issuer");
+        assert_eq!(issuer.get_attribute("aria-invalid"), None);
+        assert!(issuer
+            .get_attribute("aria-describedby")
+            .unwrap_or_default()
+            .contains("provider-issuer-findings"));
+        click(&root, "[data-code=\"trailing_slash\"] button");
+        wait_until("the fix applied", || {
+            value_of(&root, "#provider-issuer") == "https://pocketid.example.com"
+        })
+        .await;
+        wait_until("the warning is gone", || {
+            root.query_selector("[data-code=\"trailing_slash\"]")
+                .ok()
+                .flatten()
+                .is_none()
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn authentik_without_slash_gets_the_opposite_warning() {
+        let (root, _guard) = new_form(&base_routes()).await;
+        click(&root, "#type-authentik");
+        type_into(
+            &root,
+            "#provider-issuer",
+            "https://authentik.example.com/application/o/qufabric",
+        );
+        wait_until("the warning shows", || {
+            root.query_selector("[data-code=\"missing_trailing_slash\"]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        click(&root, "[data-code=\"missing_trailing_slash\"] button");
+        wait_until("the slash is added", || {
+            value_of(&root, "#provider-issuer")
+                == "https://authentik.example.com/application/o/qufabric/"
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn well_known_suffix_is_stripped_and_said() {
+        let (root, _guard) = new_form(&base_routes()).await;
+        click(&root, "#type-pocketid");
+        type_into(
+            &root,
+            "#provider-issuer",
+            "https://pocketid.example.com/.well-known/openid-configuration",
+        );
+        wait_until("stripped", || {
+            value_of(&root, "#provider-issuer") == "https://pocketid.example.com"
+        })
+        .await;
+        assert!(text_of(&root).contains("Removed /.well-known/openid-configuration"));
+    }
+
+    fn set_clipboard(script: &str) {
+        let define = js_sys::Function::new_no_args(script);
+        define
+            .call0(&wasm_bindgen::JsValue::NULL)
+            .expect("clipboard stub installed");
+    }
+
+    #[wasm_bindgen_test]
+    async fn copy_button_success_and_failure_paths() {
+        let (root, _guard) = new_form(&base_routes()).await;
+        wait_until("the redirect URL shows", || {
+            value_of(&root, "#redirect-url") == "http://127.0.0.1:9/oauth2/callback"
+        })
+        .await;
+
+        set_clipboard(
+            "window.__copied = null; Object.defineProperty(navigator, 'clipboard', { configurable: true,
+               value: { writeText: (t) => { window.__copied = t; return Promise.resolve(); } } });",
+        );
+        click(&root, "#redirect-url ~ button");
+        wait_until("success is announced", || {
+            text_of(&root).contains("Copied to the clipboard.")
+        })
+        .await;
+        let copied = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__copied".into())
+            .ok()
+            .and_then(|v| v.as_string());
+        assert_eq!(
+            copied.as_deref(),
+            Some("http://127.0.0.1:9/oauth2/callback")
+        );
+        let status: web_sys::HtmlElement =
+            element(&root, "#redirect-url-status").expect("status region");
+        assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+
+        set_clipboard(
+            "Object.defineProperty(navigator, 'clipboard', { configurable: true,
+               value: { writeText: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) } });",
+        );
+        click(&root, "#redirect-url ~ button");
+        wait_until("failure is announced", || {
+            text_of(&root).contains("The browser refused to copy")
+        })
+        .await;
+        assert!(
+            !text_of(&status).contains("Copied"),
+            "never claims success it did not have"
+        );
+        let active = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .map(|e| e.id());
+        assert_eq!(
+            active.as_deref(),
+            Some("redirect-url"),
+            "the text is selected for Ctrl+C"
+        );
+
+        set_clipboard("Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined });");
+        click(&root, "#redirect-url ~ button");
+        wait_until("the plain-http hint shows", || {
+            text_of(&root).contains("press Ctrl+C")
+        })
+        .await;
+    }
+
+    const SAVED: &str = r#"{"id":"pocketid-abc","type":"pocketid","name":"PocketID","issuer":"https://pocketid.example.com","client_id":"cid"}"#;
+
+    async fn fill_pocketid(root: &web_sys::HtmlElement) {
+        click(root, "#type-pocketid");
+        type_into(root, "#provider-issuer", "https://pocketid.example.com");
+        type_into(root, "#provider-client-id", "cid");
+        type_into(root, "#provider-secret", "super-secret-value");
+        wait_until("save is enabled", || {
+            element::<web_sys::HtmlButtonElement>(root, "button[type=submit]")
+                .is_some_and(|b| !b.disabled())
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_secret_is_in_no_dom_node_after_saving() {
+        let mut routes = base_routes();
+        routes.push(("POST /api/identity-providers", 200, SAVED));
+        routes.push(("/api/identity-providers/pocketid-abc", 200, SAVED));
+        let (root, _guard) = new_form(&routes).await;
+        fill_pocketid(&root).await;
+        click(&root, "button[type=submit]");
+        wait_until("the edit route shows", || {
+            path_and_query().starts_with("/settings/identity-providers/pocketid-abc")
+        })
+        .await;
+        wait_until("the saved status shows", || {
+            text_of(&root).contains("Saved.")
+        })
+        .await;
+        wait_until("the form is loaded", || {
+            value_of(&root, "#provider-client-id") == "cid"
+        })
+        .await;
+        assert_eq!(value_of(&root, "#provider-secret"), "");
+        let html = document()
+            .document_element()
+            .map(|e| e.outer_html())
+            .unwrap_or_default();
+        assert!(!html.contains("super-secret-value"));
+        let window = web_sys::window().expect("window");
+        for storage in [window.session_storage(), window.local_storage()]
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let length = storage.length().unwrap_or(0);
+            for index in 0..length {
+                let key = storage.key(index).ok().flatten().unwrap_or_default();
+                let value = storage.get_item(&key).ok().flatten().unwrap_or_default();
+                assert!(!value.contains("super-secret-value"), "{key}");
+            }
+        }
+        assert!(requests().contains(&"POST /api/identity-providers".to_string()));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_422_lands_on_the_issuer_with_everything_typed_intact() {
+        let mut routes = base_routes();
+        routes.push((
+            "POST /api/identity-providers",
+            422,
+            r#"{"message":"identity provider issuer is unreachable: connection refused","code":422}"#,
+        ));
+        let (root, _guard) = new_form(&routes).await;
+        fill_pocketid(&root).await;
+        click(&root, "button[type=submit]");
+        wait_until("the message is on the issuer", || {
+            element::<web_sys::HtmlElement>(&root, "#provider-issuer-findings").is_some_and(|f| {
+                text_of(&f).contains("Identity provider issuer is unreachable: connection refused")
+            })
+        })
+        .await;
+        let issuer: web_sys::HtmlInputElement = element(&root, "#provider-issuer").expect("issuer");
+        assert_eq!(
+            issuer.get_attribute("aria-invalid").as_deref(),
+            Some("true")
+        );
+        assert_eq!(value_of(&root, "#provider-name"), "PocketID");
+        assert_eq!(
+            value_of(&root, "#provider-issuer"),
+            "https://pocketid.example.com"
+        );
+        assert_eq!(value_of(&root, "#provider-client-id"), "cid");
+        assert_eq!(value_of(&root, "#provider-secret"), "super-secret-value");
+        assert_eq!(path_and_query(), "/settings/identity-providers/new");
+        // Editing the issuer clears the server's verdict on it.
+        type_into(&root, "#provider-issuer", "https://pocketid2.example.com");
+        wait_until("the server message is gone", || {
+            !text_of(&root).contains("unreachable: connection refused")
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_auditor_reads_but_cannot_change() {
+        reset_storage();
+        let mut routes = base_routes();
+        routes[1] = (
+            "/api/users/current",
+            200,
+            r#"{"id":"a1","email":"audrey@example.com","role":"auditor","auto_groups":[]}"#,
+        );
+        routes[3] = ("GET /api/identity-providers", 200, "[{\"id\":\"pocketid-abc\",\"type\":\"pocketid\",\"name\":\"PocketID\",\"issuer\":\"https://p.example.com\",\"client_id\":\"c\"}]");
+        mock_fetch(&routes);
+        let (root, _guard) = mount_app_at(
+            "/settings/identity-providers",
+            Session::with_tokens(Some(tokens("a1"))),
+        );
+        wait_until("the list shows", || {
+            text_of(&root).contains("https://p.example.com")
+        })
+        .await;
+        assert!(!text_of(&root).contains("Add identity provider"));
+        assert!(
+            root.query_selector("td.actions button")
+                .ok()
+                .flatten()
+                .is_none(),
+            "no delete for an auditor"
+        );
     }
 }

@@ -6,18 +6,27 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The Clipboard API, if this page may use it.
-fn clipboard() -> Option<web_sys::Clipboard> {
+/// Start copying `text` with the Clipboard API, if this page may use it. Everything is
+/// looked up and called defensively (`Reflect`, `Function::call1`), so an odd or missing
+/// `navigator.clipboard` is a `None`, never a thrown exception inside WebAssembly.
+fn clipboard_write(text: &str) -> Option<js_sys::Promise> {
     let window = web_sys::window()?;
     if !window.is_secure_context() {
         return None;
     }
-    let navigator = window.navigator();
-    let value = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
-    if value.is_undefined() || value.is_null() {
+    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()).ok()?;
+    if clipboard.is_undefined() || clipboard.is_null() {
         return None;
     }
-    value.dyn_into::<web_sys::Clipboard>().ok()
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    write
+        .call1(&clipboard, &text.into())
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()
 }
 
 #[component]
@@ -46,9 +55,8 @@ pub fn CopyField(
     let copy = move |_| {
         let text = value.get_untracked();
         status.set(String::new());
-        match clipboard() {
-            Some(clipboard) => {
-                let promise = clipboard.write_text(&text);
+        match clipboard_write(&text) {
+            Some(promise) => {
                 leptos::task::spawn_local(async move {
                     match wasm_bindgen_futures::JsFuture::from(promise).await {
                         Ok(_) => {
