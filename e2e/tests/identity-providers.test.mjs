@@ -58,6 +58,11 @@ test('add PocketID: trailing slash caught live, fixed in one click, saved, copie
 
   await page.getByLabel('PocketID').check();
   assert.equal(await page.getByLabel('Name').inputValue(), 'PocketID', 'choosing a type fills the name');
+  // Unsaved changes are guarded: leaving asks first, and declining keeps everything.
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await page.getByRole('link', { name: 'Groups' }).click();
+  assert.match(page.url(), /\/settings\/identity-providers\/new$/);
+  assert.equal(await page.getByLabel('Name').inputValue(), 'PocketID');
   // The Redirect URL is shown before saving.
   assert.equal(await page.getByLabel('Redirect URL', { exact: true }).inputValue(), `${server.url}/oauth2/callback`);
 
