@@ -670,6 +670,27 @@ mod identity_providers {
     }
 
     #[wasm_bindgen_test]
+    async fn markup_typed_into_the_issuer_stays_text() {
+        let (root, _guard) = new_form(&base_routes()).await;
+        click(&root, "#type-pocketid");
+        type_into(&root, "#provider-issuer", "<b>bold</b>");
+        wait_until("the invalid-URL error shows", || {
+            root.query_selector("[data-code=\"issuer_invalid_url\"]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        assert!(root.query_selector(".findings b").ok().flatten().is_none());
+        type_into(&root, "#provider-name", "<img src=x>");
+        wait_until("the hint repeats the name as text", || {
+            text_of(&root).contains("Continue with <img src=x>")
+        })
+        .await;
+        assert!(root.query_selector("img[src=x]").ok().flatten().is_none());
+    }
+
+    #[wasm_bindgen_test]
     async fn authentik_without_slash_gets_the_opposite_warning() {
         let (root, _guard) = new_form(&base_routes()).await;
         click(&root, "#type-authentik");
@@ -895,6 +916,93 @@ mod identity_providers {
                 .flatten()
                 .is_none(),
             "no delete for an auditor"
+        );
+    }
+}
+
+mod provider_logic {
+    use super::*;
+    use qufabric_dashboard::pages::{delete_consequences, filter_providers, redirect_variants};
+    use qufabric_model::{IdentityProvider, ProviderKind, User};
+
+    fn provider(id: &str, name: &str, kind: ProviderKind) -> IdentityProvider {
+        IdentityProvider {
+            id: id.into(),
+            kind,
+            name: name.into(),
+            issuer: "https://i".into(),
+            client_id: "c".into(),
+        }
+    }
+
+    fn user(idp: Option<&str>) -> User {
+        serde_json::from_value(serde_json::json!({"id": "u", "idp_id": idp})).expect("user")
+    }
+
+    #[wasm_bindgen_test]
+    fn delete_warns_harder_for_the_own_session_and_the_last_way_in() {
+        let pocket = provider("pocketid-1", "PocketID", ProviderKind::Pocketid);
+        let users = vec![
+            user(Some("pocketid-1")),
+            user(Some("pocketid-1")),
+            user(None),
+        ];
+        let plain = delete_consequences(&pocket, Some(&users), Some("local"), 2, false);
+        assert_eq!(
+            plain,
+            vec![(
+                true,
+                "2 users sign in with it and will no longer be able to.".to_string()
+            )]
+        );
+        let own = delete_consequences(&pocket, Some(&users), Some("pocketid-1"), 2, false);
+        assert!(own
+            .iter()
+            .any(|(serious, text)| *serious && text.contains("You signed in with this provider")));
+        let last = delete_consequences(&pocket, Some(&[]), None, 1, true);
+        assert_eq!(
+            last[0],
+            (false, "No user signs in with it yet.".to_string())
+        );
+        assert!(last
+            .iter()
+            .any(|(serious, text)| *serious && text.contains("last way in")));
+        let unknown = delete_consequences(&pocket, None, None, 3, false);
+        assert!(unknown[0].1.contains("could not be loaded"));
+    }
+
+    #[wasm_bindgen_test]
+    fn search_matches_name_and_type() {
+        let all = vec![
+            provider("a", "Company SSO", ProviderKind::Keycloak),
+            provider("b", "PocketID", ProviderKind::Pocketid),
+        ];
+        assert_eq!(filter_providers(&all, "keycloak").len(), 1);
+        assert_eq!(filter_providers(&all, "company").len(), 1);
+        assert_eq!(filter_providers(&all, "  ").len(), 2);
+        assert_eq!(filter_providers(&all, "zzz").len(), 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn both_redirect_urls_when_the_page_is_on_another_origin() {
+        assert_eq!(
+            redirect_variants(
+                "https://q.example.com/oauth2/callback",
+                "https://q.example.com",
+                "/oauth2/callback"
+            ),
+            vec!["https://q.example.com/oauth2/callback".to_string()]
+        );
+        assert_eq!(
+            redirect_variants(
+                "https://q.example.com/oauth2/callback",
+                "http://localhost:8080",
+                "/oauth2/callback"
+            ),
+            vec![
+                "https://q.example.com/oauth2/callback".to_string(),
+                "http://localhost:8080/oauth2/callback".to_string()
+            ]
         );
     }
 }
