@@ -37,6 +37,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/oauth2/token", post(token))
         .route("/oauth2/logout", get(end_session))
         .route("/oauth2/logout/callback", get(logout_callback))
+        .route("/oauth2/callback", get(crate::broker::callback))
         .route("/oauth2/static/login.css", get(login_css))
 }
 
@@ -159,14 +160,14 @@ fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
 
 /// A pending authorization request, as the dashboard sent it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct AuthRequest {
-    client_id: String,
-    redirect_uri: String,
-    scope: String,
-    state: String,
-    nonce: String,
-    code_challenge: String,
-    connector_id: Option<String>,
+pub struct AuthRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub state: String,
+    pub nonce: String,
+    pub code_challenge: String,
+    pub connector_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,17 +267,21 @@ async fn authorize(
         );
     }
     let connector = query.connector_id.filter(|c| !c.is_empty());
-    if let Some(connector) = connector.as_deref() {
-        if connector != LOCAL_CONNECTOR {
-            // External providers are brokered by the sign-in broker (not part of this build).
-            return redirect_error(
-                &redirect_uri,
-                &request_state,
-                "invalid_request",
-                "unknown connector",
-            );
-        }
-    }
+    // An external connector must be a configured provider.
+    let external = match connector.as_deref() {
+        None | Some(LOCAL_CONNECTOR) => None,
+        Some(id) => match state.store.provider(id) {
+            Ok(Some(provider)) => Some(provider),
+            _ => {
+                return redirect_error(
+                    &redirect_uri,
+                    &request_state,
+                    "invalid_request",
+                    "unknown connector",
+                )
+            }
+        },
+    };
     let request = AuthRequest {
         client_id,
         redirect_uri,
@@ -306,6 +311,10 @@ async fn authorize(
                 }
             }
         }
+    }
+
+    if let Some(provider) = external {
+        return crate::broker::start(state, request, provider).await;
     }
 
     let request_id = crate::random_id(32);
@@ -352,7 +361,7 @@ fn current_session(state: &SharedState, headers: &HeaderMap) -> Option<(String, 
 
 /// Issue a code for `request` and send the browser back to the dashboard. When a new IdP
 /// session was opened, its cookie goes along.
-fn complete(
+pub(crate) fn complete(
     state: &SharedState,
     request: &AuthRequest,
     user: &UserRecord,
@@ -394,7 +403,7 @@ fn complete(
     response
 }
 
-fn session_cookie(state: &SharedState, value: &str, max_age: i64) -> String {
+pub(crate) fn session_cookie(state: &SharedState, value: &str, max_age: i64) -> String {
     let secure = if state.config.public_url.starts_with("https://") {
         "; Secure"
     } else {

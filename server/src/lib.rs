@@ -5,6 +5,7 @@
 //! in-memory or temporary store.
 
 pub mod api;
+pub mod broker;
 pub mod error;
 pub mod faults;
 pub mod idp;

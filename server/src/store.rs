@@ -375,6 +375,26 @@ impl Store {
             .optional()?)
     }
 
+    /// A user who signs in through `idp_id`, by the provider's subject.
+    pub fn external_user(&self, idp_id: &str, subject: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self
+            .lock()
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE idp_id = ?1 AND idp_subject = ?2"),
+                params![idp_id, subject],
+                user_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn update_profile(&self, id: &str, email: &str, name: &str) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE users SET email = ?2, name = ?3 WHERE id = ?1",
+            params![id, email, name],
+        )?;
+        Ok(())
+    }
+
     pub fn users(&self) -> StoreResult<Vec<UserRecord>> {
         let connection = self.lock();
         let mut statement = connection.prepare(&format!(

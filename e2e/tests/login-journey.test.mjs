@@ -1,0 +1,123 @@
+// The setup guide's steps 1 to 5 in a real browser: the owner signs in with email, adds
+// PocketID under Settings → Identity Providers, copies the Redirect URL (the stand-in's
+// client gets exactly that value), signs out, sees "PocketID" on the login screen, signs
+// in at the stand-in as a member of group QuFabric, and lands back signed in as that user
+// (a plain user: the no-access page). Then the failure paths end on the login screen with
+// their own messages and no session.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations } from '../harness.mjs';
+import { startPocketId } from '../pocketid.mjs';
+
+const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const USERS = {
+  alice: { password: 'alice-password', email: 'alice@example.com', name: 'Alice', groups: ['QuFabric'] },
+  carol: { password: 'carol-password', email: 'carol@example.com', name: 'Carol', groups: ['Other'] },
+};
+let server;
+let standIn;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  // Step 1: the OIDC client exists in PocketID; its callback URL comes from QuFabric later.
+  standIn = await startPocketId({ clients: [], users: USERS });
+  await fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await standIn?.close();
+  await server?.cleanup();
+});
+
+async function signInAtStandIn(page, username) {
+  await page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(USERS[username].password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('steps 1 to 5: add PocketID, copy the Redirect URL, sign in with PocketID', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with email' }).click();
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/settings\/identity-providers$/);
+
+  // Step 2: add the provider.
+  await page.getByRole('link', { name: 'Add identity provider' }).first().click();
+  await page.getByLabel('PocketID').check();
+  await page.getByLabel('Issuer').fill(standIn.issuer);
+  await page.getByLabel('Client ID').fill('QuFabric');
+  await page.getByLabel('Client Secret').fill('pocket-secret');
+  await page.locator('#provider-issuer-findings').getByText('names exactly this issuer').waitFor();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForURL(/\/settings\/identity-providers\/pocketid-/);
+
+  // Step 3: copy the Redirect URL into the client's callback URLs.
+  await page.getByRole('button', { name: 'Copy Redirect URL' }).click();
+  await page.locator('#redirect-url-status').getByText('Copied to the clipboard.').waitFor();
+  const redirectUrl = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(redirectUrl, `${server.url}/oauth2/callback`);
+  // Step 4: group QuFabric assigned to the client (only its members may sign in).
+  standIn.setClients([{
+    client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [redirectUrl],
+    post_logout_redirect_uris: [`${server.url}/oauth2/logout/callback`], allowed_groups: ['QuFabric'],
+  }]);
+
+  // Step 5: log out, the login page has a PocketID button, sign in with it.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login$/);
+  const pocketButton = page.getByRole('button', { name: 'Continue with PocketID' });
+  await pocketButton.waitFor();
+  await screenshot(page, 'login-with-pocketid');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the login screen with a provider');
+  await pocketButton.click();
+  await signInAtStandIn(page, 'alice');
+  await page.waitForURL(`${server.url}/`);
+  await page.getByRole('heading', { name: 'No access to these settings' }).waitFor();
+  await page.getByText('alice@example.com').waitFor();
+  await screenshot(page, 'landing-pocketid-user');
+  const users = await (await fetch(`${server.url}/api/users`, {
+    headers: { authorization: `Bearer ${await ownerToken()}` },
+  })).json();
+  const alice = users.find((u) => u.email === 'alice@example.com');
+  assert.equal(alice.role, 'user');
+  assert.match(alice.idp_id, /^pocketid-/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+async function ownerToken() {
+  // A fresh owner session through the API's own IdP flow would be long; use the browser.
+  const { page, context } = await newPage(browser);
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with email' }).click();
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/settings\//);
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
+  await context.close();
+  return token;
+}
+
+test('a user outside the client\'s groups is refused by PocketID: upstream_denied, no session', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await signInAtStandIn(page, 'carol');
+  await page.waitForURL(/\/login\?error=upstream_denied/);
+  await page.getByText('The identity provider refused the sign-in.').waitFor();
+  await screenshot(page, 'login-error-upstream-denied');
+  assert.deepEqual(await axeViolations(page), []);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('qufabric.session')), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,465 @@
+//! The sign-in broker: the embedded IdP as a relying party of the external providers.
+//! `/oauth2/auth?connector_id=<provider id>` sends the browser to that provider;
+//! `/oauth2/callback` takes the code back, exchanges it with the stored client secret,
+//! validates the ID token (signature via the provider's JWKS, iss, aud, exp, nonce) with the
+//! `openidconnect` crate, creates or updates the user (keyed by provider id + subject), and
+//! completes the dashboard's own authorization request. Every failure returns the browser
+//! to the dashboard's `/login?error=<code>`.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
+    Scope, TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::time::Duration;
+
+use crate::idp::{self, AuthRequest};
+use crate::store::{now_unix, ProviderRecord, SessionRecord, UserRecord};
+use crate::{hash_secret, random_id, random_secret, SharedState};
+use qufabric_model::{oidc, ProviderKind, Role};
+
+/// How long a user may spend at the provider.
+const BROKER_STATE_MAX_AGE: i64 = 600;
+const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A sign-in at an external provider, kept until its callback.
+#[derive(Debug, Serialize, Deserialize)]
+struct Pending {
+    request: AuthRequest,
+    provider_id: String,
+    nonce: String,
+    pkce_verifier: Option<String>,
+    created_at: i64,
+}
+
+/// The failure codes product.md lists, with a description for the login screen.
+struct Failure {
+    code: &'static str,
+    description: String,
+}
+
+fn fail(code: &'static str, description: impl Into<String>) -> Failure {
+    Failure {
+        code,
+        description: description.into(),
+    }
+}
+
+/// The dashboard's login screen on the origin the request came from.
+fn login_url(redirect_uri: &str) -> String {
+    let base = redirect_uri
+        .strip_suffix("/auth/callback")
+        .unwrap_or(redirect_uri);
+    format!("{base}/login")
+}
+
+fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
+    tracing::info!(
+        "sign-in refused: {} ({})",
+        failure.code,
+        failure.description
+    );
+    let query = oidc::form_body(&[
+        ("error", failure.code),
+        ("error_description", &failure.description),
+    ]);
+    Redirect::to(&format!("{}?{query}", login_url(base_redirect_uri))).into_response()
+}
+
+fn http_client() -> Result<openidconnect::reqwest::Client, Failure> {
+    // No redirects: following them from a token endpoint would be an SSRF hole.
+    openidconnect::reqwest::ClientBuilder::new()
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .timeout(HTTP_TIMEOUT)
+        .build()
+        .map_err(|e| fail("server_error", format!("http client: {e}")))
+}
+
+/// `/oauth2/auth` with an external connector: off to the provider.
+pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderRecord) -> Response {
+    let http = match http_client() {
+        Ok(http) => http,
+        Err(failure) => return to_login(&request.redirect_uri, failure),
+    };
+    let check = crate::providers::discover(&provider.issuer, HTTP_TIMEOUT).await;
+    if !check.reachable {
+        let detail = check.failure.map(|f| f.detail).unwrap_or_default();
+        return to_login(
+            &request.redirect_uri,
+            fail(
+                "provider_unreachable",
+                format!("{} could not be reached: {detail}", provider.name),
+            ),
+        );
+    }
+    let client = match build(&state, &provider, &http, &check).await {
+        Ok(client) => client,
+        Err(failure) => return to_login(&request.redirect_uri, failure),
+    };
+    let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Oidc);
+    let mut authorize = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("profile".into()))
+        .add_scope(Scope::new("email".into()));
+    for scope in kind.info().extra_scopes {
+        authorize = authorize.add_scope(Scope::new((*scope).to_string()));
+    }
+    let mut verifier = None;
+    if check
+        .code_challenge_methods_supported
+        .iter()
+        .any(|m| m == "S256")
+    {
+        let (challenge, pkce_verifier) = PkceCodeChallenge::new_random_sha256();
+        authorize = authorize.set_pkce_challenge(challenge);
+        verifier = Some(pkce_verifier.secret().clone());
+    }
+    let (url, csrf, nonce) = authorize.url();
+    let pending = Pending {
+        request: request.clone(),
+        provider_id: provider.id.clone(),
+        nonce: nonce.secret().clone(),
+        pkce_verifier: verifier,
+        created_at: now_unix(),
+    };
+    let stored = serde_json::to_value(&pending)
+        .map_err(|e| e.to_string())
+        .and_then(|body| {
+            state
+                .store
+                .put_auth_request(&broker_key(csrf.secret()), &body)
+                .map_err(|e| e.0)
+        });
+    if let Err(error) = stored {
+        return to_login(
+            &request.redirect_uri,
+            fail(
+                "server_error",
+                format!("could not store the sign-in: {error}"),
+            ),
+        );
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+fn broker_key(upstream_state: &str) -> String {
+    format!("broker-{}", hash_secret(upstream_state))
+}
+
+type DiscoveredClient = openidconnect::Client<
+    openidconnect::EmptyAdditionalClaims,
+    openidconnect::core::CoreAuthDisplay,
+    openidconnect::core::CoreGenderClaim,
+    openidconnect::core::CoreJweContentEncryptionAlgorithm,
+    openidconnect::core::CoreJsonWebKey,
+    openidconnect::core::CoreAuthPrompt,
+    openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
+    openidconnect::core::CoreTokenResponse,
+    openidconnect::core::CoreTokenIntrospectionResponse,
+    openidconnect::core::CoreRevocableToken,
+    openidconnect::core::CoreRevocationErrorResponse,
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// Discover (exact issuer match) and build the client.
+async fn build(
+    state: &SharedState,
+    provider: &ProviderRecord,
+    http: &openidconnect::reqwest::Client,
+    check: &qufabric_model::checks::IssuerCheckResult,
+) -> Result<DiscoveredClient, Failure> {
+    if !check.exact_match {
+        return Err(fail(
+            "issuer_mismatch",
+            format!(
+                "{} names its issuer {}, but QuFabric is configured with {}",
+                provider.name,
+                check.discovered_issuer.clone().unwrap_or_default(),
+                provider.issuer
+            ),
+        ));
+    }
+    let issuer = IssuerUrl::new(provider.issuer.clone())
+        .map_err(|e| fail("issuer_mismatch", e.to_string()))?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, http)
+        .await
+        .map_err(|e| fail("provider_unreachable", format!("discovery failed: {e}")))?;
+    let only_post = metadata
+        .token_endpoint_auth_methods_supported()
+        .is_some_and(|methods| {
+            let names: Vec<String> = methods
+                .iter()
+                .filter_map(|m| serde_json::to_value(m).ok())
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            names.iter().any(|m| m == "client_secret_post")
+                && !names.iter().any(|m| m == "client_secret_basic")
+        });
+    let redirect = RedirectUrl::new(state.config.redirect_url())
+        .map_err(|e| fail("server_error", e.to_string()))?;
+    let mut client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(provider.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect);
+    if only_post {
+        client = client.set_auth_type(AuthType::RequestBody);
+    }
+    Ok(client)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `/oauth2/callback`: the provider sends the browser back here.
+pub async fn callback(
+    State(state): State<SharedState>,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    let public_callback = format!("{}/auth/callback", state.config.public_url);
+    let upstream_state = query.state.unwrap_or_default();
+    let key = broker_key(&upstream_state);
+    let pending: Option<Pending> = state
+        .store
+        .auth_request(&key)
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_value(v).ok());
+    let _ = state.store.delete_auth_request(&key);
+    let Some(pending) = pending else {
+        return to_login(
+            &public_callback,
+            fail(
+                "state_mismatch",
+                "the answer from the identity provider does not belong to a sign-in in progress",
+            ),
+        );
+    };
+    let back = pending.request.redirect_uri.clone();
+    if now_unix() - pending.created_at > BROKER_STATE_MAX_AGE {
+        return to_login(
+            &back,
+            fail("session_expired", "the sign-in took too long; start again"),
+        );
+    }
+    if let Some(error) = query.error {
+        let description = query.error_description.unwrap_or_default();
+        let code = match error.as_str() {
+            "access_denied" => "upstream_denied",
+            "invalid_client" | "unauthorized_client" => "invalid_client",
+            _ => "server_error",
+        };
+        return to_login(&back, fail(code, format!("{error}: {description}")));
+    }
+    match finish(&state, &pending, query.code.unwrap_or_default()).await {
+        Ok(response) => response,
+        Err(failure) => to_login(&back, failure),
+    }
+}
+
+async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<Response, Failure> {
+    let provider = state
+        .store
+        .provider(&pending.provider_id)
+        .map_err(|e| fail("server_error", e.0))?
+        .ok_or_else(|| {
+            fail(
+                "server_error",
+                "the identity provider was removed during the sign-in",
+            )
+        })?;
+    let http = http_client()?;
+    let check = crate::providers::discover(&provider.issuer, HTTP_TIMEOUT).await;
+    if !check.reachable {
+        let detail = check.failure.map(|f| f.detail).unwrap_or_default();
+        return Err(fail(
+            "provider_unreachable",
+            format!("{} could not be reached: {detail}", provider.name),
+        ));
+    }
+    let client = build(state, &provider, &http, &check).await?;
+    let mut exchange = client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| fail("server_error", e.to_string()))?;
+    if let Some(verifier) = &pending.pkce_verifier {
+        exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier.clone()));
+    }
+    let tokens = exchange
+        .request_async(&http)
+        .await
+        .map_err(|error| match error {
+            RequestTokenError::ServerResponse(response) => {
+                let kind = response.error().to_string();
+                let code = if kind == "invalid_client" || kind == "unauthorized_client" {
+                    "invalid_client"
+                } else {
+                    "server_error"
+                };
+                fail(
+                    code,
+                    format!("the provider refused the code exchange: {kind}"),
+                )
+            }
+            RequestTokenError::Request(e) => {
+                fail("provider_unreachable", format!("token endpoint: {e}"))
+            }
+            other => fail("server_error", format!("token exchange failed: {other}")),
+        })?;
+    let _ = tokens.access_token();
+    let id_token = tokens
+        .id_token()
+        .ok_or_else(|| fail("server_error", "the provider sent no ID token"))?;
+    let verifier = client.id_token_verifier();
+    let claims = id_token
+        .claims(&verifier, &Nonce::new(pending.nonce.clone()))
+        .map_err(|e| fail("server_error", format!("the ID token was rejected: {e}")))?;
+    let subject = claims.subject().to_string();
+    let email = claims.email().map(|e| e.to_string()).unwrap_or_default();
+    let name = claims
+        .name()
+        .and_then(|n| n.get(None))
+        .map(|n| n.to_string())
+        .or_else(|| claims.preferred_username().map(|u| u.to_string()))
+        .unwrap_or_else(|| email.clone());
+    // The token is verified; its raw payload gives the groups claim in whatever shape.
+    let groups = groups_claim(&id_token.to_string(), "groups");
+
+    let user = upsert_user(state, &provider.id, &subject, &email, &name)?;
+    if user.is_blocked {
+        return Err(fail("upstream_denied", "this QuFabric account is blocked"));
+    }
+    let session_id = random_secret();
+    let session_hash = hash_secret(&session_id);
+    let session = SessionRecord {
+        user_id: user.id.clone(),
+        connector_id: provider.id.clone(),
+        groups,
+        expires_at: now_unix() + state.config.session_ttl_secs,
+    };
+    state
+        .store
+        .put_session(&session_hash, &session)
+        .map_err(|e| fail("server_error", e.0))?;
+    let cookie = idp::session_cookie(state, &session_id, state.config.session_ttl_secs);
+    Ok(idp::complete(
+        state,
+        &pending.request,
+        &user,
+        &session_hash,
+        &session,
+        Some(cookie),
+    ))
+}
+
+fn upsert_user(
+    state: &SharedState,
+    provider_id: &str,
+    subject: &str,
+    email: &str,
+    name: &str,
+) -> Result<UserRecord, Failure> {
+    let store = &state.store;
+    if let Some(user) = store
+        .external_user(provider_id, subject)
+        .map_err(|e| fail("server_error", e.0))?
+    {
+        if user.email != email || user.name != name {
+            store
+                .update_profile(&user.id, email, name)
+                .map_err(|e| fail("server_error", e.0))?;
+        }
+        return Ok(UserRecord {
+            email: email.to_string(),
+            name: name.to_string(),
+            ..user
+        });
+    }
+    let user = UserRecord {
+        id: random_id(20),
+        email: email.to_string(),
+        name: name.to_string(),
+        password_hash: None,
+        role: Role::User,
+        auto_groups: vec![],
+        idp_id: Some(provider_id.to_string()),
+        idp_subject: Some(subject.to_string()),
+        is_blocked: false,
+        last_login: None,
+    };
+    store
+        .insert_user(&user)
+        .map_err(|e| fail("server_error", e.0))?;
+    Ok(user)
+}
+
+/// The named claim of a (verified) JWT as a list of group names: a string or an array of
+/// strings; anything else is ignored.
+pub fn groups_claim(jwt: &str, claim: &str) -> Vec<String> {
+    let payload = jwt
+        .split('.')
+        .nth(1)
+        .and_then(oidc::base64url_decode)
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
+    match payload.as_ref().and_then(|p| p.get(claim)) {
+        Some(Value::String(one)) => vec![one.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(payload: &str) -> String {
+        format!("e30.{}.sig", oidc::base64url(payload.as_bytes()))
+    }
+
+    #[test]
+    fn groups_claim_accepts_string_or_array_only() {
+        assert_eq!(
+            groups_claim(&jwt(r#"{"groups":["a","b"]}"#), "groups"),
+            vec!["a", "b"]
+        );
+        assert_eq!(groups_claim(&jwt(r#"{"groups":"a"}"#), "groups"), vec!["a"]);
+        assert_eq!(
+            groups_claim(&jwt(r#"{"groups":["a",1,null]}"#), "groups"),
+            vec!["a"]
+        );
+        assert!(groups_claim(&jwt(r#"{"groups":{"a":1}}"#), "groups").is_empty());
+        assert!(groups_claim(&jwt(r#"{"roles":["a"]}"#), "groups").is_empty());
+        assert!(groups_claim("garbage", "groups").is_empty());
+    }
+
+    #[test]
+    fn failures_go_to_the_dashboards_login() {
+        assert_eq!(
+            login_url("http://127.0.0.1:8080/auth/callback"),
+            "http://127.0.0.1:8080/login"
+        );
+    }
+}
