@@ -121,3 +121,88 @@ test('a user outside the client\'s groups is refused by PocketID: upstream_denie
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+async function createProvider(token, body) {
+  const response = await fetch(`${server.url}/api/identity-providers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ type: 'pocketid', client_id: 'QuFabric', ...body }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  return response.json();
+}
+
+test('sign-out ends the PocketID session too: the button asks PocketID again', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await signInAtStandIn(page, 'alice');
+  await page.getByRole('heading', { name: 'No access to these settings' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // PocketID's own sign-out page, then back to QuFabric's login screen.
+  await page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login$/);
+  await page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
+  await page.getByLabel('Username').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong client secret ends with invalid_client', async () => {
+  const token = await ownerToken();
+  const wrong = await createProvider(token, { name: 'Wrong Secret', issuer: standIn.issuer, client_secret: 'not-the-secret' });
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with Wrong Secret' }).click();
+  await signInAtStandIn(page, 'alice');
+  await page.waitForURL(/\/login\?error=invalid_client/);
+  await page.getByText("did not accept QuFabric's client credentials").waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('qufabric.session')), null);
+  await fetch(`${server.url}/api/identity-providers/${wrong.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a provider that is down ends with provider_unreachable', async () => {
+  const token = await ownerToken();
+  const other = await startPocketId({ clients: [], users: USERS });
+  const down = await createProvider(token, { name: 'Down Provider', issuer: other.issuer, client_secret: 's' });
+  await other.close();
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with Down Provider' }).click();
+  await page.waitForURL(/\/login\?error=provider_unreachable/);
+  await page.getByText('The identity provider could not be reached.').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('qufabric.session')), null);
+  await fetch(`${server.url}/api/identity-providers/${down.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a tampered state on the way back from PocketID ends with state_mismatch', async () => {
+  const { page, problems, context } = await newPage(browser);
+  // The login form's answer is followed by hand (redirects are not routed), and the final
+  // redirect to QuFabric's callback gets a forged state.
+  await page.route(`${standIn.issuer}/interaction/*/login`, async (route) => {
+    let response = await route.fetch({ maxRedirects: 0 });
+    let location = response.headers().location;
+    while (location && !location.startsWith(`${server.url}/oauth2/callback`)) {
+      response = await context.request.get(new URL(location, standIn.issuer).toString(), { maxRedirects: 0 });
+      location = response.headers().location;
+    }
+    assert.ok(location, 'the stand-in redirected back to QuFabric');
+    const url = new URL(location);
+    url.searchParams.set('state', 'forged');
+    await route.fulfill({ status: 303, headers: { location: url.toString() } });
+  });
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await signInAtStandIn(page, 'alice');
+  await page.waitForURL(/\/login\?error=state_mismatch/);
+  await page.getByText('This sign-in could not be verified.').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('qufabric.session')), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -360,6 +360,9 @@ async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<
         .store
         .put_session(&session_hash, &session)
         .map_err(|e| fail("server_error", e.0))?;
+    let _ = state
+        .store
+        .set_upstream_id_token(&session_hash, &id_token.to_string());
     let cookie = idp::session_cookie(state, &session_id, state.config.session_ttl_secs);
     Ok(idp::complete(
         state,
@@ -462,4 +465,26 @@ mod tests {
             "http://127.0.0.1:8080/login"
         );
     }
+}
+
+/// Where to send the browser to end its session at the provider it came from, if that
+/// provider advertises an end-session endpoint: back to QuFabric's logout URL afterwards.
+pub async fn upstream_logout_url(
+    state: &SharedState,
+    connector_id: &str,
+    id_token: Option<&str>,
+) -> Option<String> {
+    let provider = state.store.provider(connector_id).ok()??;
+    let check = crate::providers::discover(&provider.issuer, Duration::from_secs(3)).await;
+    let endpoint = check.end_session_endpoint.filter(|_| check.reachable)?;
+    let mut pairs = vec![
+        ("post_logout_redirect_uri", state.config.logout_url()),
+        ("client_id", provider.client_id.clone()),
+    ];
+    if let Some(token) = id_token {
+        pairs.push(("id_token_hint", token.to_string()));
+    }
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    Some(format!("{endpoint}{separator}{}", oidc::form_body(&pairs)))
 }

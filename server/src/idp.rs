@@ -828,8 +828,25 @@ async fn end_session(
     headers: HeaderMap,
     Query(query): Query<LogoutQuery>,
 ) -> Response {
+    // A session that came through an external provider ends there too, when the provider
+    // can: otherwise its own session would sign the user straight back in.
+    let mut upstream = None;
     if let Some(id) = cookie_value(&headers, SESSION_COOKIE) {
-        let _ = state.store.delete_session(&hash_secret(id));
+        let hash = hash_secret(id);
+        if let Ok(Some((connector, token))) = state.store.session_upstream(&hash) {
+            if connector != LOCAL_CONNECTOR {
+                upstream =
+                    crate::broker::upstream_logout_url(&state, &connector, token.as_deref()).await;
+            }
+        }
+        let _ = state.store.delete_session(&hash);
+    }
+    if let Some(url) = upstream {
+        let mut response = Redirect::to(&url).into_response();
+        if let Ok(value) = HeaderValue::from_str(&session_cookie(&state, "", 0)) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        return response;
     }
     let target = query
         .post_logout_redirect_uri

@@ -82,6 +82,8 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         expires_at INTEGER NOT NULL
     );",
+    // 2: the upstream ID token of a brokered session, for sign-out at the provider.
+    "ALTER TABLE idp_sessions ADD COLUMN upstream_id_token TEXT;",
 ];
 
 #[derive(Clone)]
@@ -650,6 +652,28 @@ impl Store {
                         expires_at: row.get(3)?,
                     })
                 },
+            )
+            .optional()?)
+    }
+
+    /// Remember the provider's ID token of a brokered session (the `id_token_hint` of a
+    /// later sign-out at the provider).
+    pub fn set_upstream_id_token(&self, id_hash: &str, token: &str) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE idp_sessions SET upstream_id_token = ?2 WHERE id_hash = ?1",
+            params![id_hash, token],
+        )?;
+        Ok(())
+    }
+
+    /// The connector and upstream ID token of a session, expired or not.
+    pub fn session_upstream(&self, id_hash: &str) -> StoreResult<Option<(String, Option<String>)>> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT connector_id, upstream_id_token FROM idp_sessions WHERE id_hash = ?1",
+                params![id_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
     }
