@@ -434,6 +434,28 @@ pub fn groups_claim(jwt: &str, claim: &str) -> Vec<String> {
     }
 }
 
+/// Where to send the browser to end its session at the provider it came from, if that
+/// provider advertises an end-session endpoint: back to QuFabric's logout URL afterwards.
+pub async fn upstream_logout_url(
+    state: &SharedState,
+    connector_id: &str,
+    id_token: Option<&str>,
+) -> Option<String> {
+    let provider = state.store.provider(connector_id).ok()??;
+    let check = crate::providers::discover(&provider.issuer, Duration::from_secs(3)).await;
+    let endpoint = check.end_session_endpoint.filter(|_| check.reachable)?;
+    let mut pairs = vec![
+        ("post_logout_redirect_uri", state.config.logout_url()),
+        ("client_id", provider.client_id.clone()),
+    ];
+    if let Some(token) = id_token {
+        pairs.push(("id_token_hint", token.to_string()));
+    }
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    Some(format!("{endpoint}{separator}{}", oidc::form_body(&pairs)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,26 +487,4 @@ mod tests {
             "http://127.0.0.1:8080/login"
         );
     }
-}
-
-/// Where to send the browser to end its session at the provider it came from, if that
-/// provider advertises an end-session endpoint: back to QuFabric's logout URL afterwards.
-pub async fn upstream_logout_url(
-    state: &SharedState,
-    connector_id: &str,
-    id_token: Option<&str>,
-) -> Option<String> {
-    let provider = state.store.provider(connector_id).ok()??;
-    let check = crate::providers::discover(&provider.issuer, Duration::from_secs(3)).await;
-    let endpoint = check.end_session_endpoint.filter(|_| check.reachable)?;
-    let mut pairs = vec![
-        ("post_logout_redirect_uri", state.config.logout_url()),
-        ("client_id", provider.client_id.clone()),
-    ];
-    if let Some(token) = id_token {
-        pairs.push(("id_token_hint", token.to_string()));
-    }
-    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let separator = if endpoint.contains('?') { '&' } else { '?' };
-    Some(format!("{endpoint}{separator}{}", oidc::form_body(&pairs)))
 }
