@@ -1,0 +1,319 @@
+//! The sign-in broker against a scripted upstream provider (real HTTP, real ES256 tokens):
+//! a good ID token signs the user in; a wrong nonce, a token signed by another key, a wrong
+//! audience, a replayed upstream code and an unknown state are all refused back to the
+//! dashboard's login screen with a code.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use qufabric_model::oidc::{self, Audience, TokenClaims};
+use qufabric_server::keys::Keys;
+use qufabric_server::store::{now_unix, ProviderRecord, Store};
+use qufabric_server::{AppState, Config};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Good,
+    WrongNonce,
+    ForeignKey,
+    WrongAudience,
+}
+
+struct Upstream {
+    base: String,
+    keys: Keys,
+    foreign: Keys,
+    mode: Mutex<Mode>,
+    /// code -> nonce; a code is good once.
+    codes: Mutex<HashMap<String, String>>,
+}
+
+async fn discovery(State(up): State<Arc<Upstream>>) -> Json<serde_json::Value> {
+    let base = &up.base;
+    Json(json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "jwks_uri": format!("{base}/jwks"),
+        "end_session_endpoint": format!("{base}/logout"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "code_challenge_methods_supported": ["S256"],
+        "scopes_supported": ["openid", "profile", "email", "groups"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"]
+    }))
+}
+
+async fn jwks(State(up): State<Arc<Upstream>>) -> Json<serde_json::Value> {
+    Json(up.keys.jwks())
+}
+
+async fn authorize(
+    State(up): State<Arc<Upstream>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> impl IntoResponse {
+    let code = qufabric_server::random_secret();
+    let nonce = query.get("nonce").cloned().unwrap_or_default();
+    up.codes.lock().unwrap().insert(code.clone(), nonce);
+    let redirect = query.get("redirect_uri").cloned().unwrap_or_default();
+    let state = query.get("state").cloned().unwrap_or_default();
+    Redirect::to(&format!(
+        "{redirect}?{}",
+        oidc::form_body(&[("code", &code), ("state", &state)])
+    ))
+}
+
+async fn token(
+    State(up): State<Arc<Upstream>>,
+    Form(form): Form<HashMap<String, String>>,
+) -> impl IntoResponse {
+    let code = form.get("code").cloned().unwrap_or_default();
+    let Some(nonce) = up.codes.lock().unwrap().remove(&code) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_grant"})),
+        )
+            .into_response();
+    };
+    let mode = *up.mode.lock().unwrap();
+    let claims = TokenClaims {
+        iss: up.base.clone(),
+        sub: "upstream-user-1".into(),
+        aud: Audience::One(if mode == Mode::WrongAudience {
+            "someone-else".into()
+        } else {
+            "qf-client".into()
+        }),
+        exp: now_unix() + 300,
+        iat: now_unix(),
+        nonce: Some(if mode == Mode::WrongNonce {
+            "not-the-nonce".into()
+        } else {
+            nonce
+        }),
+        email: Some("dana@example.com".into()),
+        name: Some("Dana".into()),
+        groups: vec!["QuFabric".into()],
+        connector_id: None,
+    };
+    let signer = if mode == Mode::ForeignKey {
+        &up.foreign
+    } else {
+        &up.keys
+    };
+    let id_token = signer.sign(&claims).unwrap();
+    Json(json!({"access_token": "upstream-access", "token_type": "Bearer", "expires_in": 300, "id_token": id_token}))
+        .into_response()
+}
+
+async fn start() -> (String, Arc<AppState>, Arc<Upstream>) {
+    let upstream_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", upstream_listener.local_addr().unwrap());
+    let upstream = Arc::new(Upstream {
+        base: base.clone(),
+        keys: Keys::load_or_create(&Store::in_memory().unwrap()).unwrap(),
+        foreign: Keys::load_or_create(&Store::in_memory().unwrap()).unwrap(),
+        mode: Mutex::new(Mode::Good),
+        codes: Mutex::new(HashMap::new()),
+    });
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/jwks", get(jwks))
+        .route("/authorize", get(authorize))
+        .route("/token", post(token))
+        .with_state(upstream.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(upstream_listener, app).await;
+    });
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let state = Arc::new(AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap());
+    state
+        .store
+        .insert_provider(&ProviderRecord {
+            id: "oidc-upstream".into(),
+            kind: "oidc".into(),
+            name: "Upstream".into(),
+            issuer: base,
+            client_id: "qf-client".into(),
+            client_secret: "qf-secret".into(),
+        })
+        .unwrap();
+    let serving = state.clone();
+    tokio::spawn(async move {
+        let _ = qufabric_server::serve(listener, serving).await;
+    });
+    (url, state, upstream)
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+const VERIFIER: &str = "a-very-long-code-verifier-that-is-at-least-43-characters-long";
+
+/// Walk the round trip; returns the final redirect (to the dashboard) and the upstream
+/// callback URL that was used.
+async fn round_trip(url: &str) -> (String, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let authorize = oidc::authorize_url(&oidc::AuthorizeRequest {
+        authorization_endpoint: &format!("{url}/oauth2/auth"),
+        client_id: oidc::DASHBOARD_CLIENT_ID,
+        redirect_uri: &format!("{url}/auth/callback"),
+        scope: oidc::DASHBOARD_SCOPES,
+        state: "dash-state",
+        nonce: "dash-nonce",
+        code_challenge: &oidc::pkce_challenge(VERIFIER),
+        connector_id: Some("oidc-upstream"),
+    });
+    let to_upstream = client.get(authorize).send().await.unwrap();
+    assert_eq!(to_upstream.status(), StatusCode::SEE_OTHER);
+    let upstream_authorize = location(&to_upstream);
+    assert!(
+        upstream_authorize.contains("code_challenge_method=S256"),
+        "{upstream_authorize}"
+    );
+    assert!(
+        upstream_authorize.contains("scope=openid"),
+        "{upstream_authorize}"
+    );
+    let back = client.get(&upstream_authorize).send().await.unwrap();
+    let callback = location(&back);
+    assert!(
+        callback.starts_with(&format!("{url}/oauth2/callback")),
+        "{callback}"
+    );
+    let done = client.get(&callback).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    (location(&done), callback)
+}
+
+#[tokio::test]
+async fn a_good_id_token_signs_the_user_in_with_groups() {
+    let (url, state, _upstream) = start().await;
+    let (target, callback) = round_trip(&url).await;
+    assert!(
+        target.starts_with(&format!("{url}/auth/callback?code=")),
+        "{target}"
+    );
+    let query = target.split_once('?').unwrap().1;
+    assert_eq!(
+        oidc::query_value(query, "state").as_deref(),
+        Some("dash-state")
+    );
+    let user = state
+        .store
+        .external_user("oidc-upstream", "upstream-user-1")
+        .unwrap()
+        .expect("user created");
+    assert_eq!(user.role, qufabric_model::Role::User);
+    assert_eq!(user.email, "dana@example.com");
+
+    // The dashboard's code carries the upstream groups into the embedded IdP's tokens.
+    let code = oidc::query_value(query, "code").unwrap();
+    let tokens: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/oauth2/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", &format!("{url}/auth/callback")),
+            ("client_id", oidc::DASHBOARD_CLIENT_ID),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let claims = oidc::jwt_claims(tokens["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims.groups, vec!["QuFabric".to_string()]);
+    assert_eq!(claims.connector_id.as_deref(), Some("oidc-upstream"));
+
+    // Replaying the upstream callback (its state is spent) is refused.
+    let replay = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+        .get(&callback)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        location(&replay).contains("/login?error=state_mismatch"),
+        "{}",
+        location(&replay)
+    );
+}
+
+async fn refused_with(mode: Mode) -> String {
+    let (url, state, upstream) = start().await;
+    *upstream.mode.lock().unwrap() = mode;
+    let (target, _) = round_trip(&url).await;
+    assert!(
+        target.starts_with(&format!("{url}/login?error=")),
+        "{target}"
+    );
+    assert!(
+        state
+            .store
+            .external_user("oidc-upstream", "upstream-user-1")
+            .unwrap()
+            .is_none(),
+        "no user on refusal"
+    );
+    target
+}
+
+#[tokio::test]
+async fn a_wrong_nonce_is_refused() {
+    let target = refused_with(Mode::WrongNonce).await;
+    assert!(
+        target.contains("error=server_error") && target.contains("nonce"),
+        "{target}"
+    );
+}
+
+#[tokio::test]
+async fn an_id_token_signed_by_another_key_is_refused() {
+    let target = refused_with(Mode::ForeignKey).await;
+    assert!(target.contains("error=server_error"), "{target}");
+}
+
+#[tokio::test]
+async fn a_token_for_another_audience_is_refused() {
+    let target = refused_with(Mode::WrongAudience).await;
+    assert!(target.contains("error=server_error"), "{target}");
+}
+
+#[tokio::test]
+async fn an_unknown_state_is_refused() {
+    let (url, _state, _upstream) = start().await;
+    let response = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{url}/oauth2/callback?code=x&state=forged"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), format!("{url}/login?error=state_mismatch&error_description=the+answer+from+the+identity+provider+does+not+belong+to+a+sign-in+in+progress"));
+}
