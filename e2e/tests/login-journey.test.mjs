@@ -117,6 +117,12 @@ test('a user outside the client\'s groups is refused by PocketID: upstream_denie
   await page.getByText('The identity provider refused the sign-in.').waitFor();
   await screenshot(page, 'login-error-upstream-denied');
   assert.deepEqual(await axeViolations(page), []);
+  // The in-dashboard help for "Invalid redirect URI" shows the URL to list.
+  await page.getByRole('link', { name: /Invalid redirect URI/ }).click();
+  await page.waitForURL(/\/help\/redirect-uri$/);
+  assert.equal(await page.getByLabel('Redirect URL the server sends').inputValue(), `${server.url}/oauth2/callback`);
+  await screenshot(page, 'help-redirect-uri');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the help page');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('qufabric.session')), null);
   assert.deepEqual(problems, []);
   await context.close();

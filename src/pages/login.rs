@@ -155,6 +155,7 @@ pub fn LoginPage() -> impl IntoView {
                         let providers: Vec<LoginProvider> = status.login_providers.clone();
                         let email_allowed = !status.local_auth_disabled;
                         let nothing = providers.is_empty() && !email_allowed;
+                        let has_providers = !providers.is_empty();
                         view! {
                             <ul class="login-options" aria-label="Sign-in options">
                                 {providers.into_iter().map(|provider| {
@@ -169,6 +170,9 @@ pub fn LoginPage() -> impl IntoView {
                             </ul>
                             {nothing.then_some(view! {
                                 <p class="notice notice-error" role="alert">"No way to sign in is configured on this server."</p>
+                            })}
+                            {has_providers.then_some(view! {
+                                <p class="help-link"><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
                             })}
                         }.into_any()
                     }

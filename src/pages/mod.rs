@@ -2,6 +2,7 @@
 
 mod callback;
 mod groups;
+mod help;
 mod identity_providers;
 mod login;
 mod not_found;
@@ -11,6 +12,7 @@ mod setup;
 
 pub use callback::CallbackPage;
 pub use groups::GroupsPage;
+pub use help::RedirectHelpPage;
 pub use identity_providers::*;
 pub use login::{login_error_message, LoginPage};
 pub use not_found::NotFoundPage;
