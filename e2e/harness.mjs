@@ -153,3 +153,29 @@ export async function configureDashboard(page, config) {
     }
   }, JSON.stringify(config));
 }
+
+/** First run through the API: create the owner (what the setup screen does). */
+export async function setupOwner(server, owner) {
+  const response = await fetch(`${server.url}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(owner),
+  });
+  if (response.status !== 200) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
+}
+
+/** Sign in with email and password at the embedded IdP, from the login screen. */
+export async function signInWithEmail(page, server, { email, password }) {
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with email' }).click();
+  await page.waitForURL(/\/oauth2\/auth/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/settings\//);
+}
+
+/** The access token of the page's session (sessionStorage). */
+export async function sessionToken(page) {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
+}

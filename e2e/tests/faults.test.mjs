@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, configureDashboard } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, configureDashboard, setupOwner, signInWithEmail, sessionToken } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -31,17 +31,12 @@ const outcomes = [];
 before(async () => {
   server = await startServer({ args: ['--enable-test-faults'] });
   standIn = await startPocketId({ clients: [], users: {} });
-  await fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+  await setupOwner(server, OWNER);
   browser = await launchBrowser();
   ({ page, problems } = await newPage(browser));
   await configureDashboard(page, { request_timeout_ms: CLIENT_TIMEOUT_MS });
-  await page.goto(`${server.url}/login`);
-  await page.getByRole('button', { name: 'Continue with email' }).click();
-  await page.getByLabel('Email').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/settings\/identity-providers$/);
-  token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
+  await signInWithEmail(page, server, OWNER);
+  token = await sessionToken(page);
 });
 
 after(async () => {

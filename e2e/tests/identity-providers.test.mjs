@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, screenshot, axeViolations } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, sessionToken } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -19,7 +19,7 @@ before(async () => {
     clients: [{ client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`], allowed_groups: ['QuFabric'] }],
     users: { alice: { password: 'alice-password', email: 'alice@example.com', name: 'Alice', groups: ['QuFabric'] } },
   });
-  await fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+  await setupOwner(server, OWNER);
   browser = await launchBrowser();
 });
 
@@ -31,19 +31,11 @@ after(async () => {
 
 async function signedInPage(options = {}) {
   const opened = await newPage(browser, options);
-  const { page } = opened;
-  await page.goto(`${server.url}/login`);
-  await page.getByRole('button', { name: 'Continue with email' }).click();
-  await page.getByLabel('Email').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/settings\/identity-providers$/);
+  await signInWithEmail(opened.page, server, OWNER);
   return opened;
 }
 
-async function apiToken(page) {
-  return page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
-}
+const apiToken = sessionToken;
 
 test('add PocketID: trailing slash caught live, fixed in one click, saved, copied, renamed, deleted', async () => {
   const { page, problems, context } = await signedInPage();

@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, setupOwner } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -15,7 +15,7 @@ let browser;
 before(async () => {
   server = await startServer();
   standIn = await startPocketId({ clients: [], users: USERS });
-  await fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+  await setupOwner(server, OWNER);
   browser = await launchBrowser();
 });
 

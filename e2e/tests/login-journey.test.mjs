@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, screenshot, axeViolations } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, sessionToken } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -23,7 +23,7 @@ before(async () => {
   server = await startServer();
   // Step 1: the OIDC client exists in PocketID; its callback URL comes from QuFabric later.
   standIn = await startPocketId({ clients: [], users: USERS });
-  await fetch(`${server.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+  await setupOwner(server, OWNER);
   browser = await launchBrowser();
 });
 
@@ -43,12 +43,7 @@ async function signInAtStandIn(page, username) {
 test('steps 1 to 5: add PocketID, copy the Redirect URL, sign in with PocketID', async () => {
   const { page, problems, context } = await newPage(browser);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  await page.goto(`${server.url}/login`);
-  await page.getByRole('button', { name: 'Continue with email' }).click();
-  await page.getByLabel('Email').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/settings\/identity-providers$/);
+  await signInWithEmail(page, server, OWNER);
 
   // Step 2: add the provider.
   await page.getByRole('link', { name: 'Add identity provider' }).first().click();
@@ -95,15 +90,9 @@ test('steps 1 to 5: add PocketID, copy the Redirect URL, sign in with PocketID',
 });
 
 async function ownerToken() {
-  // A fresh owner session through the API's own IdP flow would be long; use the browser.
   const { page, context } = await newPage(browser);
-  await page.goto(`${server.url}/login`);
-  await page.getByRole('button', { name: 'Continue with email' }).click();
-  await page.getByLabel('Email').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/settings\//);
-  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
+  await signInWithEmail(page, server, OWNER);
+  const token = await sessionToken(page);
   await context.close();
   return token;
 }

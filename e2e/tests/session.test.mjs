@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, newPage, SERVER_BIN } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, SERVER_BIN, setupOwner, signInWithEmail } from '../harness.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
 
@@ -17,18 +17,9 @@ test('the access token is renewed before it expires and the page keeps working',
   const server = await startServer({ args: ['--access-token-ttl', '62'] });
   const browser = await launchBrowser();
   try {
-    await fetch(`${server.url}/api/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(OWNER),
-    });
+    await setupOwner(server, OWNER);
     const { page, problems } = await newPage(browser);
-    await page.goto(`${server.url}/login`);
-    await page.getByRole('button', { name: 'Continue with email' }).click();
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/settings\/identity-providers$/);
+    await signInWithEmail(page, server, OWNER);
     const token = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
     const first = await token();
     await page.waitForFunction(

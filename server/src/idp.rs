@@ -317,6 +317,9 @@ async fn authorize(
         return crate::broker::start(state, request, provider).await;
     }
 
+    if state.config.local_auth_disabled {
+        return local_auth_refused(&request);
+    }
     let request_id = crate::random_id(32);
     match serde_json::to_value(&request)
         .map(|body| state.store.put_auth_request(&request_id, &body))
@@ -330,15 +333,17 @@ async fn authorize(
             )
         }
     }
-    if state.config.local_auth_disabled {
-        return redirect_error(
-            &request.redirect_uri,
-            &request.state,
-            "access_denied",
-            "email sign-in is disabled on this server",
-        );
-    }
     login_page(&request_id, "", None, StatusCode::OK)
+}
+
+/// Email sign-in asked for while the server allows external providers only.
+fn local_auth_refused(request: &AuthRequest) -> Response {
+    redirect_error(
+        &request.redirect_uri,
+        &request.state,
+        "access_denied",
+        "email sign-in is disabled on this server",
+    )
 }
 
 fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -451,12 +456,7 @@ async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response 
         );
     };
     if state.config.local_auth_disabled {
-        return redirect_error(
-            &request.redirect_uri,
-            &request.state,
-            "access_denied",
-            "email sign-in is disabled on this server",
-        );
+        return local_auth_refused(&request);
     }
     if let Some(wait) = state.login_limiter.locked_for(&form.email) {
         let message = format!(
