@@ -25,7 +25,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/users/{id}", put(update_user))
         .route("/api/accounts", get(list_accounts))
         .route("/api/accounts/{id}", put(update_account))
-        .route("/api/groups", get(list_groups))
+        .route("/api/groups", get(list_groups).post(crate::groups::create))
 }
 
 /// How the caller proved who they are.
@@ -89,6 +89,25 @@ pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, 
     if user.is_blocked {
         return Err(ApiError::forbidden());
     }
+    // JWT group sync on every request of a session that came through a provider; PATs and
+    // local users are exempt.
+    if let Credential::Session {
+        connector_id,
+        groups,
+    } = &credential
+    {
+        if connector_id != qufabric_model::oidc::LOCAL_CONNECTOR
+            && crate::groups::apply(state, &user, groups)?
+                == crate::groups::SyncOutcome::NotInAllowedGroup
+        {
+            return Err(ApiError::token_invalid());
+        }
+    }
+    // Re-read: sync may have changed the user's groups.
+    let user = state
+        .store
+        .user(&user_id)?
+        .ok_or_else(ApiError::token_invalid)?;
     Ok(Caller { user, credential })
 }
 

@@ -348,6 +348,14 @@ async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<
     if user.is_blocked {
         return Err(fail("upstream_denied", "this QuFabric account is blocked"));
     }
+    let outcome =
+        crate::groups::apply(state, &user, &groups).map_err(|e| fail("server_error", e.0))?;
+    if outcome == crate::groups::SyncOutcome::NotInAllowedGroup {
+        return Err(fail(
+            "not_in_allowed_group",
+            crate::groups::refusal_description(state, &groups),
+        ));
+    }
     let session_id = random_secret();
     let session_hash = hash_secret(&session_id);
     let session = SessionRecord {

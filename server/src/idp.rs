@@ -305,6 +305,23 @@ async fn authorize(
                 .is_none_or(|c| c == session.connector_id);
             if connector_ok {
                 if let Ok(Some(user)) = state.store.user(&session.user_id) {
+                    // The allow list applies again when answering from the session, so a refused
+                    // user is not let in through it.
+                    let refused = session.connector_id != LOCAL_CONNECTOR
+                        && matches!(
+                            crate::groups::apply(&state, &user, &session.groups),
+                            Ok(crate::groups::SyncOutcome::NotInAllowedGroup)
+                        );
+                    if refused {
+                        let description =
+                            crate::groups::refusal_description(&state, &session.groups);
+                        return redirect_error(
+                            &request.redirect_uri,
+                            &request.state,
+                            "not_in_allowed_group",
+                            &description,
+                        );
+                    }
                     if !user.is_blocked {
                         return complete(&state, &request, &user, &session_hash, &session, None);
                     }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod broker;
 pub mod error;
 pub mod faults;
+pub mod groups;
 pub mod idp;
 pub mod keys;
 pub mod providers;

@@ -317,3 +317,75 @@ async fn an_unknown_state_is_refused() {
         .unwrap();
     assert_eq!(location(&response), format!("{url}/login?error=state_mismatch&error_description=the+answer+from+the+identity+provider+does+not+belong+to+a+sign-in+in+progress"));
 }
+
+fn set_allow_list(state: &AppState, allow: &[&str]) {
+    let account = state
+        .store
+        .account("unused", &serde_json::Map::new())
+        .unwrap();
+    let mut settings = account.settings.clone();
+    settings.insert("jwt_groups_enabled".into(), json!(true));
+    settings.insert("jwt_groups_claim_name".into(), json!("groups"));
+    settings.insert("jwt_allow_groups".into(), json!(allow));
+    state.store.save_settings(&account.id, &settings).unwrap();
+}
+
+#[tokio::test]
+async fn outside_the_allow_list_is_refused_at_sign_in_and_from_the_session() {
+    let (url, state, _upstream) = start().await;
+    set_allow_list(&state, &["Admins"]);
+    let (target, _) = round_trip(&url).await;
+    assert!(
+        target.contains("/login?error=not_in_allowed_group"),
+        "{target}"
+    );
+    let query = target.split_once('?').unwrap().1;
+    let description = oidc::query_value(query, "error_description").unwrap();
+    assert!(
+        description.contains("Admins") && description.contains("QuFabric"),
+        "{description}"
+    );
+
+    // Allowed: signed in, with an IdP session cookie.
+    set_allow_list(&state, &["QuFabric"]);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let authorize = |state_value: &'static str| {
+        oidc::authorize_url(&oidc::AuthorizeRequest {
+            authorization_endpoint: &format!("{url}/oauth2/auth"),
+            client_id: oidc::DASHBOARD_CLIENT_ID,
+            redirect_uri: &format!("{url}/auth/callback"),
+            scope: oidc::DASHBOARD_SCOPES,
+            state: state_value,
+            nonce: "n",
+            code_challenge: &oidc::pkce_challenge(VERIFIER),
+            connector_id: Some("oidc-upstream"),
+        })
+    };
+    let to_upstream = client.get(authorize("first")).send().await.unwrap();
+    let back = client.get(location(&to_upstream)).send().await.unwrap();
+    let done = client.get(location(&back)).send().await.unwrap();
+    assert!(
+        location(&done).contains("/auth/callback?code="),
+        "{}",
+        location(&done)
+    );
+    // The session answers a new request at once while allowed...
+    let silent = client.get(authorize("second")).send().await.unwrap();
+    assert!(
+        location(&silent).contains("/auth/callback?code="),
+        "{}",
+        location(&silent)
+    );
+    // ...and applies the allow list again once it changes.
+    set_allow_list(&state, &["Admins"]);
+    let refused = client.get(authorize("third")).send().await.unwrap();
+    assert!(
+        location(&refused).contains("error=not_in_allowed_group"),
+        "{}",
+        location(&refused)
+    );
+}

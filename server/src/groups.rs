@@ -1,0 +1,240 @@
+//! JWT group sync as the real server does it, and `POST /api/groups`.
+//!
+//! With sync on, the groups in the configured claim of a user's token become account
+//! groups (created with `issued: "jwt"` when missing) and the user's `auto_groups`; a group
+//! of the same name created through the API is not attached. With a non-empty allow list,
+//! a user in none of its groups is refused. Local (email) users and personal access tokens
+//! are exempt from both, so a local owner can always get back in.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use serde_json::{Map, Value};
+
+use crate::api::writer;
+use crate::error::parse_json;
+use crate::store::{GroupRecord, StoreError, UserRecord};
+use crate::{random_id, settings, ApiError, SharedState};
+use qufabric_model::{Group, GroupIssued, GroupRequest};
+
+/// The only claim the embedded IdP forwards from upstream providers.
+pub const FORWARDED_CLAIM: &str = "groups";
+
+/// `POST /api/groups`: a group made through the API (`issued: "api"`).
+pub async fn create(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Group>, ApiError> {
+    writer(&state, &headers)?;
+    let request: GroupRequest = parse_json(&body)?;
+    let name = request.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::unprocessable("group name is required"));
+    }
+    if state.store.groups()?.iter().any(|g| g.name == name) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "group with this name already exists",
+        ));
+    }
+    let group = GroupRecord {
+        id: random_id(20),
+        name: name.to_string(),
+        issued: GroupIssued::Api,
+    };
+    state.store.insert_group(&group)?;
+    Ok(Json(Group {
+        id: group.id,
+        name: group.name,
+        peers_count: 0,
+        resources_count: 0,
+        issued: GroupIssued::Api,
+        peers: vec![],
+        resources: vec![],
+    }))
+}
+
+/// The sync settings of the account.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncSettings {
+    pub enabled: bool,
+    pub claim: String,
+    pub allow: Vec<String>,
+}
+
+impl SyncSettings {
+    pub fn from_map(settings: &Map<String, Value>) -> SyncSettings {
+        SyncSettings {
+            enabled: settings
+                .get("jwt_groups_enabled")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            claim: settings
+                .get("jwt_groups_claim_name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            allow: settings
+                .get("jwt_allow_groups")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn load(state: &SharedState) -> Result<SyncSettings, StoreError> {
+        let account = state.store.account(&random_id(20), &settings::defaults())?;
+        Ok(SyncSettings::from_map(&account.settings))
+    }
+
+    /// The groups this configuration reads from a token of the embedded IdP, which carries
+    /// upstream groups in `groups` only: any other claim name yields none.
+    pub fn groups_in_token<'a>(&self, token_groups: &'a [String]) -> &'a [String] {
+        if self.claim == FORWARDED_CLAIM {
+            token_groups
+        } else {
+            &[]
+        }
+    }
+
+    /// Whether the allow list admits someone with these token groups.
+    pub fn admits(&self, token_groups: &[String]) -> bool {
+        !self.enabled
+            || self.allow.is_empty()
+            || self
+                .groups_in_token(token_groups)
+                .iter()
+                .any(|g| self.allow.contains(g))
+    }
+}
+
+/// Words for the login screen: which rule refused the user.
+pub fn refusal_description(state: &SharedState, token_groups: &[String]) -> String {
+    let sync = SyncSettings::load(state).unwrap_or_default();
+    let theirs = sync.groups_in_token(token_groups);
+    format!(
+        "JWT group sync admits only members of {}; the groups in your token ({}) are {}. An administrator can change this under Settings → Groups.",
+        sync.allow.join(", "),
+        sync.claim,
+        if theirs.is_empty() { "none".to_string() } else { theirs.join(", ") }
+    )
+}
+
+/// Whether a user may in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutcome {
+    Admitted,
+    NotInAllowedGroup,
+}
+
+/// Apply sync and the allow list for an external user with the groups of their token.
+pub fn apply(
+    state: &SharedState,
+    user: &UserRecord,
+    token_groups: &[String],
+) -> Result<SyncOutcome, StoreError> {
+    if user.is_local() {
+        return Ok(SyncOutcome::Admitted);
+    }
+    let sync = SyncSettings::load(state)?;
+    if !sync.enabled {
+        return Ok(SyncOutcome::Admitted);
+    }
+    let names = sync.groups_in_token(token_groups);
+    let mut groups = state.store.groups()?;
+    let mut jwt_ids = Vec::new();
+    for name in names {
+        match groups.iter().find(|g| &g.name == name) {
+            Some(group) if group.issued == GroupIssued::Jwt => jwt_ids.push(group.id.clone()),
+            // A same-named group made through the API is not attached.
+            Some(_) => {}
+            None => {
+                let group = GroupRecord {
+                    id: random_id(20),
+                    name: name.clone(),
+                    issued: GroupIssued::Jwt,
+                };
+                state.store.insert_group(&group)?;
+                jwt_ids.push(group.id.clone());
+                groups.push(group);
+            }
+        }
+    }
+    // Keep groups given by hand; JWT groups follow the token.
+    let jwt_issued: Vec<&str> = groups
+        .iter()
+        .filter(|g| g.issued == GroupIssued::Jwt)
+        .map(|g| g.id.as_str())
+        .collect();
+    let mut auto_groups: Vec<String> = user
+        .auto_groups
+        .iter()
+        .filter(|id| !jwt_issued.contains(&id.as_str()))
+        .cloned()
+        .collect();
+    auto_groups.extend(jwt_ids);
+    if auto_groups != user.auto_groups {
+        state
+            .store
+            .update_user(&user.id, user.role, &auto_groups, user.is_blocked)?;
+    }
+    Ok(if sync.admits(token_groups) {
+        SyncOutcome::Admitted
+    } else {
+        SyncOutcome::NotInAllowedGroup
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sync(enabled: bool, claim: &str, allow: &[&str]) -> SyncSettings {
+        SyncSettings {
+            enabled,
+            claim: claim.into(),
+            allow: allow.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn allow_list_boundaries() {
+        let groups = vec!["QuFabric".to_string()];
+        assert!(
+            sync(false, "groups", &["Other"]).admits(&groups),
+            "sync off: no effect"
+        );
+        assert!(
+            sync(true, "groups", &[]).admits(&[]),
+            "empty allow list admits all"
+        );
+        assert!(sync(true, "groups", &["QuFabric"]).admits(&groups));
+        assert!(!sync(true, "groups", &["Admins"]).admits(&groups));
+        assert!(
+            !sync(true, "roles", &["QuFabric"]).admits(&groups),
+            "another claim yields no groups"
+        );
+        assert!(
+            !sync(true, "groups", &["qufabric"]).admits(&groups),
+            "names are case-sensitive"
+        );
+    }
+
+    #[test]
+    fn settings_from_the_stored_map() {
+        let map = match serde_json::json!({"jwt_groups_enabled": true, "jwt_groups_claim_name": "groups", "jwt_allow_groups": ["A", 1]})
+        {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        assert_eq!(SyncSettings::from_map(&map), sync(true, "groups", &["A"]));
+        assert_eq!(SyncSettings::from_map(&Map::new()), SyncSettings::default());
+    }
+}

@@ -1,0 +1,231 @@
+//! JWT group sync and the allow list over HTTP: groups from the token become JWT-issued
+//! groups and the user's auto groups, a same-named API group is not attached, another
+//! claim name syncs nothing, and with an allow list a user in none of its groups gets 401
+//! `token invalid`, while local users and personal access tokens stay exempt.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+use qufabric_model::oidc::{self, Audience, TokenClaims};
+use qufabric_model::Role;
+use qufabric_server::store::{now_unix, Store, UserRecord};
+use qufabric_server::{hash_secret, AppState, Config};
+
+struct Server {
+    url: String,
+    state: Arc<AppState>,
+}
+
+async fn start() -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let state = Arc::new(AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap());
+    let serving = state.clone();
+    tokio::spawn(async move {
+        let _ = qufabric_server::serve(listener, serving).await;
+    });
+    Server { url, state }
+}
+
+fn seed(server: &Server, id: &str, role: Role, external: bool) {
+    server
+        .state
+        .store
+        .insert_user(&UserRecord {
+            id: id.into(),
+            email: format!("{id}@example.com"),
+            name: id.into(),
+            password_hash: None,
+            role,
+            auto_groups: vec![],
+            idp_id: external.then(|| "pocketid-x".to_string()),
+            idp_subject: external.then(|| id.to_string()),
+            is_blocked: false,
+            last_login: None,
+        })
+        .unwrap();
+}
+
+fn token(server: &Server, sub: &str, connector: &str, groups: &[&str]) -> String {
+    let jwt = server
+        .state
+        .keys
+        .sign(&TokenClaims {
+            iss: server.state.config.issuer(),
+            sub: sub.into(),
+            aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),
+            exp: now_unix() + 600,
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            connector_id: Some(connector.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    format!("Bearer {jwt}")
+}
+
+async fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    auth: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method.parse().unwrap(), format!("{}{path}", server.url))
+        .header("Authorization", auth);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn set_sync(server: &Server, owner: &str, claim: &str, allow: &[&str]) {
+    let (_, accounts) = call(server, "GET", "/api/accounts", owner, None).await;
+    let mut settings = accounts[0]["settings"].clone();
+    settings["jwt_groups_enabled"] = json!(true);
+    settings["jwt_groups_claim_name"] = json!(claim);
+    settings["jwt_allow_groups"] = json!(allow);
+    let id = accounts[0]["id"].as_str().unwrap().to_string();
+    let (status, _) = call(
+        server,
+        "PUT",
+        &format!("/api/accounts/{id}"),
+        owner,
+        Some(json!({"settings": settings})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn token_groups_become_jwt_groups_and_auto_groups() {
+    let s = start().await;
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::Admin, true);
+    let owner = token(&s, "owner", "local", &[]);
+    // An API group with a name the token also carries.
+    let (status, api_group) = call(
+        &s,
+        "POST",
+        "/api/groups",
+        &owner,
+        Some(json!({"name": "Contractors"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(api_group["issued"], "api");
+    let (status, _) = call(
+        &s,
+        "POST",
+        "/api/groups",
+        &owner,
+        Some(json!({"name": "Contractors"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Sync off: nothing happens.
+    let alice = token(&s, "alice", "pocketid-x", &["QuFabric", "Contractors"]);
+    call(&s, "GET", "/api/users/current", &alice, None).await;
+    let (_, groups) = call(&s, "GET", "/api/groups", &owner, None).await;
+    assert_eq!(groups.as_array().unwrap().len(), 1);
+
+    set_sync(&s, &owner, "groups", &[]).await;
+    let (status, me) = call(&s, "GET", "/api/users/current", &alice, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, groups) = call(&s, "GET", "/api/groups", &owner, None).await;
+    let qufabric = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "QuFabric")
+        .expect("created");
+    assert_eq!(qufabric["issued"], "jwt");
+    assert_eq!(
+        me["auto_groups"],
+        json!([qufabric["id"]]),
+        "the API group of the same name is not attached"
+    );
+    assert_eq!(
+        groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["name"] == "Contractors")
+            .count(),
+        1
+    );
+
+    // Leaving a group upstream removes the JWT group, keeps the rest.
+    let alice_later = token(&s, "alice", "pocketid-x", &[]);
+    let (_, me) = call(&s, "GET", "/api/users/current", &alice_later, None).await;
+    assert_eq!(me["auto_groups"], json!([]));
+}
+
+#[tokio::test]
+async fn another_claim_name_syncs_nothing() {
+    let s = start().await;
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::Admin, true);
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "roles", &[]).await;
+    let alice = token(&s, "alice", "pocketid-x", &["QuFabric"]);
+    let (status, me) = call(&s, "GET", "/api/users/current", &alice, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["auto_groups"], json!([]));
+    let (_, groups) = call(&s, "GET", "/api/groups", &owner, None).await;
+    assert_eq!(groups, json!([]));
+}
+
+#[tokio::test]
+async fn the_allow_list_refuses_outsiders_but_not_local_users_or_pats() {
+    let s = start().await;
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::Admin, true);
+    seed(&s, "bob", Role::Admin, true);
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "groups", &["QuFabric"]).await;
+
+    let alice = token(&s, "alice", "pocketid-x", &["QuFabric"]);
+    assert_eq!(
+        call(&s, "GET", "/api/users", &alice, None).await.0,
+        StatusCode::OK
+    );
+    let bob = token(&s, "bob", "pocketid-x", &["Contractors"]);
+    let (status, body) = call(&s, "GET", "/api/users", &bob, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["message"], "token invalid");
+
+    // The local owner is exempt, whatever the list says.
+    set_sync(&s, &owner, "groups", &["Nobody"]).await;
+    assert_eq!(
+        call(&s, "GET", "/api/users", &owner, None).await.0,
+        StatusCode::OK
+    );
+    // So is a personal access token of an external user.
+    s.state
+        .store
+        .insert_pat(
+            "pat1",
+            "bob",
+            &hash_secret("nbp_bobs_token"),
+            now_unix() + 600,
+        )
+        .unwrap();
+    assert_eq!(
+        call(&s, "GET", "/api/users", "Token nbp_bobs_token", None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    // An empty allow list admits everyone again.
+    set_sync(&s, &owner, "groups", &[]).await;
+    assert_eq!(
+        call(&s, "GET", "/api/users", &bob, None).await.0,
+        StatusCode::OK
+    );
+}
