@@ -25,6 +25,12 @@ pub enum Field {
     Issuer,
     ClientId,
     ClientSecret,
+    /// Groups page: the sync switch.
+    Sync,
+    /// Groups page: the claim name.
+    Claim,
+    /// Groups page: the allow list.
+    AllowGroups,
 }
 
 /// A mechanical fix: set the field to `value`. `label` is the button text.

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod checks;
+pub mod group_checks;
 pub mod issuer;
 pub mod oidc;
 pub mod providers;
