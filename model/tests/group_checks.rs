@@ -208,7 +208,7 @@ fn pocketid_reminder_only_with_a_pocketid_provider_and_sync_on() {
             &local(),
             &[],
             &[],
-            &[pocket.clone()]
+            std::slice::from_ref(&pocket)
         ),
         vec!["pocketid_assigned_groups"]
     );
