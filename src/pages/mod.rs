@@ -11,7 +11,7 @@ mod settings;
 mod setup;
 
 pub use callback::CallbackPage;
-pub use groups::GroupsPage;
+pub use groups::{suggest_groups, GroupsPage};
 pub use help::RedirectHelpPage;
 pub use identity_providers::*;
 pub use login::{login_error_message, LoginPage};
