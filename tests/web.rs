@@ -1006,3 +1006,238 @@ mod provider_logic {
         );
     }
 }
+
+mod groups_page {
+    use super::support::*;
+    use super::*;
+    use qufabric_dashboard::auth::Session;
+    use wasm_bindgen::JsCast;
+
+    const ADMIN: &str = r#"{"id":"a1","email":"alice@example.com","name":"Alice","role":"admin","auto_groups":["g1"],"idp_id":"pocketid-x"}"#;
+    const ACCOUNT: &str = r#"[{"id":"acc1","settings":{"jwt_groups_enabled":true,"jwt_groups_claim_name":"groups",
+        "jwt_allow_groups":[],"groups_propagation_enabled":true,"peer_login_expiration":3600,
+        "future_setting":{"keep":"me"},"extra":{"peer_approval_enabled":true}}}]"#;
+    const ACCOUNT_ONE: &str = r#"{"id":"acc1","settings":{"jwt_groups_enabled":true,"jwt_groups_claim_name":"groups",
+        "jwt_allow_groups":["QuFabric"],"groups_propagation_enabled":true}}"#;
+    const GROUPS: &str = r#"[{"id":"g1","name":"QuFabric","issued":"jwt"},{"id":"g2","name":"Contractors","issued":"jwt"}]"#;
+
+    fn routes(put: (u16, &'static str)) -> Vec<(&'static str, u16, &'static str)> {
+        vec![
+            ("/api/instance", 200, r#"{"setup_required":false}"#),
+            ("/api/users/current", 200, ADMIN),
+            ("/api/users", 200, "[]"),
+            ("/api/groups", 200, GROUPS),
+            ("GET /api/identity-providers", 200, "[]"),
+            ("GET /api/accounts", 200, ACCOUNT),
+            ("PUT /api/accounts/acc1", put.0, put.1),
+        ]
+    }
+
+    /// Alice signed in through PocketID; her token carries the group QuFabric.
+    fn alice_session() -> Session {
+        let mut tokens = tokens("a1");
+        tokens.claims.connector_id = Some("pocketid-x".into());
+        tokens.claims.groups = vec!["QuFabric".into()];
+        Session::with_tokens(Some(tokens))
+    }
+
+    fn input(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlInputElement {
+        root.query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .expect("input")
+    }
+
+    fn type_into(root: &web_sys::HtmlElement, selector: &str, value: &str) {
+        let field = input(root, selector);
+        field.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("event");
+        field.dispatch_event(&event).expect("dispatch");
+    }
+
+    fn press_enter(root: &web_sys::HtmlElement, selector: &str) {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Enter");
+        init.set_bubbles(true);
+        let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+            .expect("event");
+        input(root, selector)
+            .dispatch_event(&event)
+            .expect("dispatch");
+    }
+
+    fn click(root: &web_sys::HtmlElement, selector: &str) {
+        let element: web_sys::HtmlElement = root
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .expect("clickable");
+        element.click();
+    }
+
+    fn has(root: &web_sys::HtmlElement, selector: &str) -> bool {
+        root.query_selector(selector).ok().flatten().is_some()
+    }
+
+    async fn mounted(put: (u16, &'static str)) -> (web_sys::HtmlElement, impl Drop) {
+        reset_storage();
+        mock_fetch(&routes(put));
+        let mounted = mount_app_at("/settings/groups", alice_session());
+        let root = mounted.0.clone();
+        wait_until("the groups page loads", || has(&root, "#jwt-claim")).await;
+        mounted
+    }
+
+    fn put_body() -> Option<serde_json::Value> {
+        let window = web_sys::window().expect("window");
+        js_sys::Reflect::get(&window, &"__lastBody".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .and_then(|s| serde_json::from_str(&s).ok())
+    }
+
+    fn record_bodies() {
+        let wrap = js_sys::Function::new_no_args(
+            "const inner = window.fetch; window.fetch = (input, init) => {
+               if (init && init.body) { window.__lastBody = init.body; }
+               if (input instanceof Request && input.method !== 'GET') {
+                 return input.clone().text().then((t) => { window.__lastBody = t; return inner(input, init); });
+               }
+               return inner(input, init); };",
+        );
+        wrap.call0(&wasm_bindgen::JsValue::NULL)
+            .expect("wrap fetch");
+    }
+
+    #[wasm_bindgen_test]
+    async fn warnings_appear_and_disappear_with_their_condition() {
+        let (root, _guard) = mounted((200, ACCOUNT_ONE)).await;
+        type_into(&root, "#jwt-claim", "");
+        wait_until("empty claim error", || {
+            has(&root, "[data-code=\"claim_empty\"]")
+        })
+        .await;
+        type_into(&root, "#jwt-claim", "roles");
+        wait_until("unforwarded claim warning", || {
+            has(&root, "[data-code=\"claim_not_forwarded\"]")
+        })
+        .await;
+        assert!(!has(&root, "[data-code=\"claim_empty\"]"));
+        type_into(&root, "#jwt-claim", "groups");
+        wait_until("claim warnings gone", || {
+            !has(&root, "[data-code=\"claim_not_forwarded\"]")
+        })
+        .await;
+
+        type_into(&root, "#allow-input", "/QuFabric");
+        press_enter(&root, "#allow-input");
+        wait_until("leading slash warning", || {
+            has(&root, "[data-code=\"allow_leading_slash\"]")
+        })
+        .await;
+        click(&root, "[data-code=\"allow_leading_slash\"] button");
+        wait_until("fixed", || {
+            !has(&root, "[data-code=\"allow_leading_slash\"]")
+        })
+        .await;
+        assert!(text_of(&root).contains("QuFabric"));
+
+        click(&root, "#jwt-sync");
+        wait_until("allow list without sync warns", || {
+            has(&root, "[data-code=\"allow_without_sync\"]")
+        })
+        .await;
+        click(&root, "#jwt-sync");
+        wait_until("and stops warning", || {
+            !has(&root, "[data-code=\"allow_without_sync\"]")
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_lockout_confirmation_appears_only_when_locking_out() {
+        let (root, _guard) = mounted((200, ACCOUNT_ONE)).await;
+        record_bodies();
+        // Allowed group that Alice is in: no warning, saves at once.
+        type_into(&root, "#allow-input", "QuFabric");
+        press_enter(&root, "#allow-input");
+        wait_until("save enabled", || {
+            root.query_selector("button[type=submit]")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+                .is_some_and(|b| !b.disabled())
+        })
+        .await;
+        assert!(!has(&root, "[data-code=\"lockout_self\"]"));
+        click(&root, "button[type=submit]");
+        wait_until("saved", || text_of(&root).contains("Saved group settings.")).await;
+        assert!(!has(&root, "[role=alertdialog]"));
+        // The PUT carried every field it received, unknown ones unchanged.
+        let body = put_body().expect("a PUT body");
+        assert_eq!(
+            body["settings"]["jwt_allow_groups"],
+            serde_json::json!(["QuFabric"])
+        );
+        assert_eq!(body["settings"]["peer_login_expiration"], 3600);
+        assert_eq!(
+            body["settings"]["future_setting"],
+            serde_json::json!({"keep": "me"})
+        );
+        assert_eq!(body["settings"]["extra"]["peer_approval_enabled"], true);
+
+        // Only Contractors: Alice would be locked out.
+        click(&root, "button[aria-label=\"Remove QuFabric\"]");
+        type_into(&root, "#allow-input", "Contractors");
+        press_enter(&root, "#allow-input");
+        wait_until("lockout warning", || {
+            has(&root, "[data-code=\"lockout_self\"]")
+        })
+        .await;
+        click(&root, "button[type=submit]");
+        wait_until("confirmation", || has(&root, "[role=alertdialog]")).await;
+        assert!(text_of(&root).contains("Save an allow list that locks you out?"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_failed_save_keeps_every_edit() {
+        let (root, _guard) =
+            mounted((500, r#"{"message":"internal server error","code":500}"#)).await;
+        type_into(&root, "#jwt-claim", "groups");
+        type_into(&root, "#allow-input", "QuFabric");
+        press_enter(&root, "#allow-input");
+        click(&root, "#groups-propagation");
+        wait_until("save enabled", || {
+            root.query_selector("button[type=submit]")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+                .is_some_and(|b| !b.disabled())
+        })
+        .await;
+        click(&root, "button[type=submit]");
+        wait_until("the failure shows", || {
+            text_of(&root).contains("The server failed")
+        })
+        .await;
+        assert!(
+            text_of(&root).contains("QuFabric"),
+            "the tag is still there"
+        );
+        let switch: web_sys::HtmlElement = root
+            .query_selector("#groups-propagation")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .expect("switch");
+        assert_eq!(
+            switch.get_attribute("aria-checked").as_deref(),
+            Some("false")
+        );
+        assert_eq!(input(&root, "#jwt-claim").value(), "groups");
+    }
+}
