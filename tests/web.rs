@@ -111,6 +111,28 @@ mod support {
         panic!("timed out waiting until {what}");
     }
 
+    pub fn element<T: JsCast>(root: &web_sys::HtmlElement, selector: &str) -> Option<T> {
+        root.query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<T>().ok())
+    }
+
+    /// Set an input's value and fire `input`, as typing does.
+    pub fn type_into(root: &web_sys::HtmlElement, selector: &str, value: &str) {
+        let input: web_sys::HtmlInputElement = element(root, selector).expect("input exists");
+        input.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("event");
+        input.dispatch_event(&event).expect("dispatch");
+    }
+
+    pub fn click(root: &web_sys::HtmlElement, selector: &str) {
+        let target: web_sys::HtmlElement = element(root, selector).expect("clickable exists");
+        target.click();
+    }
+
     pub fn text_of(element: &web_sys::HtmlElement) -> String {
         element.text_content().unwrap_or_default()
     }
@@ -561,7 +583,6 @@ mod identity_providers {
     use super::support::*;
     use super::*;
     use qufabric_dashboard::auth::Session;
-    use wasm_bindgen::JsCast;
 
     const OWNER: &str = r#"{"id":"o1","email":"owner@example.com","name":"Olivia","role":"owner","auto_groups":[]}"#;
     const INSTANCE: &str = r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false,
@@ -579,30 +600,6 @@ mod identity_providers {
                 r#"{"message":"not in this test","code":500}"#,
             ),
         ]
-    }
-
-    fn element<T: JsCast>(root: &web_sys::HtmlElement, selector: &str) -> Option<T> {
-        root.query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<T>().ok())
-    }
-
-    fn type_into(root: &web_sys::HtmlElement, selector: &str, value: &str) {
-        let input: web_sys::HtmlInputElement = element(root, selector).expect("input exists");
-        input.set_value(value);
-        let event = web_sys::Event::new_with_event_init_dict("input", &{
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            init
-        })
-        .expect("event");
-        input.dispatch_event(&event).expect("dispatch");
-    }
-
-    fn click(root: &web_sys::HtmlElement, selector: &str) {
-        let target: web_sys::HtmlElement = element(root, selector).expect("clickable exists");
-        target.click();
     }
 
     fn value_of(root: &web_sys::HtmlElement, selector: &str) -> String {
@@ -1049,15 +1046,6 @@ mod groups_page {
             .expect("input")
     }
 
-    fn type_into(root: &web_sys::HtmlElement, selector: &str, value: &str) {
-        let field = input(root, selector);
-        field.set_value(value);
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("event");
-        field.dispatch_event(&event).expect("dispatch");
-    }
-
     fn press_enter(root: &web_sys::HtmlElement, selector: &str) {
         let init = web_sys::KeyboardEventInit::new();
         init.set_key("Enter");
@@ -1067,16 +1055,6 @@ mod groups_page {
         input(root, selector)
             .dispatch_event(&event)
             .expect("dispatch");
-    }
-
-    fn click(root: &web_sys::HtmlElement, selector: &str) {
-        let element: web_sys::HtmlElement = root
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into().ok())
-            .expect("clickable");
-        element.click();
     }
 
     fn has(root: &web_sys::HtmlElement, selector: &str) -> bool {
