@@ -888,6 +888,64 @@ mod identity_providers {
     }
 
     #[wasm_bindgen_test]
+    async fn a_session_that_ends_mid_edit_keeps_the_draft_but_not_the_secret() {
+        reset_storage();
+        mock_fetch(&base_routes());
+        let session = Session::with_tokens(Some(tokens("o1")));
+        {
+            let (root, _guard) = mount_app_at("/settings/identity-providers/new", session);
+            wait_until("the form shows", || {
+                root.query_selector("#type-pocketid")
+                    .ok()
+                    .flatten()
+                    .is_some()
+            })
+            .await;
+            click(&root, "#type-pocketid");
+            type_into(&root, "#provider-issuer", "https://pocketid.example.com");
+            type_into(&root, "#provider-client-id", "kept-client");
+            type_into(&root, "#provider-secret", "never-stored-secret");
+            wait_until("typed", || {
+                value_of(&root, "#provider-client-id") == "kept-client"
+            })
+            .await;
+            // The session ends (refresh failed): to the login screen, saying why.
+            session.clear();
+            wait_until("the login screen", || {
+                path_and_query().starts_with("/login")
+            })
+            .await;
+            assert!(path_and_query().starts_with(
+                "/login?error=session_expired&return_to=%2Fsettings%2Fidentity-providers%2Fnew"
+            ));
+            let stored = web_sys::window()
+                .and_then(|w| w.session_storage().ok().flatten())
+                .and_then(|s| s.get_item("qufabric.provider_draft").ok().flatten())
+                .expect("the draft is kept");
+            assert!(stored.contains("kept-client"));
+            assert!(
+                !stored.contains("never-stored-secret"),
+                "the secret is never stored"
+            );
+        }
+        // Signed in again, back on the same form: the draft is restored.
+        let (root, _guard) = mount_app_at(
+            "/settings/identity-providers/new",
+            Session::with_tokens(Some(tokens("o1"))),
+        );
+        wait_until("the draft is restored", || {
+            value_of(&root, "#provider-client-id") == "kept-client"
+        })
+        .await;
+        assert_eq!(
+            value_of(&root, "#provider-issuer"),
+            "https://pocketid.example.com"
+        );
+        assert_eq!(value_of(&root, "#provider-secret"), "");
+        assert!(text_of(&root).contains("Type the client secret again."));
+    }
+
+    #[wasm_bindgen_test]
     async fn an_auditor_reads_but_cannot_change() {
         reset_storage();
         let mut routes = base_routes();

@@ -47,12 +47,18 @@ pub fn SettingsLayout() -> impl IntoView {
     // should the effect run again, the location is already the login screen's, which must
     // not become the return path.
     let left = StoredValue::new(false);
+    // Set once the user was seen signed in here: losing the session then means it ended.
+    let was_signed_in = StoredValue::new(false);
     Effect::new(move |_| {
         if !signed_in() && !left.get_value() {
             left.set_value(true);
             let return_to = browser::current_path_and_query();
+            let mut pairs = vec![("return_to", return_to.as_str())];
+            if was_signed_in.get_value() {
+                pairs.insert(0, ("error", "session_expired"));
+            }
             navigate(
-                &format!("/login?{}", oidc::form_body(&[("return_to", &return_to)])),
+                &format!("/login?{}", oidc::form_body(&pairs)),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()
@@ -73,6 +79,11 @@ pub fn SettingsLayout() -> impl IntoView {
         }
     });
     let current = Signal::derive(move || user.get().and_then(Result::ok));
+    Effect::new(move |_| {
+        if current.with(Option::is_some) {
+            was_signed_in.set_value(true);
+        }
+    });
     provide_context(CurrentUser(current));
     let unsaved = UnsavedChanges(RwSignal::new(false));
     provide_context(unsaved);

@@ -20,6 +20,27 @@ use qufabric_model::{
     IdentityProvider, IdentityProviderRequest, InstanceStatus, ProviderKind, SlashPolicy, CATALOGUE,
 };
 
+/// sessionStorage key of the draft kept when the session ends mid-edit.
+const DRAFT_KEY: &str = "qufabric.provider_draft";
+
+/// What survives a session that ended mid-edit: everything typed but the secret, which
+/// is never written to browser storage.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct SavedDraft {
+    /// The provider id, or `new`.
+    route: String,
+    kind: Option<ProviderKind>,
+    name: String,
+    issuer: String,
+    client_id: String,
+}
+
+fn read_draft(route: &str) -> Option<SavedDraft> {
+    crate::browser::session_get(DRAFT_KEY)
+        .and_then(|json| serde_json::from_str::<SavedDraft>(&json).ok())
+        .filter(|d| d.route == route)
+}
+
 /// How long typing must pause before the server checks the issuer.
 const DISCOVERY_DELAY_MS: u32 = 600;
 
@@ -54,6 +75,14 @@ impl FormState {
             client_id: self.client_id.get(),
             client_secret: self.secret.get(),
         }
+    }
+
+    fn restore(&self, draft: &SavedDraft) {
+        self.kind.set(draft.kind);
+        self.name.set(draft.name.clone());
+        self.issuer.set(draft.issuer.clone());
+        self.client_id.set(draft.client_id.clone());
+        self.name_touched.set(true);
     }
 
     fn load(&self, provider: &IdentityProvider) {
@@ -159,34 +188,55 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let stored = Signal::derive(move || original.get().and_then(Result::ok).flatten());
 
     let form = FormState::new();
+    let route = editing_id.clone().unwrap_or_else(|| "new".to_string());
+    let status = RwSignal::new(String::new());
+    // A draft kept when the session ended mid-edit comes back once, over what is stored.
+    let restore_draft = {
+        let route = route.clone();
+        move || {
+            if let Some(draft) = read_draft(&route) {
+                form.restore(&draft);
+                status.set("Restored what you typed before your session ended. Type the client secret again.".into());
+            }
+        }
+    };
     let loaded_for = StoredValue::new(None::<IdentityProvider>);
+    let restored = StoredValue::new(false);
+    let restore_after_load = restore_draft.clone();
     Effect::new(move |_| {
         if let Some(provider) = stored.get() {
             if loaded_for.get_value().as_ref() != Some(&provider) {
                 loaded_for.set_value(Some(provider.clone()));
                 form.load(&provider);
+                if !restored.get_value() {
+                    restored.set_value(true);
+                    restore_after_load();
+                }
             }
         }
     });
+    if !editing {
+        restored.set_value(true);
+        restore_draft();
+    }
 
     let issuer_note = RwSignal::new(None::<String>);
     let server_error = RwSignal::new(None::<(Field, String)>);
     let form_error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(
-        query
-            .with_untracked(|q| q.get("saved"))
-            .map(|how| {
-                let lost = if how == "recovered" {
-                    "The server's answer was lost, but the provider was saved (found in the list). "
-                } else {
-                    ""
-                };
-                format!(
-                    "{lost}Saved. Copy the Redirect URL below into the provider's callback URLs."
-                )
-            })
-            .unwrap_or_default(),
-    );
+    let saved_status = query
+        .with_untracked(|q| q.get("saved"))
+        .map(|how| {
+            let lost = if how == "recovered" {
+                "The server's answer was lost, but the provider was saved (found in the list). "
+            } else {
+                ""
+            };
+            format!("{lost}Saved. Copy the Redirect URL below into the provider's callback URLs.")
+        })
+        .unwrap_or_default();
+    if !saved_status.is_empty() {
+        status.set(saved_status);
+    }
     let show_secret = RwSignal::new(false);
 
     // ----- the live discovery check -----
@@ -281,6 +331,31 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     };
 
     let dirty = Memo::new(move |_| changed(&form.draft(), stored.get().as_ref()));
+    // Keep the draft (never the secret) while there are changes, in case the session ends;
+    // drop it when the page is left normally.
+    let draft_route = route.clone();
+    Effect::new(move |_| {
+        let draft = SavedDraft {
+            route: draft_route.clone(),
+            kind: form.kind.get(),
+            name: form.name.get(),
+            issuer: form.issuer.get(),
+            client_id: form.client_id.get(),
+        };
+        if dirty.get() {
+            if let Ok(json) = serde_json::to_string(&draft) {
+                crate::browser::session_set(DRAFT_KEY, &json);
+            }
+        } else if restored.get_value() {
+            crate::browser::session_remove(DRAFT_KEY);
+        }
+    });
+    let session = api.session();
+    on_cleanup(move || {
+        if session.tokens().is_some() {
+            crate::browser::session_remove(DRAFT_KEY);
+        }
+    });
     if let Some(UnsavedChanges(flag)) = unsaved {
         Effect::new(move |_| flag.set(dirty.get()));
         on_cleanup(move || flag.set(false));
