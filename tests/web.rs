@@ -1195,6 +1195,61 @@ mod groups_page {
     }
 
     #[wasm_bindgen_test]
+    async fn name_checks_reminders_and_other_admins() {
+        reset_storage();
+        let mut routes = routes((200, ACCOUNT_ONE));
+        routes[2] = (
+            "/api/users",
+            200,
+            r#"[{"id":"b1","email":"bob@example.com","role":"owner","auto_groups":["g2"],"idp_id":"pocketid-x"}]"#,
+        );
+        routes[3] = (
+            "/api/groups",
+            200,
+            r#"[{"id":"g1","name":"QuFabric","issued":"jwt"},{"id":"g2","name":"Contractors","issued":"jwt"},
+                {"id":"g3","name":"Staff","issued":"api"}]"#,
+        );
+        routes[4] = (
+            "GET /api/identity-providers",
+            200,
+            r#"[{"id":"pocketid-x","type":"pocketid","name":"PocketID","issuer":"https://p.example.com","client_id":"c"}]"#,
+        );
+        mock_fetch(&routes);
+        let (root, _guard) = mount_app_at("/settings/groups", alice_session());
+        wait_until("the PocketID reminder", || {
+            has(&root, "[data-code=\"pocketid_assigned_groups\"]")
+        })
+        .await;
+        for (typed, code) in [
+            ("qufabric", "allow_case"),
+            ("Newcomers", "allow_unknown"),
+            ("Staff", "allow_api_group"),
+        ] {
+            type_into(&root, "#allow-input", typed);
+            press_enter(&root, "#allow-input");
+            wait_until(code, || has(&root, &format!("[data-code=\"{code}\"]"))).await;
+            click(&root, &format!("button[aria-label=\"Remove {typed}\"]"));
+            wait_until("gone again", || {
+                !has(&root, &format!("[data-code=\"{code}\"]"))
+            })
+            .await;
+        }
+        // Only QuFabric allowed: Bob (owner, only in Contractors) would lose access.
+        type_into(&root, "#allow-input", "QuFabric");
+        press_enter(&root, "#allow-input");
+        wait_until("other admins named", || {
+            has(&root, "[data-code=\"lockout_others\"]")
+        })
+        .await;
+        assert!(text_of(&root).contains("bob@example.com"));
+        click(&root, "#jwt-sync");
+        wait_until("no lockout with sync off", || {
+            !has(&root, "[data-code=\"lockout_others\"]")
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
     async fn the_lockout_confirmation_appears_only_when_locking_out() {
         let (root, _guard) = mounted((200, ACCOUNT_ONE)).await;
         record_bodies();
