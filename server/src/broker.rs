@@ -86,17 +86,10 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
         Ok(http) => http,
         Err(failure) => return to_login(&request.redirect_uri, failure),
     };
-    let check = crate::providers::discover(&provider.issuer, HTTP_TIMEOUT).await;
-    if !check.reachable {
-        let detail = check.failure.map(|f| f.detail).unwrap_or_default();
-        return to_login(
-            &request.redirect_uri,
-            fail(
-                "provider_unreachable",
-                format!("{} could not be reached: {detail}", provider.name),
-            ),
-        );
-    }
+    let check = match discover_reachable(&provider).await {
+        Ok(check) => check,
+        Err(failure) => return to_login(&request.redirect_uri, failure),
+    };
     let client = match build(&state, &provider, &http, &check).await {
         Ok(client) => client,
         Err(failure) => return to_login(&request.redirect_uri, failure),
@@ -149,6 +142,21 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
         );
     }
     Redirect::to(url.as_str()).into_response()
+}
+
+/// The provider's discovery document, or `provider_unreachable` when it cannot be fetched.
+async fn discover_reachable(
+    provider: &ProviderRecord,
+) -> Result<qufabric_model::checks::IssuerCheckResult, Failure> {
+    let check = crate::providers::discover(&provider.issuer, HTTP_TIMEOUT).await;
+    if check.reachable {
+        return Ok(check);
+    }
+    let detail = check.failure.map(|f| f.detail).unwrap_or_default();
+    Err(fail(
+        "provider_unreachable",
+        format!("{} could not be reached: {detail}", provider.name),
+    ))
 }
 
 fn broker_key(upstream_state: &str) -> String {
@@ -289,14 +297,7 @@ async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<
             )
         })?;
     let http = http_client()?;
-    let check = crate::providers::discover(&provider.issuer, HTTP_TIMEOUT).await;
-    if !check.reachable {
-        let detail = check.failure.map(|f| f.detail).unwrap_or_default();
-        return Err(fail(
-            "provider_unreachable",
-            format!("{} could not be reached: {detail}", provider.name),
-        ));
-    }
+    let check = discover_reachable(&provider).await?;
     let client = build(state, &provider, &http, &check).await?;
     let mut exchange = client
         .exchange_code(AuthorizationCode::new(code))

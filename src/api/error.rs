@@ -114,7 +114,8 @@ fn default_message(status: u16) -> &'static str {
     }
 }
 
-fn capitalise(message: &str) -> String {
+/// The server's lowercase messages, as a sentence.
+pub fn capitalise(message: &str) -> String {
     let mut chars = message.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

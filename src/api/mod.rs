@@ -4,7 +4,7 @@
 
 mod error;
 
-pub use error::ApiError;
+pub use error::{capitalise, ApiError};
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;

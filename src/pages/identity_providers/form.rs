@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{use_api, ApiError};
+use crate::api::{capitalise, use_api, ApiError};
 use crate::components::{CopyField, ErrorNotice, Findings, StatusRegion};
 use crate::pages::{CurrentUser, UnsavedChanges};
 use qufabric_model::checks::{
@@ -700,13 +700,5 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 }).collect_view()
             }}
         </section>
-    }
-}
-
-fn capitalise(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
