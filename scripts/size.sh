@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Print the gzip -9 size of every file the page loads from dist/ and the total.
-# Budget for all three screens together: 120 KB (../shared/design/quality.md).
+# Budget for all three screens together: 120 KB (docs/quality.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 DIST="${1:-$ROOT/dist}"

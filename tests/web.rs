@@ -987,6 +987,7 @@ mod provider_logic {
             name: name.into(),
             issuer: "https://i".into(),
             client_id: "c".into(),
+            logout_url_registered: false,
         }
     }
 

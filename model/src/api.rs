@@ -37,6 +37,38 @@ pub struct InstanceStatus {
     /// QuFabric extension: `<public URL>/oauth2/logout/callback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_url: Option<String>,
+    /// QuFabric extension: the embedded IdP's issuer (`<public URL>/oauth2`): the `iss` of
+    /// every token it signs, whatever address the page was opened at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// QuFabric extension: whether a dashboard page on the origin given as
+    /// `?origin=` (else the request's own) may sign in here. `false` means the embedded
+    /// IdP will refuse its redirect URI: the login screen says so before any click.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_allowed: Option<bool>,
+}
+
+/// `POST /oauth2/sign-out` answer (QuFabric extension): the QuFabric session is over;
+/// `provider` says where the user came from, when it was an external provider.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SignOutResult {
+    #[serde(default)]
+    pub provider: Option<SignedOutProvider>,
+}
+
+/// The external provider of a session that just ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedOutProvider {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ProviderKind,
+    /// The provider's end-session address: with QuFabric's Logout URL as the return
+    /// address when the administrator registered it there, without one otherwise; `None`
+    /// when the provider advertises no end-session endpoint or could not be reached.
+    #[serde(default)]
+    pub end_session_url: Option<String>,
+    #[serde(default)]
+    pub logout_url_registered: bool,
 }
 
 /// A provider as the login screen sees it: nothing secret, no issuer, no client id.
@@ -235,6 +267,10 @@ pub struct IdentityProvider {
     pub issuer: String,
     #[serde(default)]
     pub client_id: String,
+    /// QuFabric extension: the administrator listed QuFabric's Logout URL at the provider
+    /// (PocketID: "Logout Callback URLs"), so sign-out may return through it.
+    #[serde(default)]
+    pub logout_url_registered: bool,
 }
 
 /// `POST /api/identity-providers` and `PUT /api/identity-providers/{id}` body.
@@ -249,6 +285,9 @@ pub struct IdentityProviderRequest {
     pub client_id: String,
     #[serde(default)]
     pub client_secret: String,
+    /// QuFabric extension, see [`IdentityProvider::logout_url_registered`].
+    #[serde(default)]
+    pub logout_url_registered: bool,
 }
 
 // The secret must never reach a log line, so Debug is written by hand.
@@ -260,6 +299,7 @@ impl std::fmt::Debug for IdentityProviderRequest {
             .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
+            .field("logout_url_registered", &self.logout_url_registered)
             .finish()
     }
 }
@@ -364,6 +404,7 @@ mod tests {
             issuer: "https://pocketid.example.com".into(),
             client_id: "id".into(),
             client_secret: "very-secret".into(),
+            logout_url_registered: false,
         };
         assert!(!format!("{request:?}").contains("very-secret"));
     }

@@ -232,7 +232,7 @@ pub fn check_issuer(kind: ProviderKind, input: &str) -> Vec<Finding> {
                     Severity::Warning,
                     "entra_tenant",
                     format!(
-                        "\"{tenant}\" is not a tenant: tokens carry your tenant's id as issuer, so this never matches. Use https://login.microsoftonline.com/<tenant id>/v2.0."
+                        "\"{tenant}\" is a multi-tenant endpoint: accounts from any Microsoft tenant can sign in (QuFabric checks each token against its own tenant). To admit only your organisation, use https://login.microsoftonline.com/<tenant id>/v2.0."
                     ),
                 ));
             }
@@ -465,6 +465,17 @@ impl IssuerCheckResult {
         let slash_only = !exact && typed.trim_end_matches('/') == discovered.trim_end_matches('/');
         (exact, slash_only)
     }
+
+    /// Whether sign-in may use this issuer: the provider names exactly `typed`, or `typed`
+    /// is a Microsoft multi-tenant endpoint whose discovery names the `{tenantid}` template
+    /// (each ID token is then checked against its own tenant, see [`crate::microsoft`]).
+    pub fn issuer_accepted(&self, typed: &str) -> bool {
+        self.reachable
+            && (self.exact_match
+                || self.discovered_issuer.as_deref().is_some_and(|discovered| {
+                    crate::microsoft::accepts_discovered_issuer(typed, discovered)
+                }))
+    }
 }
 
 /// Findings from the server's discovery check of `typed`. These replace the static
@@ -488,7 +499,14 @@ pub fn discovery_findings(typed: &str, result: &IssuerCheckResult) -> Vec<Findin
         )];
     }
     let discovered = result.discovered_issuer.clone().unwrap_or_default();
-    if result.exact_match {
+    if !result.exact_match && result.issuer_accepted(typed) {
+        vec![Finding::new(
+            Field::Issuer,
+            Severity::Note,
+            "discovery_multi_tenant",
+            format!("The provider answered: this is a multi-tenant endpoint whose issuer is {discovered}. QuFabric checks each sign-in against the user's own tenant."),
+        )]
+    } else if result.exact_match {
         vec![Finding::new(
             Field::Issuer,
             Severity::Note,

@@ -6,7 +6,9 @@ pub mod api;
 pub mod checks;
 pub mod group_checks;
 pub mod issuer;
+pub mod microsoft;
 pub mod oidc;
+pub mod origins;
 pub mod providers;
 
 pub use api::*;

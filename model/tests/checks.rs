@@ -273,6 +273,7 @@ fn stored(id: &str, name: &str, issuer: &str, client_id: &str) -> IdentityProvid
         name: name.into(),
         issuer: issuer.into(),
         client_id: client_id.into(),
+        logout_url_registered: false,
     }
 }
 

@@ -28,7 +28,10 @@ fn allowed_extra_properties(schema: &str) -> &'static [&'static str] {
             "local_auth_disabled",
             "redirect_url",
             "logout_url",
+            "issuer",
+            "sign_in_allowed",
         ],
+        "IdentityProvider" | "IdentityProviderRequest" => &["logout_url_registered"],
         _ => &[],
     }
 }
@@ -42,7 +45,7 @@ impl Spec {
         let path = std::env::var("QUFABRIC_OPENAPI").unwrap_or_else(|_| {
             concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../../shared/contracts/management-openapi.yml"
+                "/../docs/contracts/management-openapi.yml"
             )
             .to_string()
         });
@@ -272,6 +275,7 @@ fn identity_provider_shapes_match() {
             name: "PocketID".into(),
             issuer: "https://pocketid.example.com".into(),
             client_id: "client".into(),
+            logout_url_registered: true,
         };
         spec.assert_valid("IdentityProvider", &to_json(&provider));
         let request = IdentityProviderRequest {
@@ -280,6 +284,7 @@ fn identity_provider_shapes_match() {
             issuer: String::new(),
             client_id: "client".into(),
             client_secret: "secret".into(),
+            logout_url_registered: false,
         };
         spec.assert_valid("IdentityProviderRequest", &to_json(&request));
     }
@@ -387,6 +392,8 @@ fn instance_setup_and_error_shapes_match() {
         local_auth_disabled: false,
         redirect_url: Some("https://q.example.com/oauth2/callback".into()),
         logout_url: Some("https://q.example.com/oauth2/logout/callback".into()),
+        issuer: Some("https://q.example.com/oauth2".into()),
+        sign_in_allowed: Some(true),
     };
     spec.assert_valid("InstanceStatus", &to_json(&instance));
     round_trip::<InstanceStatus>(&spec, "InstanceStatus");

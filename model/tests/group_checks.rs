@@ -197,6 +197,7 @@ fn pocketid_reminder_only_with_a_pocketid_provider_and_sync_on() {
         name: "P".into(),
         issuer: "i".into(),
         client_id: "c".into(),
+        logout_url_registered: false,
     };
     let keycloak = IdentityProvider {
         kind: ProviderKind::Keycloak,

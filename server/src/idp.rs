@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use url::Url;
 
+use crate::forwarded::RequestSource;
 use crate::store::{now_unix, SessionRecord, UserRecord};
 use crate::{hash_secret, random_secret, SharedState};
 use qufabric_model::oidc::{self, Audience, TokenClaims, DASHBOARD_CLIENT_ID, LOCAL_CONNECTOR};
@@ -129,28 +130,6 @@ async fn jwks(State(state): State<SharedState>) -> Json<serde_json::Value> {
 
 // ----- redirect URIs -----
 
-/// The dashboard's redirect (`/auth/callback`) and post-logout (`/login`) URIs are accepted
-/// only on the public URL's origin and on plain-http loopback (any port), with exactly that
-/// path and nothing else.
-pub fn allowed_dashboard_uri(public_url: &str, candidate: &str, path: &str) -> bool {
-    let Ok(url) = Url::parse(candidate) else {
-        return false;
-    };
-    if url.path() != path
-        || url.query().is_some()
-        || url.fragment().is_some()
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return false;
-    }
-    let public_origin = Url::parse(public_url).map(|u| u.origin().ascii_serialization());
-    if public_origin.as_deref() == Ok(url.origin().ascii_serialization().as_str()) {
-        return true;
-    }
-    url.scheme() == "http" && matches!(url.host_str(), Some("127.0.0.1") | Some("localhost"))
-}
-
 fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
     let separator = if base.contains('?') { '&' } else { '?' };
     format!("{base}{separator}{}", oidc::form_body(pairs))
@@ -211,7 +190,9 @@ fn redirect_error(redirect_uri: &str, state: &str, error: &str, description: &st
 
 async fn authorize(
     State(state): State<SharedState>,
+    source: RequestSource,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(query): Query<AuthorizeQuery>,
 ) -> Response {
     let client_id = query.client_id.unwrap_or_default();
@@ -223,7 +204,7 @@ async fn authorize(
             "This sign-in request names an unknown client.",
         );
     }
-    if !allowed_dashboard_uri(&state.config.public_url, &redirect_uri, "/auth/callback") {
+    if !state.config.dashboard_uri_allowed(&redirect_uri, "/auth/callback") {
         return error_page(
             StatusCode::BAD_REQUEST,
             "Redirect URI not allowed",
@@ -267,6 +248,16 @@ async fn authorize(
         );
     }
     let connector = query.connector_id.filter(|c| !c.is_empty());
+    // An external provider returns the browser to the Redirect URL on the public origin,
+    // where the broker keeps the sign-in's state: start there too, so its session cookie
+    // and the state live on the same origin. Email sign-in stays on the page's origin.
+    let external_requested = connector.as_deref().is_some_and(|c| c != LOCAL_CONNECTOR);
+    let public_origin = qufabric_model::origins::origin_of(&state.config.public_url);
+    if external_requested && source.origin.is_some() && source.origin != public_origin {
+        let query = uri.query().unwrap_or_default();
+        return Redirect::to(&format!("{}/oauth2/auth?{query}", state.config.public_url))
+            .into_response();
+    }
     // An external connector must be a configured provider.
     let external = match connector.as_deref() {
         None | Some(LOCAL_CONNECTOR) => None,
@@ -425,12 +416,11 @@ pub(crate) fn complete(
     response
 }
 
-pub(crate) fn session_cookie(state: &SharedState, value: &str, max_age: i64) -> String {
-    let secure = if state.config.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
+/// The IdP session cookie. `Secure` whenever the browser came over https (directly to
+/// the public URL, or through a trusted proxy that says so), so it also works on a
+/// plain-http loopback page in `--dev`.
+pub(crate) fn session_cookie(source: &RequestSource, value: &str, max_age: i64) -> String {
+    let secure = if source.https { "; Secure" } else { "" };
     format!(
         "{SESSION_COOKIE}={value}; Path=/oauth2; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     )
@@ -867,7 +857,7 @@ async fn end_session(
     }
     let target = query
         .post_logout_redirect_uri
-        .filter(|uri| allowed_dashboard_uri(&state.config.public_url, uri, "/login"));
+        .filter(|uri| state.config.dashboard_uri_allowed(uri, "/login"));
     let mut response = match target {
         Some(uri) => {
             let uri = match query.state.as_deref() {
@@ -898,48 +888,6 @@ async fn logout_callback() -> Redirect {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redirect_uris_are_exact() {
-        let public = "https://qufabric.example.com";
-        assert!(allowed_dashboard_uri(
-            public,
-            "https://qufabric.example.com/auth/callback",
-            "/auth/callback"
-        ));
-        assert!(allowed_dashboard_uri(
-            public,
-            "http://127.0.0.1:8081/auth/callback",
-            "/auth/callback"
-        ));
-        assert!(allowed_dashboard_uri(
-            public,
-            "http://localhost:3000/auth/callback",
-            "/auth/callback"
-        ));
-        assert!(allowed_dashboard_uri(
-            public,
-            "http://localhost/login",
-            "/login"
-        ));
-        for refused in [
-            "https://evil.example/auth/callback",
-            "https://qufabric.example.com/auth/callback?x=1",
-            "https://qufabric.example.com/auth/callback#x",
-            "https://qufabric.example.com/auth/callback/",
-            "https://qufabric.example.com/other",
-            "http://qufabric.example.com/auth/callback",
-            "https://127.0.0.1/auth/callback",
-            "http://user@127.0.0.1/auth/callback",
-            "http://127.0.0.1.evil.example/auth/callback",
-            "not a url",
-        ] {
-            assert!(
-                !allowed_dashboard_uri(public, refused, "/auth/callback"),
-                "{refused}"
-            );
-        }
-    }
 
     #[test]
     fn limiter_locks_after_free_failures_and_resets() {

@@ -8,6 +8,7 @@ pub mod api;
 pub mod broker;
 pub mod error;
 pub mod faults;
+pub mod forwarded;
 pub mod groups;
 pub mod idp;
 pub mod keys;
@@ -41,6 +42,11 @@ pub struct Config {
     pub access_token_ttl_secs: i64,
     pub refresh_token_ttl_secs: i64,
     pub session_ttl_secs: i64,
+    /// `--dev`: the dashboard may also sign in from plain-http loopback on any port while
+    /// the public URL is not loopback (`trunk serve`, tests).
+    pub dev: bool,
+    /// `--trusted-proxy`: peers whose `X-Forwarded-*` headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -54,6 +60,8 @@ impl Config {
             access_token_ttl_secs: 3600,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             session_ttl_secs: 24 * 3600,
+            dev: false,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -69,6 +77,17 @@ impl Config {
 
     pub fn logout_url(&self) -> String {
         format!("{}/oauth2/logout/callback", self.public_url)
+    }
+
+    /// Whether a dashboard page on `origin` may sign in here (the one rule of
+    /// `qufabric_model::origins`).
+    pub fn origin_may_sign_in(&self, origin: &str) -> bool {
+        qufabric_model::origins::origin_may_sign_in(&self.public_url, self.dev, origin)
+    }
+
+    /// Whether `uri` is an acceptable dashboard redirect or post-logout URI with `path`.
+    pub fn dashboard_uri_allowed(&self, uri: &str, path: &str) -> bool {
+        qufabric_model::origins::dashboard_uri_allowed(&self.public_url, self.dev, uri, path)
     }
 }
 
