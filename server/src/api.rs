@@ -2,7 +2,7 @@
 //! embedded IdP, or `Token <pat>`), the role rules, and the endpoints.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 use crate::error::parse_json;
+use crate::forwarded::RequestSource;
 use crate::keys::TokenRejection;
 use crate::store::{now_unix, UserRecord};
 use crate::{hash_secret, random_id, settings, ApiError, SharedState};
@@ -143,7 +144,28 @@ pub fn writer(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiErr
 
 // ----- public -----
 
-async fn instance(State(state): State<SharedState>) -> Result<Json<InstanceStatus>, ApiError> {
+#[derive(Debug, serde::Deserialize)]
+struct InstanceQuery {
+    /// The page's origin, as the dashboard knows it; behind `trunk serve`'s proxy the
+    /// request's own origin is the proxy's target, not the page's.
+    origin: Option<String>,
+}
+
+async fn instance(
+    State(state): State<SharedState>,
+    source: RequestSource,
+    headers: axum::http::HeaderMap,
+    Query(query): Query<InstanceQuery>,
+) -> Result<Json<InstanceStatus>, ApiError> {
+    let asked_origin = query
+        .origin
+        .or_else(|| {
+            headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .or(source.origin);
     let login_providers = state
         .store
         .providers()?
@@ -160,6 +182,8 @@ async fn instance(State(state): State<SharedState>) -> Result<Json<InstanceStatu
         local_auth_disabled: state.config.local_auth_disabled,
         redirect_url: Some(state.config.redirect_url()),
         logout_url: Some(state.config.logout_url()),
+        issuer: Some(state.config.issuer()),
+        sign_in_allowed: asked_origin.map(|origin| state.config.origin_may_sign_in(&origin)),
     }))
 }
 

@@ -8,7 +8,9 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
+};
 use openidconnect::{
     AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
     OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
@@ -18,10 +20,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::Duration;
 
+use crate::forwarded::RequestSource;
 use crate::idp::{self, AuthRequest};
 use crate::store::{now_unix, ProviderRecord, SessionRecord, UserRecord};
 use crate::{hash_secret, random_id, random_secret, SharedState};
-use qufabric_model::{oidc, ProviderKind, Role};
+use qufabric_model::{oidc, ProviderKind, Role, SignedOutProvider};
 
 /// How long a user may spend at the provider.
 const BROKER_STATE_MAX_AGE: i64 = 600;
@@ -91,7 +94,7 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
         Err(failure) => return to_login(&request.redirect_uri, failure),
     };
     let client = match build(&state, &provider, &http, &check).await {
-        Ok(client) => client,
+        Ok((client, _)) => client,
         Err(failure) => return to_login(&request.redirect_uri, failure),
     };
     let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Oidc);
@@ -183,14 +186,29 @@ type DiscoveredClient = openidconnect::Client<
     openidconnect::EndpointMaybeSet,
 >;
 
-/// Discover (exact issuer match) and build the client.
+/// How an ID token's `iss` is checked against the provider.
+enum IssuerRule {
+    /// Byte for byte equal to the configured issuer (openidconnect's own check).
+    Exact,
+    /// A Microsoft multi-tenant endpoint: the discovered `{tenantid}` template filled in
+    /// with the token's `tid` (see `qufabric_model::microsoft`).
+    MicrosoftTenant { template: String },
+}
+
+/// Discover (exact issuer match, or Microsoft's multi-tenant rule) and build the client.
 async fn build(
     state: &SharedState,
     provider: &ProviderRecord,
     http: &openidconnect::reqwest::Client,
     check: &qufabric_model::checks::IssuerCheckResult,
-) -> Result<DiscoveredClient, Failure> {
-    if !check.exact_match {
+) -> Result<(DiscoveredClient, IssuerRule), Failure> {
+    let rule = if check.exact_match {
+        IssuerRule::Exact
+    } else if check.issuer_accepted(&provider.issuer) {
+        IssuerRule::MicrosoftTenant {
+            template: check.discovered_issuer.clone().unwrap_or_default(),
+        }
+    } else {
         return Err(fail(
             "issuer_mismatch",
             format!(
@@ -200,12 +218,17 @@ async fn build(
                 provider.issuer
             ),
         ));
-    }
-    let issuer = IssuerUrl::new(provider.issuer.clone())
-        .map_err(|e| fail("issuer_mismatch", e.to_string()))?;
-    let metadata = CoreProviderMetadata::discover_async(issuer, http)
-        .await
-        .map_err(|e| fail("provider_unreachable", format!("discovery failed: {e}")))?;
+    };
+    let metadata = match rule {
+        IssuerRule::Exact => {
+            let issuer = IssuerUrl::new(provider.issuer.clone())
+                .map_err(|e| fail("issuer_mismatch", e.to_string()))?;
+            CoreProviderMetadata::discover_async(issuer, http)
+                .await
+                .map_err(|e| fail("provider_unreachable", format!("discovery failed: {e}")))?
+        }
+        IssuerRule::MicrosoftTenant { .. } => multi_tenant_metadata(&provider.issuer, http).await?,
+    };
     let only_post = metadata
         .token_endpoint_auth_methods_supported()
         .is_some_and(|methods| {
@@ -228,7 +251,28 @@ async fn build(
     if only_post {
         client = client.set_auth_type(AuthType::RequestBody);
     }
-    Ok(client)
+    Ok((client, rule))
+}
+
+/// The discovery document and keys of a multi-tenant endpoint, whose `issuer` is a
+/// template that openidconnect's discovery (rightly, for everyone else) refuses.
+async fn multi_tenant_metadata(
+    issuer: &str,
+    http: &openidconnect::reqwest::Client,
+) -> Result<CoreProviderMetadata, Failure> {
+    let unreachable = |e: String| fail("provider_unreachable", format!("discovery failed: {e}"));
+    let response = http
+        .get(qufabric_model::issuer::discovery_url(issuer))
+        .send()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    let text = response.text().await.map_err(|e| unreachable(e.to_string()))?;
+    let metadata: CoreProviderMetadata =
+        serde_json::from_str(&text).map_err(|e| unreachable(e.to_string()))?;
+    let jwks = CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), http)
+        .await
+        .map_err(|e| unreachable(format!("keys: {e}")))?;
+    Ok(metadata.set_jwks(jwks))
 }
 
 #[derive(Debug, Deserialize)]
@@ -242,6 +286,7 @@ pub struct CallbackQuery {
 /// `/oauth2/callback`: the provider sends the browser back here.
 pub async fn callback(
     State(state): State<SharedState>,
+    source: RequestSource,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
     let public_callback = format!("{}/auth/callback", state.config.public_url);
@@ -279,13 +324,18 @@ pub async fn callback(
         };
         return to_login(&back, fail(code, format!("{error}: {description}")));
     }
-    match finish(&state, &pending, query.code.unwrap_or_default()).await {
+    match finish(&state, &source, &pending, query.code.unwrap_or_default()).await {
         Ok(response) => response,
         Err(failure) => to_login(&back, failure),
     }
 }
 
-async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<Response, Failure> {
+async fn finish(
+    state: &SharedState,
+    source: &RequestSource,
+    pending: &Pending,
+    code: String,
+) -> Result<Response, Failure> {
     let provider = state
         .store
         .provider(&pending.provider_id)
@@ -298,7 +348,7 @@ async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<
         })?;
     let http = http_client()?;
     let check = discover_reachable(&provider).await?;
-    let client = build(state, &provider, &http, &check).await?;
+    let (client, rule) = build(state, &provider, &http, &check).await?;
     let mut exchange = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| fail("server_error", e.to_string()))?;
@@ -330,10 +380,31 @@ async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<
     let id_token = tokens
         .id_token()
         .ok_or_else(|| fail("server_error", "the provider sent no ID token"))?;
-    let verifier = client.id_token_verifier();
+    let mut verifier = client.id_token_verifier();
+    if let IssuerRule::MicrosoftTenant { .. } = rule {
+        // Checked below against the token's own tenant.
+        verifier = verifier.require_issuer_match(false);
+    }
     let claims = id_token
         .claims(&verifier, &Nonce::new(pending.nonce.clone()))
         .map_err(|e| fail("server_error", format!("the ID token was rejected: {e}")))?;
+    if let IssuerRule::MicrosoftTenant { template } = &rule {
+        let payload = jwt_payload(&id_token.to_string());
+        let tid = payload
+            .as_ref()
+            .and_then(|p| p.get("tid"))
+            .and_then(Value::as_str);
+        let iss = claims.issuer().as_str();
+        if !qufabric_model::microsoft::token_issuer_valid(template, iss, tid) {
+            return Err(fail(
+                "issuer_mismatch",
+                format!(
+                    "the ID token's issuer {iss} is not {template} for its tenant {}",
+                    tid.unwrap_or("(none)")
+                ),
+            ));
+        }
+    }
     let subject = claims.subject().to_string();
     let email = claims.email().map(|e| e.to_string()).unwrap_or_default();
     let name = claims
@@ -372,7 +443,7 @@ async fn finish(state: &SharedState, pending: &Pending, code: String) -> Result<
     let _ = state
         .store
         .set_upstream_id_token(&session_hash, &id_token.to_string());
-    let cookie = idp::session_cookie(state, &session_id, state.config.session_ttl_secs);
+    let cookie = idp::session_cookie(source, &session_id, state.config.session_ttl_secs);
     Ok(idp::complete(
         state,
         &pending.request,
@@ -424,14 +495,18 @@ fn upsert_user(
     Ok(user)
 }
 
+/// The payload of a (verified) JWT as JSON.
+fn jwt_payload(jwt: &str) -> Option<Value> {
+    jwt.split('.')
+        .nth(1)
+        .and_then(oidc::base64url_decode)
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+}
+
 /// The named claim of a (verified) JWT as a list of group names: a string or an array of
 /// strings; anything else is ignored.
 pub fn groups_claim(jwt: &str, claim: &str) -> Vec<String> {
-    let payload = jwt
-        .split('.')
-        .nth(1)
-        .and_then(oidc::base64url_decode)
-        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
+    let payload = jwt_payload(jwt);
     match payload.as_ref().and_then(|p| p.get(claim)) {
         Some(Value::String(one)) => vec![one.clone()],
         Some(Value::Array(items)) => items
@@ -443,26 +518,40 @@ pub fn groups_claim(jwt: &str, claim: &str) -> Vec<String> {
     }
 }
 
-/// Where to send the browser to end its session at the provider it came from, if that
-/// provider advertises an end-session endpoint: back to QuFabric's logout URL afterwards.
-pub async fn upstream_logout_url(
+/// The provider a session came from and its end-session address: with QuFabric's Logout
+/// URL as the return address (and the `id_token_hint` most providers need to honour it)
+/// only when the administrator marked that URL as registered there, since a provider such
+/// as PocketID refuses an unknown return address and leaves the user on its own error
+/// page; without one otherwise, for a plain "Also sign out of <provider>" link.
+pub async fn upstream_sign_out(
     state: &SharedState,
     connector_id: &str,
     id_token: Option<&str>,
-) -> Option<String> {
+) -> Option<SignedOutProvider> {
     let provider = state.store.provider(connector_id).ok()??;
+    let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Unknown);
     let check = crate::providers::discover(&provider.issuer, Duration::from_secs(3)).await;
-    let endpoint = check.end_session_endpoint.filter(|_| check.reachable)?;
-    let mut pairs = vec![
-        ("post_logout_redirect_uri", state.config.logout_url()),
-        ("client_id", provider.client_id.clone()),
-    ];
-    if let Some(token) = id_token {
-        pairs.push(("id_token_hint", token.to_string()));
-    }
-    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let separator = if endpoint.contains('?') { '&' } else { '?' };
-    Some(format!("{endpoint}{separator}{}", oidc::form_body(&pairs)))
+    let end_session_url = check
+        .end_session_endpoint
+        .filter(|_| check.reachable)
+        .map(|endpoint| {
+            let logout_url = state.config.logout_url();
+            let mut pairs = vec![("client_id", provider.client_id.as_str())];
+            if provider.logout_url_registered {
+                pairs.push(("post_logout_redirect_uri", logout_url.as_str()));
+                if let Some(token) = id_token {
+                    pairs.push(("id_token_hint", token));
+                }
+            }
+            let separator = if endpoint.contains('?') { '&' } else { '?' };
+            format!("{endpoint}{separator}{}", oidc::form_body(&pairs))
+        });
+    Some(SignedOutProvider {
+        name: provider.name,
+        kind,
+        end_session_url,
+        logout_url_registered: provider.logout_url_registered,
+    })
 }
 
 #[cfg(test)]

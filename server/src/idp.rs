@@ -18,12 +18,12 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use url::Url;
 
 use crate::forwarded::RequestSource;
 use crate::store::{now_unix, SessionRecord, UserRecord};
 use crate::{hash_secret, random_secret, SharedState};
 use qufabric_model::oidc::{self, Audience, TokenClaims, DASHBOARD_CLIENT_ID, LOCAL_CONNECTOR};
+use qufabric_model::{SignOutResult, SignedOutProvider};
 
 const SESSION_COOKIE: &str = "qf_idp_session";
 /// How long an authorization code may wait for its exchange.
@@ -37,6 +37,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/oauth2/login", post(local_login))
         .route("/oauth2/token", post(token))
         .route("/oauth2/logout", get(end_session))
+        .route("/oauth2/sign-out", post(sign_out))
         .route("/oauth2/logout/callback", get(logout_callback))
         .route("/oauth2/callback", get(crate::broker::callback))
         .route("/oauth2/static/login.css", get(login_css))
@@ -438,7 +439,11 @@ struct LoginForm {
     password: String,
 }
 
-async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response {
+async fn local_login(
+    State(state): State<SharedState>,
+    source: RequestSource,
+    body: Bytes,
+) -> Response {
     let form: LoginForm = match serde_urlencoded_form(&body) {
         Some(form) => form,
         None => {
@@ -536,7 +541,7 @@ async fn local_login(State(state): State<SharedState>, body: Bytes) -> Response 
             "the sign-in could not be completed",
         );
     }
-    let cookie = session_cookie(&state, &session_id, state.config.session_ttl_secs);
+    let cookie = session_cookie(&source, &session_id, state.config.session_ttl_secs);
     complete(
         &state,
         &request,
@@ -832,33 +837,30 @@ struct LogoutQuery {
 
 async fn end_session(
     State(state): State<SharedState>,
+    source: RequestSource,
     headers: HeaderMap,
     Query(query): Query<LogoutQuery>,
 ) -> Response {
     // A session that came through an external provider ends there too, when the provider
-    // can: otherwise its own session would sign the user straight back in.
+    // can and the administrator registered QuFabric's Logout URL with it: otherwise its
+    // own session would sign the user straight back in.
     let mut upstream = None;
     if let Some(id) = cookie_value(&headers, SESSION_COOKIE) {
         let hash = hash_secret(id);
-        if let Ok(Some((connector, token))) = state.store.session_upstream(&hash) {
-            if connector != LOCAL_CONNECTOR {
-                upstream =
-                    crate::broker::upstream_logout_url(&state, &connector, token.as_deref()).await;
-            }
-        }
+        upstream = upstream_sign_out(&state, &hash)
+            .await
+            .filter(|p| p.logout_url_registered)
+            .and_then(|p| p.end_session_url);
         let _ = state.store.delete_session(&hash);
     }
+    let clear = clear_cookie(&source);
     if let Some(url) = upstream {
-        let mut response = Redirect::to(&url).into_response();
-        if let Ok(value) = HeaderValue::from_str(&session_cookie(&state, "", 0)) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-        return response;
+        return with_cookie(Redirect::to(&url).into_response(), &clear);
     }
     let target = query
         .post_logout_redirect_uri
         .filter(|uri| state.config.dashboard_uri_allowed(uri, "/login"));
-    let mut response = match target {
+    let response = match target {
         Some(uri) => {
             let uri = match query.state.as_deref() {
                 Some(s) if !s.is_empty() => with_query(&uri, &[("state", s)]),
@@ -866,23 +868,88 @@ async fn end_session(
             };
             Redirect::to(&uri).into_response()
         }
-        None => (
-            StatusCode::OK,
-            Html(page(
-                "Signed out",
-                "<h1>You are signed out</h1><p><a href=\"/login\">Sign in again</a></p>",
-            )),
-        )
-            .into_response(),
+        None => Redirect::to(SIGNED_OUT_PAGE).into_response(),
     };
-    if let Ok(value) = HeaderValue::from_str(&session_cookie(&state, "", 0)) {
+    with_cookie(response, &clear)
+}
+
+/// The dashboard's "Signed out" screen.
+const SIGNED_OUT_PAGE: &str = "/signed-out";
+
+fn clear_cookie(source: &RequestSource) -> String {
+    session_cookie(source, "", 0)
+}
+
+fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }
 
+/// Where the user of the IdP session `session_hash` came from, and how to end their
+/// session there.
+async fn upstream_sign_out(state: &SharedState, session_hash: &str) -> Option<SignedOutProvider> {
+    let (connector, token) = state.store.session_upstream(session_hash).ok()??;
+    if connector == LOCAL_CONNECTOR {
+        return None;
+    }
+    crate::broker::upstream_sign_out(state, &connector, token.as_deref()).await
+}
+
+/// `POST /oauth2/sign-out` (form `client_id`, `refresh_token`): the dashboard ends the
+/// whole QuFabric session first — the IdP session of this browser (its cookie) and of the
+/// refresh token, with every refresh token issued under them — and learns whether the user
+/// came through an external provider and how to sign out there. The browser never passes
+/// through a provider's page before QuFabric's own session is over, so nobody is stranded
+/// signed in. Same-site only: the cookie is `SameSite=Lax`, which a cross-site POST does
+/// not carry, and a cross-site page cannot read the answer.
+async fn sign_out(
+    State(state): State<SharedState>,
+    source: RequestSource,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form: HashMap<String, String> = std::str::from_utf8(&body)
+        .map(|text| oidc::parse_query(text).into_iter().collect())
+        .unwrap_or_default();
+    if form.get("client_id").map(String::as_str) != Some(DASHBOARD_CLIENT_ID) {
+        return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client");
+    }
+    let mut sessions = Vec::new();
+    if let Some(id) = cookie_value(&headers, SESSION_COOKIE) {
+        sessions.push(hash_secret(id));
+    }
+    if let Some(token) = form.get("refresh_token").filter(|t| !t.is_empty()) {
+        if let Ok(Some(session)) = state.store.refresh_token_session(&hash_secret(token)) {
+            sessions.push(session);
+        }
+    }
+    sessions.dedup();
+    let mut provider = None;
+    for session in &sessions {
+        if provider.is_none() {
+            provider = upstream_sign_out(&state, session).await;
+        }
+        if state.store.delete_session(session).is_err() {
+            return token_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "the session could not be ended",
+            );
+        }
+    }
+    let response = (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(SignOutResult { provider }),
+    )
+        .into_response();
+    with_cookie(response, &clear_cookie(&source))
+}
+
+/// The provider returns here after signing the user out (QuFabric's Logout URL).
 async fn logout_callback() -> Redirect {
-    Redirect::to("/login")
+    Redirect::to(SIGNED_OUT_PAGE)
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ impl Keys {
         json!({ "keys": [self.jwk] })
     }
 
-    pub fn sign(&self, claims: &TokenClaims) -> Option<String> {
+    pub fn sign<T: serde::Serialize>(&self, claims: &T) -> Option<String> {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding).ok()

@@ -5,6 +5,7 @@
 //! in-memory or temporary store.
 
 pub mod api;
+pub mod assets;
 pub mod broker;
 pub mod error;
 pub mod faults;
@@ -91,6 +92,33 @@ impl Config {
     }
 }
 
+/// What is wrong with how the public URL was (not) given, said at start: providers send
+/// users to the Redirect URL built from it, so a wrong one fails every external sign-in
+/// with the provider's "Invalid redirect URI" or a redirect to an address nobody reaches.
+pub fn public_url_warnings(listen: std::net::SocketAddr, public_url: Option<&str>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if public_url.is_none() && !listen.ip().is_loopback() {
+        warnings.push(format!(
+            "--public-url is not set, so the Redirect URL providers must use is http://{listen}/oauth2/callback; \
+             browsers and providers cannot reach that address. Start with --public-url https://<the address users open>"
+        ));
+    }
+    let effective = public_url
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("http://{listen}"));
+    let host_unspecified = url::Url::parse(&effective)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .is_some_and(|host| host == "0.0.0.0" || host == "[::]");
+    if host_unspecified {
+        warnings.push(format!(
+            "the public URL {effective} names 0.0.0.0, an address no browser or provider can be sent to. \
+             Start with --public-url https://<the address users open>"
+        ));
+    }
+    warnings
+}
+
 /// Everything a handler needs.
 pub struct AppState {
     pub config: Config,
@@ -99,6 +127,7 @@ pub struct AppState {
     pub faults: faults::Faults,
     pub login_limiter: idp::LoginLimiter,
     pub csp: web::IndexPage,
+    pub assets: assets::Assets,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -109,6 +138,7 @@ impl AppState {
         // Make sure the one account exists from the first start on.
         store.account(&random_id(20), &settings::defaults())?;
         let csp = web::IndexPage::load(config.dist.as_deref());
+        let assets = assets::Assets::load(config.dist.as_deref());
         Ok(AppState {
             config,
             store,
@@ -116,6 +146,7 @@ impl AppState {
             faults: faults::Faults::default(),
             login_limiter: idp::LoginLimiter::default(),
             csp,
+            assets,
         })
     }
 }
@@ -169,6 +200,26 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_unspecified_public_url_is_warned_about() {
+        let any: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let local: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let lan: std::net::SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert!(public_url_warnings(local, None).is_empty());
+        assert_eq!(public_url_warnings(any, None).len(), 2);
+        assert_eq!(public_url_warnings(lan, None).len(), 1);
+        assert!(public_url_warnings(lan, Some("https://q.example.com")).is_empty());
+        assert_eq!(
+            public_url_warnings(local, Some("http://0.0.0.0:8080")).len(),
+            1
+        );
     }
 }
 

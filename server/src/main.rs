@@ -25,6 +25,14 @@ struct Args {
     /// The built dashboard (Trunk's dist/) to serve from the same origin.
     #[arg(long)]
     dist: Option<PathBuf>,
+    /// Development: the dashboard may also sign in from plain-http loopback on any port
+    /// (`trunk serve`, tests) while the public URL is not loopback.
+    #[arg(long)]
+    dev: bool,
+    /// A reverse proxy whose X-Forwarded-For/-Proto/-Host headers are believed (an address
+    /// or a network such as 10.0.0.0/8). Repeat for several.
+    #[arg(long = "trusted-proxy", value_parser = qufabric_server::forwarded::parse_trusted_proxy)]
+    trusted_proxies: Vec<ipnet::IpNet>,
     /// Allow sign-in through external providers only (refused while none exists).
     #[arg(long)]
     disable_local_auth: bool,
@@ -57,12 +65,17 @@ async fn run(args: Args) -> Result<(), String> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", args.listen));
+    for warning in qufabric_server::public_url_warnings(args.listen, args.public_url.as_deref()) {
+        tracing::warn!("{warning}");
+    }
     let mut config = Config::new(&public_url);
     config.dist = args.dist.clone();
     config.local_auth_disabled = args.disable_local_auth;
     config.faults_enabled = args.enable_test_faults;
     config.access_token_ttl_secs = args.access_token_ttl.max(5);
     config.setup_pat_enabled = args.setup_pat_enabled;
+    config.dev = args.dev;
+    config.trusted_proxies = args.trusted_proxies.clone();
 
     let store = Store::open(&args.data_dir).map_err(|e| e.0)?;
     if config.local_auth_disabled && store.providers().map_err(|e| e.0)?.is_empty() {

@@ -42,6 +42,7 @@ fn to_json(record: &ProviderRecord) -> IdentityProvider {
         name: record.name.clone(),
         issuer: record.issuer.clone(),
         client_id: record.client_id.clone(),
+        logout_url_registered: record.logout_url_registered,
     }
 }
 
@@ -74,6 +75,7 @@ struct Fields {
     issuer: String,
     client_id: String,
     client_secret: String,
+    logout_url_registered: bool,
 }
 
 fn fields(body: &[u8]) -> Result<Fields, ApiError> {
@@ -90,6 +92,10 @@ fn fields(body: &[u8]) -> Result<Fields, ApiError> {
         issuer: text("issuer"),
         client_id: text("client_id"),
         client_secret: text("client_secret"),
+        logout_url_registered: map
+            .get("logout_url_registered")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     })
 }
 
@@ -111,7 +117,7 @@ async fn validate(fields: &Fields) -> Result<(ProviderKind, String), ApiError> {
                 "identity provider issuer is unreachable: {detail}"
             )));
         }
-        if !result.exact_match {
+        if !result.issuer_accepted(&issuer) {
             return Err(ApiError::unprocessable(format!(
                 "identity provider issuer does not match the issuer returned by the provider: expected \"{}\" got \"{}\"",
                 issuer,
@@ -141,6 +147,7 @@ async fn create(
         issuer,
         client_id: fields.client_id,
         client_secret: fields.client_secret,
+        logout_url_registered: fields.logout_url_registered,
     };
     state.store.insert_provider(&record)?;
     Ok(Json(to_json(&record)))
@@ -176,6 +183,7 @@ async fn update(
         } else {
             fields.client_secret
         },
+        logout_url_registered: fields.logout_url_registered,
     };
     state.store.update_provider(&record)?;
     Ok(Json(to_json(&record)))

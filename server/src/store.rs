@@ -84,6 +84,8 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 2: the upstream ID token of a brokered session, for sign-out at the provider.
     "ALTER TABLE idp_sessions ADD COLUMN upstream_id_token TEXT;",
+    // 3: whether QuFabric's Logout URL is registered at the provider (sign-out may return).
+    "ALTER TABLE identity_providers ADD COLUMN logout_url_registered INTEGER NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Clone)]
@@ -146,6 +148,7 @@ pub struct ProviderRecord {
     pub issuer: String,
     pub client_id: String,
     pub client_secret: String,
+    pub logout_url_registered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -491,7 +494,7 @@ impl Store {
     pub fn providers(&self) -> StoreResult<Vec<ProviderRecord>> {
         let connection = self.lock();
         let mut statement = connection.prepare(
-            "SELECT id, type, name, issuer, client_id, client_secret FROM identity_providers ORDER BY created_at, id",
+            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered FROM identity_providers ORDER BY created_at, id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(ProviderRecord {
@@ -501,6 +504,7 @@ impl Store {
                 issuer: row.get(3)?,
                 client_id: row.get(4)?,
                 client_secret: row.get(5)?,
+                logout_url_registered: row.get::<_, i64>(6)? != 0,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -508,8 +512,8 @@ impl Store {
 
     pub fn insert_provider(&self, provider: &ProviderRecord) -> StoreResult<()> {
         self.lock().execute(
-            "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 provider.id,
                 provider.kind,
@@ -517,7 +521,8 @@ impl Store {
                 provider.issuer,
                 provider.client_id,
                 provider.client_secret,
-                now_rfc3339()
+                now_rfc3339(),
+                provider.logout_url_registered as i64
             ],
         )?;
         Ok(())
@@ -529,8 +534,8 @@ impl Store {
 
     pub fn update_provider(&self, provider: &ProviderRecord) -> StoreResult<bool> {
         let changed = self.lock().execute(
-            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5 WHERE id = ?1",
-            params![provider.id, provider.name, provider.issuer, provider.client_id, provider.client_secret],
+            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6 WHERE id = ?1",
+            params![provider.id, provider.name, provider.issuer, provider.client_id, provider.client_secret, provider.logout_url_registered as i64],
         )?;
         Ok(changed == 1)
     }
@@ -674,6 +679,18 @@ impl Store {
                 "SELECT connector_id, upstream_id_token FROM idp_sessions WHERE id_hash = ?1",
                 params![id_hash],
                 |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The session a refresh token was issued under (the token stays usable).
+    pub fn refresh_token_session(&self, token_hash: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT session_hash FROM refresh_tokens WHERE token_hash = ?1",
+                params![token_hash],
+                |r| r.get(0),
             )
             .optional()?)
     }

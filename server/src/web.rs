@@ -101,6 +101,10 @@ pub async fn static_or_index(State(state): State<SharedState>, request: Request)
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
+    if let Some(asset) = state.assets.get(&path) {
+        return asset_response(&asset, request.headers());
+    }
+    // A file added to dist/ after start (a rebuild under a running server): as is.
     if let Some(dist) = state.config.dist.as_deref() {
         if let Some(file) = safe_join(dist, &path) {
             if file.is_file() {
@@ -131,6 +135,40 @@ pub async fn static_or_index(State(state): State<SharedState>, request: Request)
     }
 }
 
+/// A file of `dist/`, compressed as the browser accepts.
+fn asset_response(asset: &crate::assets::Asset, headers: &axum::http::HeaderMap) -> Response {
+    let accepts = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(crate::assets::accepted_codings)
+        .unwrap_or((false, false));
+    let (body, coding) = asset.body_for(accepts);
+    let cache = if asset.immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, cache),
+        ],
+        Body::from(bytes::Bytes::copy_from_slice(&body)),
+    )
+        .into_response();
+    if let Some(value) = coding.header_value() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(value));
+    }
+    if asset.varies() {
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
 /// `dist` joined with a URL path, refusing anything that climbs out of it.
 fn safe_join(dist: &Path, url_path: &str) -> Option<PathBuf> {
     let relative = Path::new(url_path.trim_start_matches('/'));
@@ -146,7 +184,7 @@ fn safe_join(dist: &Path, url_path: &str) -> Option<PathBuf> {
     Some(dist.join(relative))
 }
 
-fn content_type(path: &Path) -> &'static str {
+pub fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",

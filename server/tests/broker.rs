@@ -24,7 +24,14 @@ enum Mode {
     WrongNonce,
     ForeignKey,
     WrongAudience,
+    /// A Microsoft multi-tenant sign-in: `iss` names the user's tenant, `tid` says which.
+    MicrosoftTenant,
+    /// `iss` names one tenant, `tid` another.
+    MicrosoftWrongTenant,
 }
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const OTHER_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 struct Upstream {
     base: String,
@@ -49,6 +56,24 @@ async fn discovery(State(up): State<Arc<Upstream>>) -> Json<serde_json::Value> {
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": ["openid", "profile", "email", "groups"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"]
+    }))
+}
+
+/// The discovery document of a Microsoft-style `common` endpoint: its issuer is a
+/// template.
+async fn common_discovery(State(up): State<Arc<Upstream>>) -> Json<serde_json::Value> {
+    let base = &up.base;
+    Json(json!({
+        "issuer": format!("{base}/{{tenantid}}/v2.0"),
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "jwks_uri": format!("{base}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["pairwise"],
+        "code_challenge_methods_supported": ["S256"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "scopes_supported": ["openid", "profile", "email"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"]
     }))
 }
 
@@ -109,7 +134,19 @@ async fn token(
     } else {
         &up.keys
     };
-    let id_token = signer.sign(&claims).unwrap();
+    let id_token = match mode {
+        Mode::MicrosoftTenant | Mode::MicrosoftWrongTenant => {
+            let mut payload = serde_json::to_value(&claims).unwrap();
+            payload["iss"] = json!(format!("{}/{TENANT}/v2.0", up.base));
+            payload["tid"] = json!(if mode == Mode::MicrosoftTenant {
+                TENANT
+            } else {
+                OTHER_TENANT
+            });
+            signer.sign(&payload).unwrap()
+        }
+        _ => signer.sign(&claims).unwrap(),
+    };
     Json(json!({"access_token": "upstream-access", "token_type": "Bearer", "expires_in": 300, "id_token": id_token}))
         .into_response()
 }
@@ -126,6 +163,10 @@ async fn start() -> (String, Arc<AppState>, Arc<Upstream>) {
     });
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
+        .route(
+            "/common/v2.0/.well-known/openid-configuration",
+            get(common_discovery),
+        )
         .route("/jwks", get(jwks))
         .route("/authorize", get(authorize))
         .route("/token", post(token))
@@ -143,9 +184,22 @@ async fn start() -> (String, Arc<AppState>, Arc<Upstream>) {
             id: "oidc-upstream".into(),
             kind: "oidc".into(),
             name: "Upstream".into(),
-            issuer: base,
+            issuer: base.clone(),
             client_id: "qf-client".into(),
             client_secret: "qf-secret".into(),
+            logout_url_registered: false,
+        })
+        .unwrap();
+    state
+        .store
+        .insert_provider(&ProviderRecord {
+            id: "entra-common".into(),
+            kind: "entra".into(),
+            name: "Entra (any tenant)".into(),
+            issuer: format!("{base}/common/v2.0"),
+            client_id: "qf-client".into(),
+            client_secret: "qf-secret".into(),
+            logout_url_registered: false,
         })
         .unwrap();
     let serving = state.clone();
@@ -169,6 +223,10 @@ const VERIFIER: &str = "a-very-long-code-verifier-that-is-at-least-43-characters
 /// Walk the round trip; returns the final redirect (to the dashboard) and the upstream
 /// callback URL that was used.
 async fn round_trip(url: &str) -> (String, String) {
+    round_trip_with(url, "oidc-upstream").await
+}
+
+async fn round_trip_with(url: &str, connector: &str) -> (String, String) {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -182,7 +240,7 @@ async fn round_trip(url: &str) -> (String, String) {
         state: "dash-state",
         nonce: "dash-nonce",
         code_challenge: &oidc::pkce_challenge(VERIFIER),
-        connector_id: Some("oidc-upstream"),
+        connector_id: Some(connector),
     });
     let to_upstream = client.get(authorize).send().await.unwrap();
     assert_eq!(to_upstream.status(), StatusCode::SEE_OTHER);
@@ -388,4 +446,35 @@ async fn outside_the_allow_list_is_refused_at_sign_in_and_from_the_session() {
         "{}",
         location(&refused)
     );
+}
+
+#[tokio::test]
+async fn a_microsoft_multi_tenant_token_is_checked_against_its_own_tenant() {
+    let (url, state, upstream) = start().await;
+    *upstream.mode.lock().unwrap() = Mode::MicrosoftTenant;
+    let (target, _) = round_trip_with(&url, "entra-common").await;
+    assert!(
+        target.starts_with(&format!("{url}/auth/callback?code=")),
+        "{target}"
+    );
+    assert!(state
+        .store
+        .external_user("entra-common", "upstream-user-1")
+        .unwrap()
+        .is_some());
+
+    // The same token with a tid that is not the tenant its issuer names.
+    *upstream.mode.lock().unwrap() = Mode::MicrosoftWrongTenant;
+    let (target, _) = round_trip_with(&url, "entra-common").await;
+    assert!(
+        target.starts_with(&format!("{url}/login?error=issuer_mismatch")),
+        "{target}"
+    );
+    assert!(target.contains(OTHER_TENANT), "{target}");
+
+    // The template is accepted only for a multi-tenant endpoint: a provider configured
+    // with an ordinary issuer that answers with a template is a mismatch.
+    *upstream.mode.lock().unwrap() = Mode::MicrosoftTenant;
+    let (target, _) = round_trip(&url).await;
+    assert!(target.contains("error=server_error") || target.contains("error=issuer_mismatch"), "{target}");
 }

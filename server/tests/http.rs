@@ -413,7 +413,211 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
         .send()
         .await
         .unwrap();
-    assert_eq!(elsewhere.status(), StatusCode::OK);
+    assert_eq!(elsewhere.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&elsewhere), "/signed-out");
+}
+
+#[tokio::test]
+async fn the_page_posts_sign_out_and_the_whole_session_ends() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let client = browser();
+    let redirect = sign_in(&server, &client, OWNER_PASSWORD).await;
+    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
+    let tokens: Value = exchange(&server, &code, VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_string();
+    let sign_out = |client: reqwest::Client, client_id: &'static str, token: String| {
+        let url = format!("{}/oauth2/sign-out", server.url);
+        async move {
+            client
+                .post(url)
+                .form(&[("client_id", client_id), ("refresh_token", token.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Another client is refused and ends nothing.
+    let foreign = sign_out(browser(), "someone-else", refresh_token.clone()).await;
+    assert_eq!(foreign.status(), StatusCode::UNAUTHORIZED);
+
+    // The page's POST, from the browser that holds the IdP session cookie.
+    let ended = sign_out(client.clone(), oidc::DASHBOARD_CLIENT_ID, refresh_token.clone()).await;
+    assert_eq!(ended.status(), StatusCode::OK);
+    assert_eq!(ended.headers()["cache-control"], "no-store");
+    let cookie = ended.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("qf_idp_session=;") && cookie.contains("Max-Age=0"), "{cookie}");
+    let body: Value = ended.json().await.unwrap();
+    assert_eq!(body["provider"], Value::Null, "an email session has no provider");
+
+    // The refresh token is refused, and the IdP no longer signs in silently.
+    let refused = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", server.url))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.as_str()),
+            ("client_id", oidc::DASHBOARD_CLIENT_ID),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let again = client
+        .get(authorize_url(&server, &callback(&server), "s-9", "n-9"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK, "the login page, not a silent sign-in");
+}
+
+#[tokio::test]
+async fn sign_out_by_refresh_token_alone_ends_the_session_of_another_origin() {
+    // The page may sit on another origin than the IdP cookie (loopback in --dev): the
+    // refresh token names the session.
+    let server = start().await;
+    setup_owner(&server).await;
+    let client = browser();
+    let redirect = sign_in(&server, &client, OWNER_PASSWORD).await;
+    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
+    let tokens: Value = exchange(&server, &code, VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ended = reqwest::Client::new()
+        .post(format!("{}/oauth2/sign-out", server.url))
+        .form(&[
+            ("client_id", oidc::DASHBOARD_CLIENT_ID),
+            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::OK);
+    let again = client
+        .get(authorize_url(&server, &callback(&server), "s-9", "n-9"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK, "the cookie's session ended too");
+}
+
+#[tokio::test]
+async fn the_page_learns_the_issuer_and_whether_its_origin_may_sign_in() {
+    let strict = start_with(None, |c| c.public_url = "https://qufabric.invalid".into()).await;
+    let dev = start_with(None, |c| {
+        c.public_url = "https://qufabric.invalid".into();
+        c.dev = true;
+    })
+    .await;
+    for (server, allowed) in [(&strict, false), (&dev, true)] {
+        let instance: Value = reqwest::get(format!(
+            "{}/api/instance?origin={}",
+            server.url,
+            oidc::form_body(&[("x", &server.url)]).trim_start_matches("x=")
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(instance["issuer"], "https://qufabric.invalid/oauth2");
+        assert_eq!(instance["sign_in_allowed"], allowed, "{}", server.url);
+        assert_eq!(
+            instance["redirect_url"],
+            "https://qufabric.invalid/oauth2/callback"
+        );
+        // The public origin itself may always sign in.
+        let public: Value = reqwest::get(format!(
+            "{}/api/instance?origin=https%3A%2F%2Fqufabric.invalid",
+            server.url
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(public["sign_in_allowed"], true);
+        // The authorize endpoint applies the same rule.
+        let page = browser()
+            .get(authorize_url(server, &callback(server), "s", "n"))
+            .send()
+            .await
+            .unwrap();
+        let expected = if allowed {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        assert_eq!(page.status(), expected, "{}", server.url);
+    }
+}
+
+#[tokio::test]
+async fn an_external_sign_in_started_on_another_origin_moves_to_the_public_one() {
+    let server = start_with(None, |c| {
+        c.public_url = c.public_url.replace("127.0.0.1", "localhost");
+    })
+    .await;
+    let public = server.state.config.public_url.clone();
+    let external = authorize_url(&server, &callback(&server), "s", "n")
+        .replace("connector_id=local", "connector_id=pocketid-abc");
+    assert!(external.contains("connector_id=pocketid-abc"), "{external}");
+    let moved = browser().get(&external).send().await.unwrap();
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let target = location(&moved);
+    assert_eq!(
+        target,
+        format!("{public}/oauth2/auth?{}", external.split_once('?').unwrap().1)
+    );
+    // Email sign-in stays on the page's own origin.
+    let email = browser()
+        .get(authorize_url(&server, &callback(&server), "s", "n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(email.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_dashboard_is_sent_compressed_and_hashed_files_are_immutable() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html></html>").unwrap();
+    let wasm: Vec<u8> = b"\0asm".iter().copied().cycle().take(40_000).collect();
+    let name = "qufabric-dashboard-0123456789abcdef_bg.wasm";
+    std::fs::write(dist.path().join(name), &wasm).unwrap();
+    let dist_path = dist.path().to_path_buf();
+    let server = start_with(None, move |c| c.dist = Some(dist_path)).await;
+    server.state.assets.compress_all();
+    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
+    for (accept, coding) in [("gzip, deflate, br", Some("br")), ("gzip", Some("gzip")), ("identity", None)] {
+        let response = client
+            .get(format!("{}/{name}", server.url))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            coding,
+            "{accept}"
+        );
+        assert_eq!(headers["vary"], "accept-encoding");
+        assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(headers["content-type"], "application/wasm");
+        let body = response.bytes().await.unwrap();
+        if coding.is_some() {
+            assert!(body.len() < wasm.len() / 10, "{accept}: {} bytes", body.len());
+        } else {
+            assert_eq!(body.as_ref(), &wasm[..]);
+        }
+    }
 }
 
 async fn sign_in_again(server: &TestServer, client: &reqwest::Client) -> reqwest::Response {
