@@ -51,6 +51,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/login") view=LoginPage/>
             <Route path=path!("/auth/callback") view=CallbackPage/>
             <Route path=path!("/setup") view=SetupPage/>
+            <Route path=path!("/signed-out") view=SignedOutPage/>
             <Route path=path!("/help/redirect-uri") view=RedirectHelpPage/>
             <ParentRoute path=path!("/settings") view=SettingsLayout>
                 <Route path=path!("") view=|| view! { <Redirect path="/settings/identity-providers"/> }/>

@@ -323,29 +323,40 @@ mod session {
         let config = test_config();
         let good = r#"{"iss":"http://127.0.0.1:9/oauth2","sub":"u","aud":"qufabric-dashboard","exp":9999999999,"nonce":"n1"}"#;
         let tokens = response(Some(id_token(good)))
-            .into_tokens(&config, Some("n1"), None, 1000)
+            .into_tokens("http://127.0.0.1:9/oauth2", &config, Some("n1"), None, 1000)
             .expect("valid");
         assert_eq!(tokens.expires_at_ms, 61_000);
         assert!(response(Some(id_token(good)))
-            .into_tokens(&config, Some("other"), None, 0)
+            .into_tokens("http://127.0.0.1:9/oauth2", &config, Some("other"), None, 0)
             .is_err());
         let wrong_aud = good.replace("qufabric-dashboard", "someone-else");
         assert!(response(Some(id_token(&wrong_aud)))
-            .into_tokens(&config, Some("n1"), None, 0)
+            .into_tokens("http://127.0.0.1:9/oauth2", &config, Some("n1"), None, 0)
             .is_err());
+        // The issuer is the server's public URL, whatever the page's origin.
+        let public = good.replace("http://127.0.0.1:9", "https://qufabric.example.com");
+        assert!(response(Some(id_token(&public)))
+            .into_tokens(
+                "https://qufabric.example.com/oauth2",
+                &config,
+                Some("n1"),
+                None,
+                0
+            )
+            .is_ok());
         let wrong_iss = good.replace("127.0.0.1:9", "evil.example");
         assert!(response(Some(id_token(&wrong_iss)))
-            .into_tokens(&config, Some("n1"), None, 0)
+            .into_tokens("http://127.0.0.1:9/oauth2", &config, Some("n1"), None, 0)
             .is_err());
         assert!(response(Some("garbage".into()))
-            .into_tokens(&config, Some("n1"), None, 0)
+            .into_tokens("http://127.0.0.1:9/oauth2", &config, Some("n1"), None, 0)
             .is_err());
         // A refresh without a new ID token keeps the previous claims and refresh token.
         let refreshed = TokenResponse {
             refresh_token: None,
             ..response(None)
         }
-        .into_tokens(&config, None, Some(&tokens), 0)
+        .into_tokens("http://127.0.0.1:9/oauth2", &config, None, Some(&tokens), 0)
         .expect("refresh");
         assert_eq!(refreshed.claims.sub, "u");
         assert_eq!(refreshed.refresh_token.as_deref(), Some("rt"));
@@ -435,6 +446,67 @@ mod routing {
         })
         .await;
         assert_eq!(path_and_query(), "/login?return_to=%2Fsettings%2Fgroups");
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_login_screen_says_where_to_sign_in_when_this_address_cannot() {
+        reset_storage();
+        mock_fetch(&[(
+            "/api/instance",
+            200,
+            r#"{"setup_required":false,"login_providers":[{"id":"pocketid-1","type":"pocketid","name":"PocketID"}],
+               "local_auth_disabled":false,"redirect_url":"https://qufabric.invalid/oauth2/callback",
+               "issuer":"https://qufabric.invalid/oauth2","sign_in_allowed":false}"#,
+        )]);
+        let (page, _guard) = mount_app_at("/login", Session::with_tokens(None));
+        wait_until("the explanation shows", || {
+            page.query_selector("#wrong-address")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        let notice: web_sys::HtmlElement = element(&page, "#wrong-address").expect("notice");
+        assert!(text_of(&notice)
+            .contains("signs people in at https://qufabric.invalid, not at http://127.0.0.1:9"));
+        let link: web_sys::HtmlElement = element(&notice, "a").expect("link");
+        assert_eq!(
+            link.get_attribute("href").as_deref(),
+            Some("https://qufabric.invalid/login")
+        );
+        assert!(
+            page.query_selector("button").ok().flatten().is_none(),
+            "no sign-in button that would end in an error"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_signed_out_screen_offers_the_providers_sign_out_without_a_return_address() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
+        let record = r#"{"confirmed":true,"provider":{"name":"PocketID","type":"pocketid",
+            "end_session_url":"http://127.0.0.1:7/api/oidc/end-session?client_id=QuFabric","logout_url_registered":false}}"#;
+        web_sys::window()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .expect("storage")
+            .set_item("qufabric.signed_out", record)
+            .expect("stored");
+        let (page, _guard) = mount_app_at("/signed-out", Session::with_tokens(None));
+        wait_until("the screen shows", || {
+            text_of(&page).contains("You are signed out of QuFabric.")
+        })
+        .await;
+        let link: web_sys::HtmlElement =
+            element(&page, "a[rel=noreferrer]").expect("provider link");
+        assert_eq!(text_of(&link), "Also sign out of PocketID");
+        let href = link.get_attribute("href").unwrap_or_default();
+        assert!(!href.contains("post_logout_redirect_uri"), "{href}");
+        assert!(text_of(&page).contains("Logout Callback URLs"));
+        assert!(page
+            .query_selector("a[href='/login']")
+            .ok()
+            .flatten()
+            .is_some());
     }
 
     #[wasm_bindgen_test]
@@ -664,6 +736,43 @@ mod identity_providers {
                 .is_none()
         })
         .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_public_url_nobody_can_reach_is_flagged_to_administrators_only() {
+        const UNREACHABLE: &str = r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false,
+            "redirect_url":"http://0.0.0.0:8080/oauth2/callback","logout_url":"http://0.0.0.0:8080/oauth2/logout/callback"}"#;
+        let mut routes = base_routes();
+        routes[0] = ("/api/instance", 200, UNREACHABLE);
+        let (root, guard) = new_form(&routes).await;
+        wait_until("the warning shows", || {
+            root.query_selector("#public-url-warning")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        let warning: web_sys::HtmlElement = element(&root, "#public-url-warning").expect("warning");
+        assert!(text_of(&warning).contains("0.0.0.0"));
+        assert!(text_of(&warning).contains("--public-url https://"));
+        drop(guard);
+
+        // An auditor reads the form but cannot change the server: no warning.
+        routes[1] = (
+            "/api/users/current",
+            200,
+            r#"{"id":"a1","email":"audrey@example.com","name":"Audrey","role":"auditor","auto_groups":[]}"#,
+        );
+        let (root, _guard) = new_form(&routes).await;
+        wait_until("the redirect URL shows", || {
+            value_of(&root, "#redirect-url").contains("0.0.0.0")
+        })
+        .await;
+        assert!(root
+            .query_selector("#public-url-warning")
+            .ok()
+            .flatten()
+            .is_none());
     }
 
     #[wasm_bindgen_test]
@@ -977,7 +1086,7 @@ mod identity_providers {
 
 mod provider_logic {
     use super::*;
-    use qufabric_dashboard::pages::{delete_consequences, filter_providers, redirect_variants};
+    use qufabric_dashboard::pages::{delete_consequences, filter_providers};
     use qufabric_model::{IdentityProvider, ProviderKind, User};
 
     fn provider(id: &str, name: &str, kind: ProviderKind) -> IdentityProvider {
@@ -1037,29 +1146,6 @@ mod provider_logic {
         assert_eq!(filter_providers(&all, "company").len(), 1);
         assert_eq!(filter_providers(&all, "  ").len(), 2);
         assert_eq!(filter_providers(&all, "zzz").len(), 0);
-    }
-
-    #[wasm_bindgen_test]
-    fn both_redirect_urls_when_the_page_is_on_another_origin() {
-        assert_eq!(
-            redirect_variants(
-                "https://q.example.com/oauth2/callback",
-                "https://q.example.com",
-                "/oauth2/callback"
-            ),
-            vec!["https://q.example.com/oauth2/callback".to_string()]
-        );
-        assert_eq!(
-            redirect_variants(
-                "https://q.example.com/oauth2/callback",
-                "http://localhost:8080",
-                "/oauth2/callback"
-            ),
-            vec![
-                "https://q.example.com/oauth2/callback".to_string(),
-                "http://localhost:8080/oauth2/callback".to_string()
-            ]
-        );
     }
 }
 

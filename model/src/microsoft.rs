@@ -53,8 +53,7 @@ pub fn accepts_discovered_issuer(typed: &str, discovered: &str) -> bool {
     let (Some(typed_url), Some(found)) = (parse_issuer(typed), parse_issuer(discovered)) else {
         return false;
     };
-    if typed_url.origin() != found.origin() || found.query.is_some() || found.fragment.is_some()
-    {
+    if typed_url.origin() != found.origin() || found.query.is_some() || found.fragment.is_some() {
         return false;
     }
     let Some(tenant) = found

@@ -135,11 +135,27 @@ mod tests {
     #[test]
     fn the_public_origin_may_always_sign_in() {
         let public = "https://qufabric.example.com";
-        assert!(origin_may_sign_in(public, false, "https://qufabric.example.com"));
-        assert!(origin_may_sign_in(public, false, "https://QUFABRIC.example.com:443"));
-        assert!(!origin_may_sign_in(public, false, "http://qufabric.example.com"));
+        assert!(origin_may_sign_in(
+            public,
+            false,
+            "https://qufabric.example.com"
+        ));
+        assert!(origin_may_sign_in(
+            public,
+            false,
+            "https://QUFABRIC.example.com:443"
+        ));
+        assert!(!origin_may_sign_in(
+            public,
+            false,
+            "http://qufabric.example.com"
+        ));
         assert!(!origin_may_sign_in(public, false, "https://evil.example"));
-        assert!(!origin_may_sign_in(public, false, "http://192.168.1.5:8080"));
+        assert!(!origin_may_sign_in(
+            public,
+            false,
+            "http://192.168.1.5:8080"
+        ));
     }
 
     #[test]
@@ -214,10 +230,7 @@ mod tests {
         );
         assert_eq!(public_url_problem(loopback, "http://localhost:8081"), None);
         assert_eq!(
-            public_url_problem(
-                "http://0.0.0.0:8080/oauth2/callback",
-                "http://0.0.0.0:8080"
-            ),
+            public_url_problem("http://0.0.0.0:8080/oauth2/callback", "http://0.0.0.0:8080"),
             Some(PublicUrlProblem::Unspecified)
         );
         assert_eq!(

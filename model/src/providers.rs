@@ -58,6 +58,9 @@ pub struct ProviderInfo {
     pub extra_scopes: &'static [&'static str],
     /// What the user should know about group claims from this provider.
     pub claim_note: Option<&'static str>,
+    /// Where the provider's console lists the addresses it may return to after sign-out
+    /// (QuFabric's Logout URL goes there).
+    pub logout_field: &'static str,
 }
 
 pub const CATALOGUE: &[ProviderInfo] = &[
@@ -74,6 +77,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: Some(
             "PocketID sends only the groups that are assigned to the OIDC client, in the `groups` claim.",
         ),
+        logout_field: "Logout Callback URLs (OIDC client)",
     },
     ProviderInfo {
         kind: ProviderKind::Oidc,
@@ -86,6 +90,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: None,
         extra_scopes: &[],
         claim_note: None,
+        logout_field: "post-logout redirect URIs",
     },
     ProviderInfo {
         kind: ProviderKind::Keycloak,
@@ -98,6 +103,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: Some("/realms/"),
         extra_scopes: &[],
         claim_note: Some("Keycloak sends groups only with a group membership mapper on the client."),
+        logout_field: "Valid post logout redirect URIs (client settings)",
     },
     ProviderInfo {
         kind: ProviderKind::Authentik,
@@ -110,6 +116,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: Some("/application/o/"),
         extra_scopes: &[],
         claim_note: Some("Authentik sends group names in the `groups` claim of its default profile scope."),
+        logout_field: "Redirect URIs/Origins (provider settings)",
     },
     ProviderInfo {
         kind: ProviderKind::Zitadel,
@@ -122,6 +129,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: None,
         extra_scopes: &[],
         claim_note: None,
+        logout_field: "Post Logout URIs (application settings)",
     },
     ProviderInfo {
         kind: ProviderKind::Okta,
@@ -134,6 +142,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: None,
         extra_scopes: &["groups"],
         claim_note: None,
+        logout_field: "Sign-out redirect URIs (app integration)",
     },
     ProviderInfo {
         kind: ProviderKind::Entra,
@@ -146,6 +155,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: Some("/v2.0"),
         extra_scopes: &[],
         claim_note: Some("Entra sends group object ids, not names, unless the app is configured otherwise."),
+        logout_field: "Redirect URIs (app registration, Authentication)",
     },
     ProviderInfo {
         kind: ProviderKind::Adfs,
@@ -158,6 +168,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: None,
         extra_scopes: &[],
         claim_note: None,
+        logout_field: "post-logout redirect URIs (application group)",
     },
     ProviderInfo {
         kind: ProviderKind::Google,
@@ -170,6 +181,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: None,
         extra_scopes: &[],
         claim_note: Some("Google does not send groups in its ID token."),
+        logout_field: "(Google has no sign-out return address)",
     },
     ProviderInfo {
         kind: ProviderKind::Microsoft,
@@ -182,6 +194,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: None,
         extra_scopes: &[],
         claim_note: None,
+        logout_field: "Redirect URIs (app registration, Authentication)",
     },
 ];
 
@@ -197,6 +210,7 @@ const UNKNOWN: ProviderInfo = ProviderInfo {
     required_path: None,
     extra_scopes: &[],
     claim_note: None,
+    logout_field: "post-logout redirect URIs",
 };
 
 impl ProviderKind {

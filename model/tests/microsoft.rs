@@ -117,7 +117,11 @@ fn a_token_whose_issuer_names_another_tenant_than_its_tid_is_refused() {
         Some("9188040d-6c67-4c5b-b112-36a304b66dad")
     ));
     assert!(!token_issuer_valid(ORGANIZATIONS_ISSUER, iss, None));
-    assert!(!token_issuer_valid(ORGANIZATIONS_ISSUER, iss, Some("common")));
+    assert!(!token_issuer_valid(
+        ORGANIZATIONS_ISSUER,
+        iss,
+        Some("common")
+    ));
     assert!(!token_issuer_valid(
         ORGANIZATIONS_ISSUER,
         ORGANIZATIONS_ISSUER,
@@ -180,6 +184,9 @@ fn single_tenant_issuers_keep_the_exact_match() {
 #[test]
 fn national_clouds_follow_the_same_rule_on_their_own_host() {
     let typed = "https://login.microsoftonline.us/common/v2.0";
-    assert!(accepted(typed, "https://login.microsoftonline.us/{tenantid}/v2.0"));
+    assert!(accepted(
+        typed,
+        "https://login.microsoftonline.us/{tenantid}/v2.0"
+    ));
     assert!(!accepted(typed, ORGANIZATIONS_ISSUER));
 }

@@ -266,7 +266,10 @@ async fn multi_tenant_metadata(
         .send()
         .await
         .map_err(|e| unreachable(e.to_string()))?;
-    let text = response.text().await.map_err(|e| unreachable(e.to_string()))?;
+    let text = response
+        .text()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
     let metadata: CoreProviderMetadata =
         serde_json::from_str(&text).map_err(|e| unreachable(e.to_string()))?;
     let jwks = CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), http)

@@ -205,7 +205,10 @@ async fn authorize(
             "This sign-in request names an unknown client.",
         );
     }
-    if !state.config.dashboard_uri_allowed(&redirect_uri, "/auth/callback") {
+    if !state
+        .config
+        .dashboard_uri_allowed(&redirect_uri, "/auth/callback")
+    {
         return error_page(
             StatusCode::BAD_REQUEST,
             "Redirect URI not allowed",

@@ -203,26 +203,6 @@ async fn shutdown_signal() {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_missing_or_unspecified_public_url_is_warned_about() {
-        let any: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
-        let local: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
-        let lan: std::net::SocketAddr = "192.168.1.5:8080".parse().unwrap();
-        assert!(public_url_warnings(local, None).is_empty());
-        assert_eq!(public_url_warnings(any, None).len(), 2);
-        assert_eq!(public_url_warnings(lan, None).len(), 1);
-        assert!(public_url_warnings(lan, Some("https://q.example.com")).is_empty());
-        assert_eq!(
-            public_url_warnings(local, Some("http://0.0.0.0:8080")).len(),
-            1
-        );
-    }
-}
-
 /// A random identifier of `len` lowercase letters and digits (from the OS's CSPRNG).
 pub fn random_id(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -243,4 +223,24 @@ pub fn random_secret() -> String {
 pub fn hash_secret(secret: &str) -> String {
     use sha2::{Digest, Sha256};
     qufabric_model::oidc::base64url(&Sha256::digest(secret.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_unspecified_public_url_is_warned_about() {
+        let any: std::net::SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let local: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let lan: std::net::SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert!(public_url_warnings(local, None).is_empty());
+        assert_eq!(public_url_warnings(any, None).len(), 2);
+        assert_eq!(public_url_warnings(lan, None).len(), 1);
+        assert!(public_url_warnings(lan, Some("https://q.example.com")).is_empty());
+        assert_eq!(
+            public_url_warnings(local, Some("http://0.0.0.0:8080")).len(),
+            1
+        );
+    }
 }

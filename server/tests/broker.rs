@@ -476,5 +476,8 @@ async fn a_microsoft_multi_tenant_token_is_checked_against_its_own_tenant() {
     // with an ordinary issuer that answers with a template is a mismatch.
     *upstream.mode.lock().unwrap() = Mode::MicrosoftTenant;
     let (target, _) = round_trip(&url).await;
-    assert!(target.contains("error=server_error") || target.contains("error=issuer_mismatch"), "{target}");
+    assert!(
+        target.contains("error=server_error") || target.contains("error=issuer_mismatch"),
+        "{target}"
+    );
 }

@@ -446,13 +446,25 @@ async fn the_page_posts_sign_out_and_the_whole_session_ends() {
     assert_eq!(foreign.status(), StatusCode::UNAUTHORIZED);
 
     // The page's POST, from the browser that holds the IdP session cookie.
-    let ended = sign_out(client.clone(), oidc::DASHBOARD_CLIENT_ID, refresh_token.clone()).await;
+    let ended = sign_out(
+        client.clone(),
+        oidc::DASHBOARD_CLIENT_ID,
+        refresh_token.clone(),
+    )
+    .await;
     assert_eq!(ended.status(), StatusCode::OK);
     assert_eq!(ended.headers()["cache-control"], "no-store");
     let cookie = ended.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.contains("qf_idp_session=;") && cookie.contains("Max-Age=0"), "{cookie}");
+    assert!(
+        cookie.contains("qf_idp_session=;") && cookie.contains("Max-Age=0"),
+        "{cookie}"
+    );
     let body: Value = ended.json().await.unwrap();
-    assert_eq!(body["provider"], Value::Null, "an email session has no provider");
+    assert_eq!(
+        body["provider"],
+        Value::Null,
+        "an email session has no provider"
+    );
 
     // The refresh token is refused, and the IdP no longer signs in silently.
     let refused = reqwest::Client::new()
@@ -471,7 +483,11 @@ async fn the_page_posts_sign_out_and_the_whole_session_ends() {
         .send()
         .await
         .unwrap();
-    assert_eq!(again.status(), StatusCode::OK, "the login page, not a silent sign-in");
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "the login page, not a silent sign-in"
+    );
 }
 
 #[tokio::test]
@@ -503,7 +519,11 @@ async fn sign_out_by_refresh_token_alone_ends_the_session_of_another_origin() {
         .send()
         .await
         .unwrap();
-    assert_eq!(again.status(), StatusCode::OK, "the cookie's session ended too");
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "the cookie's session ended too"
+    );
 }
 
 #[tokio::test]
@@ -572,7 +592,10 @@ async fn an_external_sign_in_started_on_another_origin_moves_to_the_public_one()
     let target = location(&moved);
     assert_eq!(
         target,
-        format!("{public}/oauth2/auth?{}", external.split_once('?').unwrap().1)
+        format!(
+            "{public}/oauth2/auth?{}",
+            external.split_once('?').unwrap().1
+        )
     );
     // Email sign-in stays on the page's own origin.
     let email = browser()
@@ -593,8 +616,16 @@ async fn the_dashboard_is_sent_compressed_and_hashed_files_are_immutable() {
     let dist_path = dist.path().to_path_buf();
     let server = start_with(None, move |c| c.dist = Some(dist_path)).await;
     server.state.assets.compress_all();
-    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
-    for (accept, coding) in [("gzip, deflate, br", Some("br")), ("gzip", Some("gzip")), ("identity", None)] {
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap();
+    for (accept, coding) in [
+        ("gzip, deflate, br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ] {
         let response = client
             .get(format!("{}/{name}", server.url))
             .header("accept-encoding", accept)
@@ -609,11 +640,18 @@ async fn the_dashboard_is_sent_compressed_and_hashed_files_are_immutable() {
             "{accept}"
         );
         assert_eq!(headers["vary"], "accept-encoding");
-        assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
         assert_eq!(headers["content-type"], "application/wasm");
         let body = response.bytes().await.unwrap();
         if coding.is_some() {
-            assert!(body.len() < wasm.len() / 10, "{accept}: {} bytes", body.len());
+            assert!(
+                body.len() < wasm.len() / 10,
+                "{accept}: {} bytes",
+                body.len()
+            );
         } else {
             assert_eq!(body.as_ref(), &wasm[..]);
         }

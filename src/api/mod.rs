@@ -50,8 +50,16 @@ impl Api {
 
     // ----- endpoints -----
 
+    /// The public instance status. The page names its own origin: the server answers
+    /// whether that origin may sign in (behind `trunk serve`'s proxy the server cannot
+    /// see the page's address itself).
     pub async fn instance(&self) -> Result<InstanceStatus, ApiError> {
-        self.call(Method::Get, "/api/instance", None).await
+        let origin = self.config.with_value(|c| c.page_origin.clone());
+        let path = format!(
+            "/api/instance?{}",
+            qufabric_model::oidc::form_body(&[("origin", &origin)])
+        );
+        self.call(Method::Get, &path, None).await
     }
 
     pub async fn setup(&self, request: &SetupRequest) -> Result<SetupResponse, ApiError> {

@@ -8,6 +8,7 @@ use super::PENDING_KEY;
 use crate::browser;
 use crate::config::Config;
 use qufabric_model::oidc::{self, AuthorizeRequest, DASHBOARD_SCOPES};
+use qufabric_model::{SignOutResult, SignedOutProvider};
 
 /// What the dashboard remembers between leaving for the IdP and coming back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -18,6 +19,10 @@ struct PendingSignIn {
     return_to: String,
     /// `local` or a provider id: the login screen highlights the last one used.
     connector_id: String,
+    /// The embedded IdP's issuer as `/api/instance` named it: the `iss` the ID token must
+    /// carry. It is the server's public URL, which need not be this page's origin.
+    #[serde(default)]
+    issuer: Option<String>,
 }
 
 /// Why a sign-in did not complete. `code()` is what goes into `/login?error=`.
@@ -65,11 +70,13 @@ impl CallbackError {
     }
 }
 
-/// Leave for the embedded IdP. `connector_id` is `local` (email) or a provider id.
+/// Leave for the embedded IdP. `connector_id` is `local` (email) or a provider id;
+/// `issuer` is the IdP's issuer from `/api/instance`, when the server names it.
 pub fn start_sign_in(
     config: &Config,
     connector_id: &str,
     return_to: &str,
+    issuer: Option<&str>,
 ) -> Result<(), CallbackError> {
     let (Some(state), Some(nonce), Some(verifier)) = (
         browser::random_bytes(),
@@ -84,6 +91,7 @@ pub fn start_sign_in(
         verifier: oidc::random_token(&verifier),
         return_to: oidc::safe_return_path(return_to),
         connector_id: connector_id.to_string(),
+        issuer: issuer.map(str::to_string),
     };
     let json =
         serde_json::to_string(&pending).map_err(|e| CallbackError::Exchange(e.to_string()))?;
@@ -143,11 +151,38 @@ pub async fn complete_sign_in(
     let response = post_token(config, body)
         .await
         .map_err(CallbackError::Exchange)?;
+    let issuer = match pending.issuer {
+        Some(issuer) => issuer,
+        None => discovered_issuer(config).await,
+    };
     let tokens = response
-        .into_tokens(config, Some(&pending.nonce), None, browser::now_ms() as i64)
+        .into_tokens(
+            &issuer,
+            config,
+            Some(&pending.nonce),
+            None,
+            browser::now_ms() as i64,
+        )
         .map_err(CallbackError::InvalidToken)?;
     session.set(tokens);
     Ok(pending.return_to)
+}
+
+/// The IdP's issuer from its discovery document, for a server that does not name it in
+/// `/api/instance`; the configured authority when discovery cannot be read.
+async fn discovered_issuer(config: &Config) -> String {
+    #[derive(Deserialize)]
+    struct Discovery {
+        issuer: String,
+    }
+    let url = format!("{}/.well-known/openid-configuration", config.authority);
+    let found = match gloo_net::http::Request::get(&url).send().await {
+        Ok(response) if response.ok() => response.json::<Discovery>().await.ok(),
+        _ => None,
+    };
+    found
+        .map(|d| d.issuer)
+        .unwrap_or_else(|| config.authority.clone())
 }
 
 /// POST a form to the token endpoint and read the answer.
@@ -181,14 +216,69 @@ pub(crate) async fn post_token(config: &Config, body: String) -> Result<TokenRes
         .map_err(|_| "the sign-in server's answer could not be read".to_string())
 }
 
-/// End the session here and at the IdP, which then sends the browser to `/login`.
-pub fn sign_out(config: &Config, session: &Session) {
-    let id_token = session.tokens().map(|t| t.id_token).unwrap_or_default();
-    session.clear();
-    let query = oidc::form_body(&[
+/// sessionStorage key of what the "Signed out" screen shows (never a token).
+pub const SIGNED_OUT_KEY: &str = "qufabric.signed_out";
+
+/// Where the "Signed out" screen lives.
+pub const SIGNED_OUT_PATH: &str = "/signed-out";
+
+/// What the "Signed out" screen knows about the sign-out that led there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedOutRecord {
+    /// The server confirmed that the QuFabric session is over.
+    pub confirmed: bool,
+    /// The external provider the session came from, if any.
+    pub provider: Option<SignedOutProvider>,
+}
+
+impl SignedOutRecord {
+    pub fn read() -> Option<SignedOutRecord> {
+        browser::session_get(SIGNED_OUT_KEY).and_then(|json| serde_json::from_str(&json).ok())
+    }
+}
+
+/// Sign out. QuFabric's own session ends first, at the server (the IdP session, its
+/// refresh tokens), so nobody stays signed in whatever happens next. The browser then goes
+/// to the provider's sign-out only when the administrator registered QuFabric's Logout URL
+/// there (the provider would otherwise refuse to send the user back and strand them on its
+/// own page); else it shows QuFabric's "Signed out" screen, which offers the provider's
+/// sign-out as a plain link.
+pub async fn sign_out(config: &Config, session: Session) {
+    let refresh_token = session
+        .tokens()
+        .and_then(|t| t.refresh_token)
+        .unwrap_or_default();
+    let answer = post_sign_out(config, &refresh_token).await;
+    // Forget the tokens in this tab. The in-memory session goes with the page: clearing
+    // the signal here would start the settings' own redirect to sign-in, racing the
+    // navigation below.
+    browser::session_remove(super::SESSION_KEY);
+    let record = SignedOutRecord {
+        confirmed: answer.is_ok(),
+        provider: answer.ok().and_then(|r| r.provider),
+    };
+    if let Ok(json) = serde_json::to_string(&record) {
+        browser::session_set(SIGNED_OUT_KEY, &json);
+    }
+    let onward = record
+        .provider
+        .filter(|p| p.logout_url_registered)
+        .and_then(|p| p.end_session_url);
+    browser::go_to(onward.as_deref().unwrap_or(SIGNED_OUT_PATH));
+}
+
+async fn post_sign_out(config: &Config, refresh_token: &str) -> Result<SignOutResult, String> {
+    let body = oidc::form_body(&[
         ("client_id", &config.client_id),
-        ("id_token_hint", &id_token),
-        ("post_logout_redirect_uri", &config.post_logout_uri()),
+        ("refresh_token", refresh_token),
     ]);
-    browser::go_to(&format!("{}/logout?{query}", config.authority));
+    let request = gloo_net::http::Request::post(&format!("{}/sign-out", config.authority))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .map_err(|e| e.to_string())?;
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    if !response.ok() {
+        return Err(format!("status {}", response.status()));
+    }
+    response.json().await.map_err(|e| e.to_string())
 }

@@ -5,7 +5,10 @@
 mod flow;
 mod session;
 
-pub use flow::{complete_sign_in, sign_out, start_sign_in, CallbackError, LAST_CONNECTOR_KEY};
+pub use flow::{
+    complete_sign_in, sign_out, start_sign_in, CallbackError, SignedOutRecord, LAST_CONNECTOR_KEY,
+    SIGNED_OUT_KEY, SIGNED_OUT_PATH,
+};
 pub use session::{provide_session, use_session, Session, TokenResponse, Tokens};
 
 /// sessionStorage keys. Everything the sign-in needs lives per tab.

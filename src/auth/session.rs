@@ -46,11 +46,13 @@ pub struct TokenResponse {
 }
 
 impl TokenResponse {
-    /// Check the ID token's claims and turn the answer into a session. `nonce` is `Some`
+    /// Check the ID token's claims and turn the answer into a session. `issuer` is the
+    /// embedded IdP's issuer (its public URL, not necessarily this page's origin). `nonce` is `Some`
     /// for a code exchange (it must match) and `None` for a refresh, where the previous
     /// claims stay when the IdP sends no new ID token.
     pub fn into_tokens(
         self,
+        issuer: &str,
         config: &Config,
         nonce: Option<&str>,
         previous: Option<&Tokens>,
@@ -65,10 +67,10 @@ impl TokenResponse {
             (None, Some(previous)) => (previous.id_token.clone(), previous.claims.clone()),
             (None, None) => return Err("the IdP sent no ID token".into()),
         };
-        if claims.iss != config.authority {
+        if claims.iss != issuer {
             return Err(format!(
-                "the ID token comes from {}, not {}",
-                claims.iss, config.authority
+                "the ID token comes from {}, not {issuer}",
+                claims.iss
             ));
         }
         if !claims.aud.contains(&config.client_id) {
@@ -182,7 +184,14 @@ impl Session {
         let result = super::flow::post_token(config, body)
             .await
             .and_then(|response| {
-                response.into_tokens(config, None, Some(&previous), browser::now_ms() as i64)
+                // A renewed session comes from the issuer of the one it renews.
+                response.into_tokens(
+                    &previous.claims.iss,
+                    config,
+                    None,
+                    Some(&previous),
+                    browser::now_ms() as i64,
+                )
             });
         let outcome = match result {
             Ok(tokens) => {

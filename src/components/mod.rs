@@ -5,9 +5,13 @@ mod copy_field;
 mod field;
 mod findings;
 mod notice;
+mod public_url_warning;
+mod sign_out_button;
 
 pub use confirm_dialog::ConfirmDialog;
 pub use copy_field::CopyField;
 pub use field::TextField;
 pub use findings::Findings;
 pub use notice::{ErrorNotice, StatusRegion};
+pub use public_url_warning::PublicUrlWarning;
+pub use sign_out_button::SignOutButton;

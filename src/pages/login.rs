@@ -10,7 +10,8 @@ use crate::auth::start_sign_in;
 use crate::browser;
 use crate::components::ErrorNotice;
 use qufabric_model::oidc::LOCAL_CONNECTOR;
-use qufabric_model::LoginProvider;
+use qufabric_model::origins::public_url_of_redirect;
+use qufabric_model::{InstanceStatus, LoginProvider};
 
 /// What the user reads for each error code the IdP or the callback may report: what
 /// happened, then what to do.
@@ -86,9 +87,18 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
 
+    let issuer = move || {
+        instance
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|status| status.issuer)
+    };
     let begin = move |connector: String| {
         redirecting.set(Some(connector.clone()));
-        if let Err(error) = start_sign_in(&api.config(), &connector, &return_to()) {
+        let issuer = issuer();
+        if let Err(error) =
+            start_sign_in(&api.config(), &connector, &return_to(), issuer.as_deref())
+        {
             redirecting.set(None);
             start_error.set(Some(format!(
                 "Sign-in could not start: {}.",
@@ -151,6 +161,9 @@ pub fn LoginPage() -> impl IntoView {
                     Some(Err(error)) => view! {
                         <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| instance.refetch())/>
                     }.into_any(),
+                    Some(Ok(status)) if status.sign_in_allowed == Some(false) => {
+                        view! { <WrongAddressNotice status=status/> }.into_any()
+                    }
                     Some(Ok(status)) => {
                         let providers: Vec<LoginProvider> = status.login_providers.clone();
                         let email_allowed = !status.local_auth_disabled;
@@ -179,5 +192,29 @@ pub fn LoginPage() -> impl IntoView {
                 }}
             </div>
         </main>
+    }
+}
+
+/// The page was opened at an address the server does not sign in from: say so before
+/// any click, with a link to the address that works, instead of buttons that would end in
+/// an error at the IdP.
+#[component]
+fn WrongAddressNotice(status: InstanceStatus) -> impl IntoView {
+    let page_origin = use_api().config().page_origin;
+    let public_url = status
+        .issuer
+        .as_deref()
+        .and_then(|issuer| issuer.strip_suffix("/oauth2"))
+        .or_else(|| status.redirect_url.as_deref().map(public_url_of_redirect))
+        .unwrap_or_default()
+        .to_string();
+    let login_url = format!("{public_url}/login");
+    view! {
+        <div class="notice notice-warning" role="alert" id="wrong-address">
+            <p>
+                "This server signs people in at "<a href=login_url>{public_url.clone()}</a>
+                ", not at "{page_origin}": open QuFabric there to sign in."
+            </p>
+        </div>
     }
 }

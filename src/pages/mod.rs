@@ -9,6 +9,7 @@ mod not_found;
 mod root;
 mod settings;
 mod setup;
+mod signed_out;
 
 pub use callback::CallbackPage;
 pub use groups::{suggest_groups, GroupsPage};
@@ -19,3 +20,4 @@ pub use not_found::NotFoundPage;
 pub use root::RootPage;
 pub use settings::{CurrentUser, NoAccessPage, SettingsLayout, UnsavedChanges};
 pub use setup::SetupPage;
+pub use signed_out::SignedOutPage;

@@ -7,9 +7,8 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::api::{use_api, ApiError};
-use crate::auth::sign_out;
 use crate::browser;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, SignOutButton};
 use qufabric_model::{oidc, User};
 
 /// The signed-in user, for the pages under the layout.
@@ -100,8 +99,6 @@ pub fn SettingsLayout() -> impl IntoView {
         }
     };
 
-    let on_sign_out = move |_| sign_out(&api.config(), &api.session());
-
     view! {
         <Show when=signed_in fallback=|| view! { <p class="status" role="status">"Redirecting to sign-in…"</p> }>
             {move || match user.get() {
@@ -120,7 +117,7 @@ pub fn SettingsLayout() -> impl IntoView {
                             <div class="who">
                                 <span class="who-name">{me.email.clone()}</span>
                                 <span class="badge">{me.role.as_str()}</span>
-                                <button type="button" class="button secondary" on:click=on_sign_out>"Sign out"</button>
+                                <SignOutButton secondary=true/>
                             </div>
                         </header>
                         <main class="settings" on:click:capture=guard_links>
@@ -143,8 +140,6 @@ pub fn SettingsLayout() -> impl IntoView {
 /// Shown to a signed-in user whose role may not see these settings.
 #[component]
 pub fn NoAccessPage(user: User) -> impl IntoView {
-    let api = use_api();
-    let on_sign_out = move |_| sign_out(&api.config(), &api.session());
     let who = if user.email.is_empty() {
         user.name.clone()
     } else {
@@ -157,7 +152,7 @@ pub fn NoAccessPage(user: User) -> impl IntoView {
                 <h1>"No access to these settings"</h1>
                 <p>"You are signed in as "<strong>{who}</strong>", but your role ("{user.role.as_str()}") does not include the identity provider and group settings."</p>
                 <p>"Ask an owner or administrator of this QuFabric server to change your role."</p>
-                <button type="button" class="button" on:click=on_sign_out>"Sign out"</button>
+                <SignOutButton/>
             </div>
         </main>
     }

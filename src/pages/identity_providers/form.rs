@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{capitalise, use_api, ApiError};
-use crate::components::{CopyField, ErrorNotice, Findings, StatusRegion};
+use crate::components::{CopyField, ErrorNotice, Findings, PublicUrlWarning, StatusRegion};
 use crate::pages::{CurrentUser, UnsavedChanges};
 use qufabric_model::checks::{
     blocks_saving, check_draft, discovery_findings, effective_issuer, field_of_server_message,
@@ -16,6 +16,7 @@ use qufabric_model::checks::{
     ProviderDraft, Severity,
 };
 use qufabric_model::issuer::parse_issuer;
+use qufabric_model::origins::{origin_of, public_url_of_redirect};
 use qufabric_model::{
     IdentityProvider, IdentityProviderRequest, InstanceStatus, ProviderKind, SlashPolicy, CATALOGUE,
 };
@@ -33,6 +34,8 @@ struct SavedDraft {
     name: String,
     issuer: String,
     client_id: String,
+    #[serde(default)]
+    logout_url_registered: bool,
 }
 
 fn read_draft(route: &str) -> Option<SavedDraft> {
@@ -52,6 +55,8 @@ struct FormState {
     issuer: RwSignal<String>,
     client_id: RwSignal<String>,
     secret: RwSignal<String>,
+    /// QuFabric's Logout URL is listed at the provider.
+    logout_registered: RwSignal<bool>,
     name_touched: RwSignal<bool>,
 }
 
@@ -63,6 +68,7 @@ impl FormState {
             issuer: RwSignal::new(String::new()),
             client_id: RwSignal::new(String::new()),
             secret: RwSignal::new(String::new()),
+            logout_registered: RwSignal::new(false),
             name_touched: RwSignal::new(false),
         }
     }
@@ -82,6 +88,7 @@ impl FormState {
         self.name.set(draft.name.clone());
         self.issuer.set(draft.issuer.clone());
         self.client_id.set(draft.client_id.clone());
+        self.logout_registered.set(draft.logout_url_registered);
         self.name_touched.set(true);
     }
 
@@ -90,23 +97,30 @@ impl FormState {
         self.name.set(provider.name.clone());
         self.issuer.set(provider.issuer.clone());
         self.client_id.set(provider.client_id.clone());
+        self.logout_registered.set(provider.logout_url_registered);
         self.secret.set(String::new());
         self.name_touched.set(true);
     }
 }
 
 /// Whether the draft differs from what is stored (or from an empty form).
-fn changed(draft: &ProviderDraft, original: Option<&IdentityProvider>) -> bool {
+fn changed(
+    draft: &ProviderDraft,
+    logout_registered: bool,
+    original: Option<&IdentityProvider>,
+) -> bool {
     match original {
         Some(o) => {
-            draft.kind != Some(o.kind)
+            logout_registered != o.logout_url_registered
+                || draft.kind != Some(o.kind)
                 || draft.name != o.name
                 || (o.kind.info().builtin_issuer.is_none() && draft.issuer != o.issuer)
                 || draft.client_id != o.client_id
                 || !draft.client_secret.is_empty()
         }
         None => {
-            draft.kind.is_some()
+            logout_registered
+                || draft.kind.is_some()
                 || !draft.name.is_empty()
                 || !draft.issuer.is_empty()
                 || !draft.client_id.is_empty()
@@ -145,16 +159,6 @@ pub fn discovery_summary(result: &IssuerCheckResult) -> String {
     .collect::<Vec<_>>()
     .join(", ");
     format!("Discovery found {issuer}: endpoints {endpoints}; {groups}; {pkce}.")
-}
-
-/// The redirect URLs to show: the server's, and this page's variant when it differs.
-pub fn redirect_variants(server_url: &str, page_origin: &str, path: &str) -> Vec<String> {
-    let mut variants = vec![server_url.to_string()];
-    let page_variant = format!("{page_origin}{path}");
-    if !server_url.is_empty() && page_variant != server_url && !page_origin.is_empty() {
-        variants.push(page_variant);
-    }
-    variants
 }
 
 #[component]
@@ -330,7 +334,13 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         })
     };
 
-    let dirty = Memo::new(move |_| changed(&form.draft(), stored.get().as_ref()));
+    let dirty = Memo::new(move |_| {
+        changed(
+            &form.draft(),
+            form.logout_registered.get(),
+            stored.get().as_ref(),
+        )
+    });
     // Keep the draft (never the secret) while there are changes, in case the session ends;
     // drop it when the page is left normally.
     let draft_route = route.clone();
@@ -341,6 +351,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             name: form.name.get(),
             issuer: form.issuer.get(),
             client_id: form.client_id.get(),
+            logout_url_registered: form.logout_registered.get(),
         };
         if dirty.get() {
             if let Ok(json) = serde_json::to_string(&draft) {
@@ -491,6 +502,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             },
             client_id: form.client_id.get_untracked(),
             client_secret: form.secret.get_untracked(),
+            logout_url_registered: form.logout_registered.get_untracked(),
         };
         save.dispatch_local((editing_for_submit.clone(), request, known_ids()));
     };
@@ -506,27 +518,36 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             form.name.set(kind.label().to_string());
         }
     };
-    let redirect = move || {
-        let config = api.config();
-        let server = instance
+    // The addresses the provider must know, as the server sends them (its public URL),
+    // or derived from the configured management origin for a server that does not.
+    let redirect_url = Signal::derive(move || {
+        instance
             .get()
             .and_then(Result::ok)
             .and_then(|i: InstanceStatus| i.redirect_url)
-            .unwrap_or_else(|| config.derived_redirect_url());
-        redirect_variants(&server, &config.page_origin, "/oauth2/callback")
-    };
-    let logout = move || {
-        let config = api.config();
-        let server = instance
+            .unwrap_or_else(|| api.config().derived_redirect_url())
+    });
+    let logout_url = Signal::derive(move || {
+        instance
             .get()
             .and_then(Result::ok)
             .and_then(|i| i.logout_url)
             .unwrap_or_else(|| {
-                config
-                    .derived_redirect_url()
+                redirect_url
+                    .get()
                     .replace("/oauth2/callback", "/oauth2/logout/callback")
-            });
-        redirect_variants(&server, &config.page_origin, "/oauth2/logout/callback")
+            })
+    });
+    let page_origin = api.config().page_origin;
+    let other_address = Signal::derive(move || {
+        let public = redirect_url.with(|url| public_url_of_redirect(url).to_string());
+        (origin_of(&public) != origin_of(&page_origin)).then_some(public)
+    });
+    let logout_field = move || {
+        form.kind
+            .get()
+            .map(|k| k.info().logout_field)
+            .unwrap_or("post-logout redirect URIs")
     };
     let kind_label = move || form.kind.get().map(|k| k.label()).unwrap_or("the provider");
     let issuer_shown = move || {
@@ -664,6 +685,25 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 <Findings id="provider-secret-findings".into() findings=for_field(Field::ClientSecret)
                     on_fix=Callback::new(move |value| form.secret.set(value))/>
             </div>
+
+            <fieldset class="plain sign-out-return">
+                <legend>"Sign-out"</legend>
+                <CopyField id="logout-url" label="Logout URL" value=logout_url
+                    hint=String::from("Where the provider sends people back after they sign out of it.")/>
+                <div class="checkbox-row">
+                    <input id="provider-logout-registered" type="checkbox"
+                        aria-describedby="provider-logout-registered-hint"
+                        prop:checked=move || form.logout_registered.get()
+                        on:change=move |ev| form.logout_registered.set(event_target_checked(&ev))/>
+                    <label for="provider-logout-registered">{move || format!("Logout URL registered in {}", kind_label())}</label>
+                </div>
+                <p class="hint" id="provider-logout-registered-hint">
+                    {move || format!(
+                        "Tick this once the Logout URL is listed in {}'s {}. Then signing out of QuFabric also signs people out of {} and brings them back. Until then sign-out stays in QuFabric and offers {}'s sign-out as a link: {} refuses to send people back to an address it does not know.",
+                        kind_label(), logout_field(), kind_label(), kind_label(), kind_label()
+                    )}
+                </p>
+            </fieldset>
             </fieldset>
 
             {move || form_error.get().map(|message| view! { <ErrorNotice message=message/> })}
@@ -679,26 +719,17 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         </Show>
 
         <section class="redirects" aria-labelledby="redirects-title">
-            <h3 id="redirects-title">"Callback URLs for the provider"</h3>
+            <h3 id="redirects-title">"Callback URL for the provider"</h3>
             <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", kind_label())}</p>
-            {move || {
-                let urls = redirect();
-                let several = urls.len() > 1;
-                urls.into_iter().enumerate().map(|(index, url)| {
-                    let (id, label, hint) = if index == 0 {
-                        ("redirect-url", "Redirect URL", several.then(|| "What this server sends to the provider (its public URL).".to_string()))
-                    } else {
-                        ("redirect-url-local", "Redirect URL on this address", Some("You opened the dashboard on another address. If you sign in through it, list this URL in the provider's callback URLs too.".to_string()))
-                    };
-                    view! { <CopyField id=id label=label value=Signal::derive(move || url.clone()) hint=hint.unwrap_or_default()/> }
-                }).collect_view()
-            }}
-            {move || {
-                logout().into_iter().take(1).map(|url| view! {
-                    <CopyField id="logout-url" label="Sign-out redirect URL" value=Signal::derive(move || url.clone())
-                        hint="For the provider's post-logout redirect URIs, if it has them."/>
-                }).collect_view()
-            }}
+            <PublicUrlWarning id="public-url-warning" redirect_url=redirect_url visible=can_write/>
+            <CopyField id="redirect-url" label="Redirect URL" value=redirect_url
+                hint=String::from("What this server sends to the provider (built from its public URL).")/>
+            {move || other_address.get().map(|public| view! {
+                <p class="hint" id="redirect-other-address">
+                    {format!("You opened the dashboard at {page_origin}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", page_origin = api.config().page_origin)}
+                </p>
+            })}
+            <p><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
         </section>
     }
 }

@@ -3,5 +3,5 @@
 mod form;
 mod list;
 
-pub use form::{discovery_summary, redirect_variants, IdentityProviderFormPage};
+pub use form::{discovery_summary, IdentityProviderFormPage};
 pub use list::{delete_consequences, filter_providers, IdentityProvidersPage};
