@@ -3,6 +3,8 @@
 // them all. Screenshots go to e2e/screenshots/ for a person to look at.
 
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -44,14 +46,16 @@ async function waitFor(url, timeoutMs = 20000) {
  * Start the reference server. Returns { url, dataDir, stop(), restart(), log() }.
  * @param {{ dataDir?: string, args?: string[] }} options
  */
-export async function startServer({ dataDir, args = [] } = {}) {
+export async function startServer({ dataDir, args = [], listenHost = '127.0.0.1', publicUrl } = {}) {
   const port = await freePort();
   const dir = dataDir ?? await mkdtemp(path.join(os.tmpdir(), 'qufabric-e2e-'));
+  // Where the tests reach it; the public URL may name another address (publicUrl(port)).
   const url = `http://127.0.0.1:${port}`;
+  const publicArgs = publicUrl ? ['--public-url', publicUrl(port)] : [];
   let output = '';
   let child;
   const launch = async () => {
-    child = spawn(SERVER_BIN, ['--listen', `127.0.0.1:${port}`, '--data-dir', dir, '--dist', DIST, ...args], {
+    child = spawn(SERVER_BIN, ['--listen', `${listenHost}:${port}`, '--data-dir', dir, '--dist', DIST, ...publicArgs, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
     });
@@ -68,6 +72,7 @@ export async function startServer({ dataDir, args = [] } = {}) {
   await launch();
   return {
     url,
+    port,
     dataDir: dir,
     log: () => output,
     stop,
@@ -82,6 +87,9 @@ export async function startServer({ dataDir, args = [] } = {}) {
   };
 }
 
+/** A host name the browser resolves to this machine, as a LAN address would. */
+export const LAN_HOST = 'qufabric.lan';
+
 /** Headless Chromium as these machines allow it (Debian's build, no downloads). */
 export async function launchBrowser() {
   return chromium.launch({
@@ -90,7 +98,9 @@ export async function launchBrowser() {
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       // The network is closed: only loopback resolves, nothing waits on outside hosts.
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      // `qufabric.lan` stands for this machine's address on a LAN (a host that is not
+      // loopback), for tests of a page opened at an address other than the public URL.
+      `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost , EXCLUDE 0.0.0.0`,
     ],
   });
 }
@@ -162,6 +172,46 @@ export async function setupOwner(server, owner) {
     body: JSON.stringify(owner),
   });
   if (response.status !== 200) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * What `trunk serve` does in development: serve the built dashboard on its own port and
+ * pass `/api` and `/oauth2` to the reference server (rewriting Host to the server's, as
+ * Trunk's proxy does). Returns { url, close() }.
+ */
+export async function startDevProxy(server) {
+  const port = await freePort();
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+  const proxy = http.createServer(async (req, res) => {
+    const pathname = new URL(req.url, 'http://x').pathname;
+    if (pathname.startsWith('/api/') || pathname.startsWith('/oauth2/') || pathname === '/api' || pathname === '/oauth2') {
+      const upstream = http.request(`${server.url}${req.url}`, {
+        method: req.method,
+        headers: { ...req.headers, host: new URL(server.url).host },
+      }, (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => { res.writeHead(502).end(); });
+      req.pipe(upstream);
+      return;
+    }
+    // A file of dist/, or index.html for every route (as Trunk serves it).
+    const index = path.join(DIST, 'index.html');
+    const file = path.join(DIST, path.normalize(pathname).replace(/^[/\\]+/, ''));
+    const isFile = file.startsWith(DIST + path.sep) && path.extname(file) !== '';
+    const body = await readFile(isFile ? file : index).catch(() => readFile(index));
+    res.writeHead(200, { 'content-type': types[isFile ? path.extname(file) : '.html'] ?? 'application/octet-stream' }).end(body);
+  });
+  proxy.listen(port, '127.0.0.1');
+  await once(proxy, 'listening');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      proxy.closeAllConnections?.();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
 }
 
 /** Sign in with email and password at the embedded IdP, from the login screen. */

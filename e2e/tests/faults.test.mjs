@@ -79,7 +79,7 @@ for (const [faultName, fault] of FAULTS) {
     test(`create under ${faultName} ${phase} the handler`, async () => {
       const clientId = `create-${fault.kind}-${phase}`;
       await page.goto(`${server.url}/settings/identity-providers/new`);
-      await page.getByLabel('PocketID').check();
+      await page.getByLabel('PocketID', { exact: true }).check();
       await page.getByLabel('Name').fill(`Create ${faultName} ${phase}`);
       await page.getByLabel('Issuer').fill(standIn.issuer);
       await page.getByLabel('Client ID').fill(clientId);

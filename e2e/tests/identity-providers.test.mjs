@@ -48,7 +48,7 @@ test('add PocketID: trailing slash caught live, fixed in one click, saved, copie
   await page.getByRole('link', { name: 'Add identity provider' }).first().click();
   await page.waitForURL(/\/settings\/identity-providers\/new$/);
 
-  await page.getByLabel('PocketID').check();
+  await page.getByLabel('PocketID', { exact: true }).check();
   assert.equal(await page.getByLabel('Name').inputValue(), 'PocketID', 'choosing a type fills the name');
   // Unsaved changes are guarded: leaving asks first, and declining keeps everything.
   page.once('dialog', (dialog) => dialog.dismiss());
@@ -102,7 +102,7 @@ test('add PocketID: trailing slash caught live, fixed in one click, saved, copie
   // Reload the edit route: everything comes back (but the secret); rename.
   await page.reload();
   assert.equal(await page.getByLabel('Issuer').inputValue(), standIn.issuer);
-  assert.equal(await page.getByLabel('PocketID').isDisabled(), true, 'the type is locked on edit');
+  assert.equal(await page.getByLabel('PocketID', { exact: true }).isDisabled(), true, 'the type is locked on edit');
   await page.getByLabel('Name').fill('PocketID Test');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByText('Saved PocketID Test.').waitFor();

@@ -60,10 +60,10 @@ test('steps 1 to 5 with the keyboard alone', async () => {
   await tabTo(page, /^Add identity provider/);
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/new$/);
-  await page.getByLabel('PocketID').waitFor();
+  await page.getByLabel('PocketID', { exact: true }).waitFor();
   await tabTo(page, /PocketID/);
   await page.keyboard.press('Space');
-  assert.equal(await page.getByLabel('PocketID').isChecked(), true);
+  assert.equal(await page.getByLabel('PocketID', { exact: true }).isChecked(), true);
   await tabTo(page, /^Issuer/);
   await page.keyboard.type(standIn.issuer);
   await tabTo(page, /^Client ID/);
@@ -87,6 +87,9 @@ test('steps 1 to 5 with the keyboard alone', async () => {
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
   await page.keyboard.press('Shift+Tab');
   await tabTo(page, /^Sign out/);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/signed-out$/);
+  await tabTo(page, /^Sign in again/);
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/login$/);
   await page.getByRole('button', { name: 'Continue with PocketID' }).waitFor();

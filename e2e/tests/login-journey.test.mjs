@@ -47,7 +47,7 @@ test('steps 1 to 5: add PocketID, copy the Redirect URL, sign in with PocketID',
 
   // Step 2: add the provider.
   await page.getByRole('link', { name: 'Add identity provider' }).first().click();
-  await page.getByLabel('PocketID').check();
+  await page.getByLabel('PocketID', { exact: true }).check();
   await page.getByLabel('Issuer').fill(standIn.issuer);
   await page.getByLabel('Client ID').fill('QuFabric');
   await page.getByLabel('Client Secret').fill('pocket-secret');
@@ -63,11 +63,13 @@ test('steps 1 to 5: add PocketID, copy the Redirect URL, sign in with PocketID',
   // Step 4: group QuFabric assigned to the client (only its members may sign in).
   standIn.setClients([{
     client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [redirectUrl],
-    post_logout_redirect_uris: [`${server.url}/oauth2/logout/callback`], allowed_groups: ['QuFabric'],
+    allowed_groups: ['QuFabric'],
   }]);
 
   // Step 5: log out, the login page has a PocketID button, sign in with it.
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/signed-out$/);
+  await page.getByRole('link', { name: 'Sign in again' }).click();
   await page.waitForURL(/\/login$/);
   const pocketButton = page.getByRole('button', { name: 'Continue with PocketID' });
   await pocketButton.waitFor();
@@ -127,17 +129,74 @@ async function createProvider(token, body) {
   return response.json();
 }
 
-test('sign-out ends the PocketID session too: the button asks PocketID again', async () => {
+test('sign-out with the Logout URL not registered at PocketID: QuFabric\'s own Signed out screen, never PocketID\'s error page', async () => {
+  // The stand-in, like PocketID, refuses a post-logout return address it does not list.
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await signInAtStandIn(page, 'alice');
+  await page.getByRole('heading', { name: 'No access to these settings' }).waitFor();
+  const oldRefresh = await page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).refresh_token);
+  assert.ok(oldRefresh);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${server.url}/signed-out`);
+  await page.getByText('You are signed out of QuFabric.').waitFor();
+  const pocketLink = page.getByRole('link', { name: 'Also sign out of PocketID' });
+  await pocketLink.waitFor();
+  const href = await pocketLink.getAttribute('href');
+  assert.ok(href.startsWith(standIn.issuer), href);
+  assert.ok(!href.includes('post_logout_redirect_uri'), href);
+  await screenshot(page, 'signed-out-pocketid-not-registered');
+  assert.deepEqual(await axeViolations(page), []);
+
+  // The old refresh token is refused; the settings ask for sign-in again.
+  const refused = await fetch(`${server.url}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: oldRefresh, client_id: 'qufabric-dashboard' }),
+  });
+  assert.equal(refused.status, 400);
+  await page.goto(`${server.url}/settings/identity-providers`);
+  await page.waitForURL(/\/login\?return_to=%2Fsettings%2Fidentity-providers/);
+
+  // The offered link reaches PocketID's own sign-out, not an error.
+  await page.goto(href);
+  await page.getByRole('heading', { name: 'Sign out of PocketID' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('with the Logout URL registered, sign-out also ends the PocketID session and comes back', async () => {
+  // The administrator lists the Logout URL in PocketID and ticks the box on the form.
+  const owner = await newPage(browser);
+  await signInWithEmail(owner.page, server, OWNER);
+  await owner.page.getByRole('link', { name: /PocketID/ }).first().click();
+  await owner.page.waitForURL(/\/settings\/identity-providers\/pocketid-/);
+  const logoutUrl = await owner.page.getByLabel('Logout URL', { exact: true }).inputValue();
+  assert.equal(logoutUrl, `${server.url}/oauth2/logout/callback`);
+  await owner.page.getByText('Logout Callback URLs (OIDC client)').first().waitFor();
+  await owner.page.getByLabel('Logout URL registered in PocketID').check();
+  await screenshot(owner.page, 'provider-form-logout-registered');
+  await owner.page.getByRole('button', { name: 'Save changes' }).click();
+  await owner.page.locator('#form-status').getByText(/Saved/).waitFor();
+  await owner.context.close();
+  standIn.setClients([{
+    client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`],
+    post_logout_redirect_uris: [logoutUrl], allowed_groups: ['QuFabric'],
+  }]);
+
   const { page, problems, context } = await newPage(browser);
   await page.goto(`${server.url}/login`);
   await page.getByRole('button', { name: 'Continue with PocketID' }).click();
   await signInAtStandIn(page, 'alice');
   await page.getByRole('heading', { name: 'No access to these settings' }).waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
-  // PocketID's own sign-out page, then back to QuFabric's login screen.
+  // PocketID's own sign-out, then back to QuFabric's Signed out screen.
   await page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(/\/login$/);
+  await page.waitForURL(`${server.url}/signed-out`);
+  await page.getByText('You were also signed out of PocketID.').waitFor();
+  await page.getByRole('link', { name: 'Sign in again' }).click();
   await page.getByRole('button', { name: 'Continue with PocketID' }).click();
   await page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
   await page.getByLabel('Username').waitFor();

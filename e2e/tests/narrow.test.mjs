@@ -30,7 +30,7 @@ test('no horizontal scrolling at 360 px', async () => {
   await signInWithEmail(page, server, OWNER);
   assert.equal(await overflow(page), 0, 'providers list');
   await page.goto(`${server.url}/settings/identity-providers/new`);
-  await page.getByLabel('PocketID').check();
+  await page.getByLabel('PocketID', { exact: true }).check();
   await page.getByLabel('Issuer').fill('https://pocketid.example.com/');
   await page.locator('[data-code="trailing_slash"]').waitFor();
   await screenshot(page, 'provider-form-360px');

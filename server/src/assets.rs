@@ -1,7 +1,7 @@
-//! The built dashboard's files, compressed once. Every file of `dist/` is read at start; a
-//! background thread then compresses the compressible ones with brotli and gzip, so a
-//! request never waits for a compressor (until a file's compressed forms are ready it goes
-//! out as is). Browsers get brotli or gzip as they accept, with `Vary: Accept-Encoding`;
+//! The built dashboard's files, compressed once. Every file of `dist/` is read and
+//! gzipped at start (a fraction of a second); a background thread then adds brotli, which
+//! is denser but slower to make, so a request never waits for a compressor: browsers get
+//! gzip until the brotli form is ready. Browsers get brotli or gzip as they accept, with `Vary: Accept-Encoding`;
 //! files whose names carry Trunk's content hash never change and are cached for a year.
 
 use std::collections::HashMap;
@@ -83,12 +83,12 @@ pub struct Asset {
     pub bytes: Arc<[u8]>,
     pub content_type: &'static str,
     pub immutable: bool,
+    gzip: Option<Arc<[u8]>>,
     compressed: OnceLock<Compressed>,
 }
 
 struct Compressed {
     brotli: Option<Arc<[u8]>>,
-    gzip: Option<Arc<[u8]>>,
 }
 
 impl Asset {
@@ -98,9 +98,9 @@ impl Asset {
             if let (true, Some(bytes)) = (accepts.0, &compressed.brotli) {
                 return (bytes.clone(), Coding::Brotli);
             }
-            if let (true, Some(bytes)) = (accepts.1, &compressed.gzip) {
-                return (bytes.clone(), Coding::Gzip);
-            }
+        }
+        if let (true, Some(bytes)) = (accepts.1, &self.gzip) {
+            return (bytes.clone(), Coding::Gzip);
         }
         (self.bytes.clone(), Coding::Identity)
     }
@@ -111,18 +111,15 @@ impl Asset {
     }
 
     fn compress(&self) {
-        let compressed = if self.varies() {
-            Compressed {
-                brotli: brotli(&self.bytes).map(Arc::from),
-                gzip: gzip(&self.bytes).map(Arc::from),
-            }
+        if self.compressed.get().is_some() {
+            return;
+        }
+        let brotli = if self.varies() {
+            brotli(&self.bytes).map(Arc::from)
         } else {
-            Compressed {
-                brotli: None,
-                gzip: None,
-            }
+            None
         };
-        let _ = self.compressed.set(compressed);
+        let _ = self.compressed.set(Compressed { brotli });
     }
 }
 
@@ -190,7 +187,7 @@ impl Assets {
         self.files.get(url_path).cloned()
     }
 
-    /// Compress everything now (tests).
+    /// Finish the brotli forms now (tests).
     pub fn compress_all(&self) {
         for asset in self.files.values() {
             asset.compress();
@@ -210,12 +207,19 @@ fn read_asset(dist: &Path, path: &PathBuf) -> Option<(String, Asset)> {
     );
     let bytes = std::fs::read(path).ok()?;
     let name = path.file_name()?.to_string_lossy().to_string();
+    let content_type = crate::web::content_type(path);
+    let gzip = if compressible(content_type) && bytes.len() >= MIN_COMPRESSIBLE {
+        gzip(&bytes).map(Arc::from)
+    } else {
+        None
+    };
     Some((
         url,
         Asset {
             bytes: Arc::from(bytes),
-            content_type: crate::web::content_type(path),
+            content_type,
             immutable: is_hashed(&name),
+            gzip,
             compressed: OnceLock::new(),
         },
     ))
@@ -252,8 +256,10 @@ mod tests {
         std::fs::write(dir.path().join("app-0123456789abcdef_bg.wasm"), &wasm).unwrap();
         std::fs::write(dir.path().join("tiny.css"), "a{}").unwrap();
         let assets = Assets::load(Some(dir.path()));
-        assets.compress_all();
         let asset = assets.get("/app-0123456789abcdef_bg.wasm").unwrap();
+        // Gzip is there from the start.
+        assert_eq!(asset.body_for((false, true)).1, Coding::Gzip);
+        assets.compress_all();
         assert!(asset.immutable && asset.varies());
         let (body, coding) = asset.body_for((true, true));
         assert_eq!(coding, Coding::Brotli);

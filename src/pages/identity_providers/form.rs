@@ -686,7 +686,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                     on_fix=Callback::new(move |value| form.secret.set(value))/>
             </div>
 
-            <fieldset class="plain sign-out-return">
+            <fieldset class="sign-out-return">
                 <legend>"Sign-out"</legend>
                 <CopyField id="logout-url" label="Logout URL" value=logout_url
                     hint=String::from("Where the provider sends people back after they sign out of it.")/>
