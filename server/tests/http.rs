@@ -1156,3 +1156,75 @@ async fn fault_switch_fails_before_or_after_the_handler() {
         .unwrap();
     assert_ne!(refused.status(), StatusCode::NO_CONTENT);
 }
+
+/// Email sign-in with the given extra headers on every request; returns the IdP session
+/// cookie as set.
+async fn session_cookie_through(server: &TestServer, headers: &[(&str, &str)]) -> String {
+    let client = browser();
+    let with_headers = |mut request: reqwest::RequestBuilder| {
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request
+    };
+    let page = with_headers(client.get(authorize_url(
+        server,
+        "https://qufabric.example.com/auth/callback",
+        "s",
+        "n",
+    )))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let signed_in = with_headers(client.post(format!("{}/oauth2/login", server.url)))
+        .form(&[
+            ("req", request_id(&html).as_str()),
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn forwarded_headers_count_only_from_a_trusted_proxy() {
+    let forwarded = [
+        ("host", "qufabric.example.com"),
+        ("x-forwarded-proto", "https"),
+        ("x-forwarded-for", "203.0.113.9"),
+    ];
+    // Behind a declared TLS-terminating proxy the browser came over https: Secure cookie.
+    let behind_proxy = start_with(None, |c| {
+        c.public_url = "https://qufabric.example.com".into();
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    setup_owner(&behind_proxy).await;
+    let cookie = session_cookie_through(&behind_proxy, &forwarded).await;
+    assert!(cookie.contains("; Secure"), "{cookie}");
+
+    // The same headers from a peer that is not a declared proxy are not believed: the
+    // request reached the server's own plain-http address, so the cookie is not Secure.
+    let undeclared = start_with(None, |c| {
+        c.public_url = "https://qufabric.example.com".into();
+        c.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    setup_owner(&undeclared).await;
+    let host = undeclared.url.trim_start_matches("http://").to_string();
+    let spoofed = [
+        ("host", host.as_str()),
+        ("x-forwarded-proto", "https"),
+        ("x-forwarded-host", "qufabric.example.com"),
+    ];
+    let cookie = session_cookie_through(&undeclared, &spoofed).await;
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
