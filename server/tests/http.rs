@@ -417,41 +417,61 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
     assert_eq!(location(&elsewhere), "/signed-out");
 }
 
-#[tokio::test]
-async fn the_page_posts_sign_out_and_the_whole_session_ends() {
-    let server = start().await;
-    setup_owner(&server).await;
+/// The owner signed in by email: the browser (holding the IdP session cookie) and the
+/// tokens of the code exchange.
+async fn signed_in_browser(server: &TestServer) -> (reqwest::Client, Value) {
     let client = browser();
-    let redirect = sign_in(&server, &client, OWNER_PASSWORD).await;
+    let redirect = sign_in(server, &client, OWNER_PASSWORD).await;
     let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
-    let tokens: Value = exchange(&server, &code, VERIFIER)
+    let tokens = exchange(server, &code, VERIFIER)
         .await
         .json()
         .await
         .unwrap();
+    (client, tokens)
+}
+
+/// What the dashboard sends to sign out.
+async fn post_sign_out(
+    server: &TestServer,
+    client: &reqwest::Client,
+    client_id: &str,
+    refresh_token: &str,
+) -> reqwest::Response {
+    client
+        .post(format!("{}/oauth2/sign-out", server.url))
+        .form(&[("client_id", client_id), ("refresh_token", refresh_token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Whether `client` is answered from an IdP session (a redirect with a code) rather than
+/// shown the login page.
+async fn signs_in_silently(server: &TestServer, client: &reqwest::Client) -> bool {
+    let again = client
+        .get(authorize_url(server, &callback(server), "s-9", "n-9"))
+        .send()
+        .await
+        .unwrap();
+    again.status() == StatusCode::SEE_OTHER
+}
+
+#[tokio::test]
+async fn the_page_posts_sign_out_and_the_whole_session_ends() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let (client, tokens) = signed_in_browser(&server).await;
     let refresh_token = tokens["refresh_token"].as_str().unwrap().to_string();
-    let sign_out = |client: reqwest::Client, client_id: &'static str, token: String| {
-        let url = format!("{}/oauth2/sign-out", server.url);
-        async move {
-            client
-                .post(url)
-                .form(&[("client_id", client_id), ("refresh_token", token.as_str())])
-                .send()
-                .await
-                .unwrap()
-        }
-    };
+    assert!(signs_in_silently(&server, &client).await);
+
     // Another client is refused and ends nothing.
-    let foreign = sign_out(browser(), "someone-else", refresh_token.clone()).await;
+    let foreign = post_sign_out(&server, &browser(), "someone-else", &refresh_token).await;
     assert_eq!(foreign.status(), StatusCode::UNAUTHORIZED);
+    assert!(signs_in_silently(&server, &client).await);
 
     // The page's POST, from the browser that holds the IdP session cookie.
-    let ended = sign_out(
-        client.clone(),
-        oidc::DASHBOARD_CLIENT_ID,
-        refresh_token.clone(),
-    )
-    .await;
+    let ended = post_sign_out(&server, &client, oidc::DASHBOARD_CLIENT_ID, &refresh_token).await;
     assert_eq!(ended.status(), StatusCode::OK);
     assert_eq!(ended.headers()["cache-control"], "no-store");
     let cookie = ended.headers()["set-cookie"].to_str().unwrap().to_string();
@@ -478,16 +498,7 @@ async fn the_page_posts_sign_out_and_the_whole_session_ends() {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
-    let again = client
-        .get(authorize_url(&server, &callback(&server), "s-9", "n-9"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        again.status(),
-        StatusCode::OK,
-        "the login page, not a silent sign-in"
-    );
+    assert!(!signs_in_silently(&server, &client).await);
 }
 
 #[tokio::test]
@@ -496,32 +507,19 @@ async fn sign_out_by_refresh_token_alone_ends_the_session_of_another_origin() {
     // refresh token names the session.
     let server = start().await;
     setup_owner(&server).await;
-    let client = browser();
-    let redirect = sign_in(&server, &client, OWNER_PASSWORD).await;
-    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
-    let tokens: Value = exchange(&server, &code, VERIFIER)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ended = reqwest::Client::new()
-        .post(format!("{}/oauth2/sign-out", server.url))
-        .form(&[
-            ("client_id", oidc::DASHBOARD_CLIENT_ID),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (client, tokens) = signed_in_browser(&server).await;
+    let refresh_token = tokens["refresh_token"].as_str().unwrap();
+    let without_cookie = reqwest::Client::new();
+    let ended = post_sign_out(
+        &server,
+        &without_cookie,
+        oidc::DASHBOARD_CLIENT_ID,
+        refresh_token,
+    )
+    .await;
     assert_eq!(ended.status(), StatusCode::OK);
-    let again = client
-        .get(authorize_url(&server, &callback(&server), "s-9", "n-9"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        again.status(),
-        StatusCode::OK,
+    assert!(
+        !signs_in_silently(&server, &client).await,
         "the cookie's session ended too"
     );
 }
