@@ -162,7 +162,12 @@ struct AuthorizeQuery {
     code_challenge_method: Option<String>,
     connector_id: Option<String>,
     prompt: Option<String>,
+    /// Set when this server moved the request to its public origin (never twice).
+    moved_to_public_origin: Option<String>,
 }
+
+/// The query parameter that marks an authorize request moved to the public origin.
+const MOVED_MARK: &str = "moved_to_public_origin";
 
 /// An error page shown at the IdP itself: used when the redirect URI cannot be trusted, so
 /// nothing may be sent back to it.
@@ -258,9 +263,22 @@ async fn authorize(
     let external_requested = connector.as_deref().is_some_and(|c| c != LOCAL_CONNECTOR);
     let public_origin = qufabric_model::origins::origin_of(&state.config.public_url);
     if external_requested && source.origin.is_some() && source.origin != public_origin {
-        let query = uri.query().unwrap_or_default();
-        return Redirect::to(&format!("{}/oauth2/auth?{query}", state.config.public_url))
+        if query.moved_to_public_origin.is_none() {
+            let query = uri.query().unwrap_or_default();
+            return Redirect::to(&format!(
+                "{}/oauth2/auth?{query}&{MOVED_MARK}=1",
+                state.config.public_url
+            ))
             .into_response();
+        }
+        // Sent to the public URL already, yet it still looks like another origin: a proxy
+        // that rewrites Host without saying so. Go on rather than loop.
+        tracing::warn!(
+            "a sign-in sent to {} arrived for {}: the reverse proxy should pass the original Host \
+             (nginx: proxy_set_header Host $host) or be declared with --trusted-proxy",
+            state.config.public_url,
+            source.origin.as_deref().unwrap_or("?")
+        );
     }
     // An external connector must be a configured provider.
     let external = match connector.as_deref() {

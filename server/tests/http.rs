@@ -591,9 +591,21 @@ async fn an_external_sign_in_started_on_another_origin_moves_to_the_public_one()
     assert_eq!(
         target,
         format!(
-            "{public}/oauth2/auth?{}",
+            "{public}/oauth2/auth?{}&moved_to_public_origin=1",
             external.split_once('?').unwrap().1
         )
+    );
+    // A proxy that rewrites Host would bring it back looking like another origin again:
+    // it is moved once, never in a loop.
+    let again = browser()
+        .get(target.replace("localhost", "127.0.0.1"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !location(&again).contains("/oauth2/auth?"),
+        "not redirected to the public origin a second time: {}",
+        location(&again)
     );
     // Email sign-in stays on the page's own origin.
     let email = browser()
