@@ -146,6 +146,11 @@ test('sign-out with the Logout URL not registered at PocketID: QuFabric\'s own S
   const href = await pocketLink.getAttribute('href');
   assert.ok(href.startsWith(standIn.issuer), href);
   assert.ok(!href.includes('post_logout_redirect_uri'), href);
+  // What QuFabric did not do: the stand-in refuses the unregistered return address, as
+  // PocketID does, so sending the browser there would have stranded the user.
+  const refusal = await fetch(`${href}&post_logout_redirect_uri=${encodeURIComponent(`${server.url}/oauth2/logout/callback`)}`);
+  assert.equal(refusal.status, 400);
+  assert.match(await refusal.text(), /post_logout_redirect_uri/);
   await screenshot(page, 'signed-out-pocketid-not-registered');
   assert.deepEqual(await axeViolations(page), []);
 
