@@ -57,6 +57,23 @@ pub fn session_remove(key: &str) {
     }
 }
 
+/// The one thing kept across tabs and visits: which way of signing in was used last (a
+/// provider id or `local`), so the login screen can mark it. Never a token or a draft.
+pub fn last_connector() -> Option<String> {
+    window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(LAST_CONNECTOR_KEY).ok().flatten())
+}
+
+pub fn remember_last_connector(connector_id: &str) {
+    if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(LAST_CONNECTOR_KEY, connector_id);
+    }
+}
+
+/// localStorage key of [`last_connector`].
+pub const LAST_CONNECTOR_KEY: &str = "qufabric.last_connector";
+
 /// 32 bytes from `crypto.getRandomValues` (present on plain http too, unlike
 /// `crypto.subtle`). `None` when the browser offers no CSPRNG: then we refuse to sign in
 /// rather than use weak randomness.

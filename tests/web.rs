@@ -481,6 +481,50 @@ mod routing {
     }
 
     #[wasm_bindgen_test]
+    async fn the_way_used_last_is_marked_in_a_new_tab() {
+        reset_storage();
+        // Another tab signed in with PocketID: only the provider id is in localStorage.
+        web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .expect("storage")
+            .set_item("qufabric.last_connector", "pocketid-1")
+            .expect("stored");
+        mock_fetch(&[(
+            "/api/instance",
+            200,
+            r#"{"setup_required":false,"login_providers":[{"id":"pocketid-1","type":"pocketid","name":"PocketID"}],
+               "local_auth_disabled":false}"#,
+        )]);
+        let (page, _guard) = mount_app_at("/login", Session::with_tokens(None));
+        wait_until("the buttons show", || {
+            text_of(&page).contains("Continue with PocketID")
+        })
+        .await;
+        let marked: web_sys::HtmlElement =
+            element(&page, "button.last-used").expect("the last-used button");
+        assert!(text_of(&marked).contains("Continue with PocketID"));
+        assert!(text_of(&marked).contains("Last used"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_return_address_on_another_origin_is_never_followed() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
+        // Already signed in: the login screen goes straight on, but only on this origin.
+        let (_page, _guard) = mount_app_at(
+            "/login?return_to=https://elsewhere.example/steal",
+            Session::with_tokens(Some(tokens("o1"))),
+        );
+        wait_until("it moved on", || !path_and_query().starts_with("/login")).await;
+        let href = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        assert!(!href.contains("elsewhere.example"), "{href}");
+        // "/" for a signed-in owner: the settings.
+        assert_eq!(path_and_query(), "/settings/identity-providers");
+    }
+
+    #[wasm_bindgen_test]
     async fn the_signed_out_screen_offers_the_providers_sign_out_without_a_return_address() {
         reset_storage();
         mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
@@ -773,6 +817,34 @@ mod identity_providers {
             .ok()
             .flatten()
             .is_none());
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_form_links_the_help_and_says_pocketid_clients_must_be_confidential() {
+        let (root, _guard) = new_form(&base_routes()).await;
+        assert!(
+            root.query_selector("section.redirects a[href=\"/help/redirect-uri\"]")
+                .ok()
+                .flatten()
+                .is_some(),
+            "help linked from the Redirect URL block"
+        );
+        let hint = || {
+            element::<web_sys::HtmlElement>(&root, "#provider-secret-hint")
+                .map(|e| text_of(&e))
+                .unwrap_or_default()
+        };
+        assert!(!hint().contains("Public Client off"));
+        click(&root, "#type-pocketid");
+        wait_until("the PocketID secret hint", || {
+            hint().contains("Public Client off")
+        })
+        .await;
+        click(&root, "#type-okta");
+        wait_until("gone for another kind", || {
+            !hint().contains("Public Client")
+        })
+        .await;
     }
 
     #[wasm_bindgen_test]
@@ -1157,7 +1229,7 @@ mod groups_page {
 
     const ADMIN: &str = r#"{"id":"a1","email":"alice@example.com","name":"Alice","role":"admin","auto_groups":["g1"],"idp_id":"pocketid-x"}"#;
     const ACCOUNT: &str = r#"[{"id":"acc1","settings":{"jwt_groups_enabled":true,"jwt_groups_claim_name":"groups",
-        "jwt_allow_groups":[],"groups_propagation_enabled":true,"peer_login_expiration":3600,
+        "jwt_allow_groups":[],"groups_propagation_enabled":true,"peer_login_expiration":3600,"embedded_idp_enabled":true,
         "future_setting":{"keep":"me"},"extra":{"peer_approval_enabled":true}}}]"#;
     const ACCOUNT_ONE: &str = r#"{"id":"acc1","settings":{"jwt_groups_enabled":true,"jwt_groups_claim_name":"groups",
         "jwt_allow_groups":["QuFabric"],"groups_propagation_enabled":true}}"#;
@@ -1334,6 +1406,85 @@ mod groups_page {
             !has(&root, "[data-code=\"lockout_others\"]")
         })
         .await;
+        // The PocketID reminder stays with sync off: it is what to set up first.
+        assert!(has(&root, "[data-code=\"pocketid_assigned_groups\"]"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn claim_notes_follow_the_providers_and_the_claim_warning_the_embedded_idp() {
+        reset_storage();
+        let mut routes = routes((200, ACCOUNT_ONE));
+        routes[4] = (
+            "GET /api/identity-providers",
+            200,
+            r#"[{"id":"kc","type":"keycloak","name":"Company","issuer":"https://k.example.com/realms/x","client_id":"c"}]"#,
+        );
+        // A server whose tokens come straight from the provider (no embedded IdP).
+        routes[5] = (
+            "GET /api/accounts",
+            200,
+            r#"[{"id":"acc1","settings":{"jwt_groups_enabled":true,"jwt_groups_claim_name":"roles",
+                "jwt_allow_groups":[],"embedded_idp_enabled":false}}]"#,
+        );
+        mock_fetch(&routes);
+        let (root, _guard) = mount_app_at("/settings/groups", alice_session());
+        wait_until("Keycloak's claim note", || {
+            has(&root, "[data-code=\"provider_claim_note\"]")
+        })
+        .await;
+        assert!(text_of(&root).contains("group membership mapper"));
+        assert!(!has(&root, "[data-code=\"pocketid_assigned_groups\"]"));
+        assert!(
+            !has(&root, "[data-code=\"claim_not_forwarded\"]"),
+            "without the embedded IdP any claim can carry groups"
+        );
+        assert!(text_of(&root).contains("The claim of the provider's token"));
+    }
+
+    #[wasm_bindgen_test]
+    async fn groups_edits_survive_a_session_that_ends_and_a_reload_is_guarded() {
+        reset_storage();
+        mock_fetch(&routes((200, ACCOUNT_ONE)));
+        let session = alice_session();
+        {
+            let (root, _guard) = mount_app_at("/settings/groups", session);
+            wait_until("the groups page loads", || has(&root, "#jwt-claim")).await;
+            type_into(&root, "#allow-input", "Contractors");
+            press_enter(&root, "#allow-input");
+            wait_until("the tag is added", || {
+                has(&root, "button[aria-label=\"Remove Contractors\"]")
+            })
+            .await;
+            // A reload now would lose the edit: the browser is asked to confirm.
+            let event = web_sys::Event::new_with_event_init_dict("beforeunload", &{
+                let init = web_sys::EventInit::new();
+                init.set_cancelable(true);
+                init
+            })
+            .expect("event");
+            web_sys::window()
+                .expect("window")
+                .dispatch_event(&event)
+                .expect("dispatch");
+            assert!(event.default_prevented(), "reload is guarded");
+            session.clear();
+            wait_until("the login screen", || {
+                path_and_query().starts_with("/login")
+            })
+            .await;
+        }
+        let kept = web_sys::window()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .and_then(|s| s.get_item("qufabric.groups_draft").ok().flatten())
+            .expect("the edits are kept");
+        assert!(kept.contains("Contractors"));
+        // Signed in again: the edits come back over what is stored, with a note.
+        let (root, _guard) = mount_app_at("/settings/groups", alice_session());
+        wait_until("the edits are restored", || {
+            has(&root, "button[aria-label=\"Remove Contractors\"]")
+        })
+        .await;
+        assert!(text_of(&root).contains("Restored the changes you had not saved yet."));
     }
 
     #[wasm_bindgen_test]

@@ -201,6 +201,16 @@ pub fn check_issuer(kind: ProviderKind, input: &str) -> Vec<Finding> {
         ),
         _ => {}
     }
+    if let Some(required) = info.required_path {
+        if !url.path.contains(required.segment) {
+            findings.push(Finding::new(
+                Field::Issuer,
+                Severity::Warning,
+                required.code,
+                required.message,
+            ));
+        }
+    }
     let path = url.path.trim_end_matches('/');
     match kind {
         ProviderKind::Pocketid if !path.is_empty() => findings.push(
@@ -212,18 +222,6 @@ pub fn check_issuer(kind: ProviderKind, input: &str) -> Vec<Finding> {
             )
             .with_fix("Use the instance address", url.origin()),
         ),
-        ProviderKind::Keycloak if !url.path.contains("/realms/") => findings.push(Finding::new(
-            Field::Issuer,
-            Severity::Warning,
-            "keycloak_realm",
-            "Keycloak issuers name the realm: https://keycloak.example.com/realms/<realm>.",
-        )),
-        ProviderKind::Authentik if !url.path.contains("/application/o/") => findings.push(Finding::new(
-            Field::Issuer,
-            Severity::Warning,
-            "authentik_slug",
-            "Authentik issuers name the application: https://authentik.example.com/application/o/<slug>/.",
-        )),
         ProviderKind::Entra => {
             let tenant = path.trim_start_matches('/').split('/').next().unwrap_or("");
             if matches!(tenant, "common" | "organizations" | "consumers") {

@@ -63,13 +63,16 @@ fn finding(
     }
 }
 
-/// Every finding for a draft, given the account's groups, users and providers.
+/// Every finding for a draft, given the account's groups, users and providers, and
+/// whether the embedded IdP stands between the providers and QuFabric (it forwards only
+/// the `groups` claim; without it tokens come straight from the provider).
 pub fn check_sync(
     draft: &SyncDraft,
     editor: &Editor,
     groups: &[Group],
     users: &[User],
     providers: &[IdentityProvider],
+    embedded_idp: bool,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     if draft.enabled && draft.claim.trim().is_empty() {
@@ -84,7 +87,7 @@ pub fn check_sync(
                 value: FORWARDED_CLAIM.into(),
             }),
         ));
-    } else if draft.enabled && draft.claim != FORWARDED_CLAIM {
+    } else if draft.enabled && embedded_idp && draft.claim != FORWARDED_CLAIM {
         findings.push(finding(
             Field::Claim,
             Severity::Warning,
@@ -149,16 +152,33 @@ pub fn check_sync(
             ));
         }
     }
-    if providers.iter().any(|p| p.kind == ProviderKind::Pocketid) && draft.enabled {
-        findings.push(finding(
-            Field::Sync,
-            Severity::Note,
-            "pocketid_assigned_groups",
-            "PocketID only sends the groups that are assigned to its OIDC client: assign the groups you list here to the QuFabric client in PocketID.".into(),
-            None,
-        ));
-    }
+    findings.extend(claim_notes(providers));
     findings
+}
+
+/// What each configured kind of provider does with groups (the catalogue's claim notes),
+/// once per kind, in catalogue order. PocketID's is the reminder that it sends only the
+/// groups assigned to its OIDC client.
+pub fn claim_notes(providers: &[IdentityProvider]) -> Vec<Finding> {
+    crate::CATALOGUE
+        .iter()
+        .filter(|info| providers.iter().any(|p| p.kind == info.kind))
+        .filter_map(|info| {
+            let note = info.claim_note?;
+            let code = if info.kind == ProviderKind::Pocketid {
+                "pocketid_assigned_groups"
+            } else {
+                "provider_claim_note"
+            };
+            Some(finding(
+                Field::Claim,
+                Severity::Note,
+                code,
+                note.into(),
+                None,
+            ))
+        })
+        .collect()
 }
 
 fn describe(groups: &[String]) -> String {

@@ -12,4 +12,4 @@ pub mod origins;
 pub mod providers;
 
 pub use api::*;
-pub use providers::{ProviderInfo, ProviderKind, SlashPolicy, CATALOGUE};
+pub use providers::{ProviderInfo, ProviderKind, RequiredPath, SlashPolicy, CATALOGUE};

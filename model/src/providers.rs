@@ -37,6 +37,15 @@ pub enum SlashPolicy {
     BuiltIn,
 }
 
+/// A path segment every issuer of a kind contains, and what to say when it is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequiredPath {
+    pub segment: &'static str,
+    /// The finding's code.
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
 /// One row of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderInfo {
@@ -52,8 +61,8 @@ pub struct ProviderInfo {
     pub slash: SlashPolicy,
     /// The fixed issuer of providers whose issuer is built in.
     pub builtin_issuer: Option<&'static str>,
-    /// Path segment the issuer must contain, with the warning when it is missing.
-    pub required_path: Option<&'static str>,
+    /// A path segment the issuer must contain, with the warning when it is missing.
+    pub required_path: Option<RequiredPath>,
     /// Scopes asked for on top of `openid profile email`.
     pub extra_scopes: &'static [&'static str],
     /// What the user should know about group claims from this provider.
@@ -61,6 +70,8 @@ pub struct ProviderInfo {
     /// Where the provider's console lists the addresses it may return to after sign-out
     /// (QuFabric's Logout URL goes there).
     pub logout_field: &'static str,
+    /// What to know about the client secret at this provider, shown where it is asked for.
+    pub secret_hint: Option<&'static str>,
 }
 
 pub const CATALOGUE: &[ProviderInfo] = &[
@@ -75,9 +86,10 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         required_path: None,
         extra_scopes: &["groups"],
         claim_note: Some(
-            "PocketID sends only the groups that are assigned to the OIDC client, in the `groups` claim.",
+            "PocketID only sends the groups that are assigned to its OIDC client: assign the groups you list here to the QuFabric client in PocketID.",
         ),
         logout_field: "Logout Callback URLs (OIDC client)",
+        secret_hint: Some("In PocketID the OIDC client must be confidential (Public Client off): only then does it have a secret."),
     },
     ProviderInfo {
         kind: ProviderKind::Oidc,
@@ -91,6 +103,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         extra_scopes: &[],
         claim_note: None,
         logout_field: "post-logout redirect URIs",
+        secret_hint: None,
     },
     ProviderInfo {
         kind: ProviderKind::Keycloak,
@@ -100,10 +113,15 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         issuer_placeholder: "https://keycloak.example.com/realms/{realm}",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
-        required_path: Some("/realms/"),
+        required_path: Some(RequiredPath {
+            segment: "/realms/",
+            code: "keycloak_realm",
+            message: "Keycloak issuers name the realm: https://keycloak.example.com/realms/<realm>.",
+        }),
         extra_scopes: &[],
         claim_note: Some("Keycloak sends groups only with a group membership mapper on the client."),
         logout_field: "Valid post logout redirect URIs (client settings)",
+        secret_hint: Some("In Keycloak turn Client authentication on for the client; the secret is on its Credentials tab."),
     },
     ProviderInfo {
         kind: ProviderKind::Authentik,
@@ -113,10 +131,15 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         issuer_placeholder: "https://authentik.example.com/application/o/{slug}/",
         slash: SlashPolicy::MustHave,
         builtin_issuer: None,
-        required_path: Some("/application/o/"),
+        required_path: Some(RequiredPath {
+            segment: "/application/o/",
+            code: "authentik_slug",
+            message: "Authentik issuers name the application: https://authentik.example.com/application/o/<slug>/.",
+        }),
         extra_scopes: &[],
         claim_note: Some("Authentik sends group names in the `groups` claim of its default profile scope."),
         logout_field: "Redirect URIs/Origins (provider settings)",
+        secret_hint: None,
     },
     ProviderInfo {
         kind: ProviderKind::Zitadel,
@@ -130,6 +153,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         extra_scopes: &[],
         claim_note: None,
         logout_field: "Post Logout URIs (application settings)",
+        secret_hint: None,
     },
     ProviderInfo {
         kind: ProviderKind::Okta,
@@ -143,6 +167,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         extra_scopes: &["groups"],
         claim_note: None,
         logout_field: "Sign-out redirect URIs (app integration)",
+        secret_hint: None,
     },
     ProviderInfo {
         kind: ProviderKind::Entra,
@@ -152,10 +177,12 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         issuer_placeholder: "https://login.microsoftonline.com/{tenant}/v2.0",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
-        required_path: Some("/v2.0"),
+        // `/v2.0` is checked with its one-click fix in `checks` (entra_v2).
+        required_path: None,
         extra_scopes: &[],
         claim_note: Some("Entra sends group object ids, not names, unless the app is configured otherwise."),
         logout_field: "Redirect URIs (app registration, Authentication)",
+        secret_hint: None,
     },
     ProviderInfo {
         kind: ProviderKind::Adfs,
@@ -169,6 +196,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         extra_scopes: &[],
         claim_note: None,
         logout_field: "post-logout redirect URIs (application group)",
+        secret_hint: None,
     },
     ProviderInfo {
         kind: ProviderKind::Google,
@@ -182,6 +210,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         extra_scopes: &[],
         claim_note: Some("Google does not send groups in its ID token."),
         logout_field: "(Google has no sign-out return address)",
+        secret_hint: None,
     },
     ProviderInfo {
         kind: ProviderKind::Microsoft,
@@ -195,6 +224,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         extra_scopes: &[],
         claim_note: None,
         logout_field: "Redirect URIs (app registration, Authentication)",
+        secret_hint: None,
     },
 ];
 
@@ -211,6 +241,7 @@ const UNKNOWN: ProviderInfo = ProviderInfo {
     extra_scopes: &[],
     claim_note: None,
     logout_field: "post-logout redirect URIs",
+    secret_hint: None,
 };
 
 impl ProviderKind {

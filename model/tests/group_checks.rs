@@ -40,7 +40,7 @@ fn codes(
     users: &[User],
     providers: &[IdentityProvider],
 ) -> Vec<&'static str> {
-    check_sync(draft, editor, groups, users, providers)
+    check_sync(draft, editor, groups, users, providers, true)
         .iter()
         .map(|f| f.code)
         .collect()
@@ -64,7 +64,7 @@ fn empty_claim_only_matters_with_sync_on() {
         vec!["claim_empty"]
     );
     assert_eq!(
-        check_sync(&draft(true, " ", &[]), &local(), &[], &[], &[])[0].severity,
+        check_sync(&draft(true, " ", &[]), &local(), &[], &[], &[], true)[0].severity,
         Severity::Error
     );
     assert!(codes(&draft(false, "", &[]), &local(), &[], &[], &[]).is_empty());
@@ -73,7 +73,7 @@ fn empty_claim_only_matters_with_sync_on() {
 
 #[test]
 fn claims_other_than_groups_warn() {
-    let found = check_sync(&draft(true, "roles", &[]), &local(), &[], &[], &[]);
+    let found = check_sync(&draft(true, "roles", &[]), &local(), &[], &[], &[], true);
     assert_eq!(found[0].code, "claim_not_forwarded");
     assert_eq!(found[0].severity, Severity::Warning);
     assert_eq!(
@@ -81,6 +81,8 @@ fn claims_other_than_groups_warn() {
         Some("groups")
     );
     assert_eq!(clean_claim("my groups"), "mygroups");
+    // Without the embedded IdP tokens come straight from the provider: any claim may work.
+    assert!(check_sync(&draft(true, "roles", &[]), &local(), &[], &[], &[], false).is_empty());
 }
 
 #[test]
@@ -145,7 +147,7 @@ fn other_admins_who_would_lose_access_are_named() {
         locked_out_admins(&d, &groups, &users),
         vec!["out@example.com".to_string()]
     );
-    let found = check_sync(&d, &local(), &groups, &users, &[]);
+    let found = check_sync(&d, &local(), &groups, &users, &[], true);
     let message = found
         .iter()
         .find(|f| f.code == "lockout_others")
@@ -168,6 +170,7 @@ fn allow_group_names_are_checked_against_known_groups() {
             &groups,
             &[],
             &[],
+            true,
         )
     };
     assert!(one("QuFabric").is_empty());
@@ -190,7 +193,7 @@ fn allow_group_names_are_checked_against_known_groups() {
 }
 
 #[test]
-fn pocketid_reminder_only_with_a_pocketid_provider_and_sync_on() {
+fn claim_notes_for_the_configured_kinds_and_the_pocketid_reminder_whenever_pocketid_exists() {
     let pocket = IdentityProvider {
         id: "p".into(),
         kind: ProviderKind::Pocketid,
@@ -213,6 +216,24 @@ fn pocketid_reminder_only_with_a_pocketid_provider_and_sync_on() {
         ),
         vec!["pocketid_assigned_groups"]
     );
-    assert!(codes(&draft(true, "groups", &[]), &local(), &[], &[], &[keycloak]).is_empty());
-    assert!(codes(&draft(false, "groups", &[]), &local(), &[], &[], &[pocket]).is_empty());
+    // Keycloak's own note (a group membership mapper is needed), once however many.
+    let keycloak_notes = check_sync(
+        &draft(true, "groups", &[]),
+        &local(),
+        &[],
+        &[],
+        &[keycloak.clone(), keycloak.clone()],
+        true,
+    );
+    assert_eq!(keycloak_notes.len(), 1);
+    assert_eq!(keycloak_notes[0].code, "provider_claim_note");
+    assert!(keycloak_notes[0]
+        .message
+        .contains("group membership mapper"));
+    // The PocketID reminder stays while sync is off: it is what to set up before.
+    assert_eq!(
+        codes(&draft(false, "groups", &[]), &local(), &[], &[], &[pocket]),
+        vec!["pocketid_assigned_groups"]
+    );
+    assert!(codes(&draft(false, "groups", &[]), &local(), &[], &[], &[]).is_empty());
 }

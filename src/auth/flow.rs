@@ -96,7 +96,7 @@ pub fn start_sign_in(
     let json =
         serde_json::to_string(&pending).map_err(|e| CallbackError::Exchange(e.to_string()))?;
     browser::session_set(PENDING_KEY, &json);
-    crate::browser::session_set(LAST_CONNECTOR_KEY, connector_id);
+    browser::remember_last_connector(connector_id);
     let url = oidc::authorize_url(&AuthorizeRequest {
         authorization_endpoint: &format!("{}/auth", config.authority),
         client_id: &config.client_id,
@@ -110,9 +110,6 @@ pub fn start_sign_in(
     browser::go_to(&url);
     Ok(())
 }
-
-/// sessionStorage key of the connector used last (the login screen highlights it).
-pub const LAST_CONNECTOR_KEY: &str = "qufabric.last_connector";
 
 /// Finish the round trip from the callback's query string. Returns where to go next.
 /// The pending sign-in is consumed first, so a replayed callback URL fails `state`.

@@ -6,8 +6,8 @@ mod flow;
 mod session;
 
 pub use flow::{
-    complete_sign_in, sign_out, start_sign_in, CallbackError, SignedOutRecord, LAST_CONNECTOR_KEY,
-    SIGNED_OUT_KEY, SIGNED_OUT_PATH,
+    complete_sign_in, sign_out, start_sign_in, CallbackError, SignedOutRecord, SIGNED_OUT_KEY,
+    SIGNED_OUT_PATH,
 };
 pub use session::{provide_session, use_session, Session, TokenResponse, Tokens};
 

@@ -7,11 +7,24 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, Findings, StatusRegion};
-use crate::pages::{CurrentUser, UnsavedChanges};
+use crate::pages::{guard_unsaved_edits, read_kept_draft, CurrentUser};
 use qufabric_model::checks::{blocks_saving, Field, Finding};
 use qufabric_model::group_checks::{check_sync, clean_claim, Editor, SyncDraft};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
 use qufabric_model::{Account, AccountRequest, Group};
+
+/// sessionStorage key and scope of the edits kept when the session ends mid-edit.
+const DRAFT_KEY: &str = "qufabric.groups_draft";
+const DRAFT_SCOPE: &str = "groups";
+
+/// This page's fields, as kept across a session that ended or a reload.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct GroupsDraft {
+    propagation: bool,
+    enabled: bool,
+    claim: String,
+    allow: Vec<String>,
+}
 
 /// Up to `limit` existing group names containing `typed`, not already chosen.
 pub fn suggest_groups(
@@ -62,7 +75,6 @@ pub fn GroupsPage() -> impl IntoView {
         me.with(|u| u.as_ref().is_some_and(|u| u.role.can_write_settings()))
     });
     let read_only = Signal::derive(move || !can_write.get());
-    let unsaved = use_context::<UnsavedChanges>();
     // Four independent requests, started together.
     let accounts = LocalResource::new(move || async move { api.accounts().await });
     let groups = LocalResource::new(move || async move { api.groups().await });
@@ -86,6 +98,9 @@ pub fn GroupsPage() -> impl IntoView {
             .and_then(|a| a.into_iter().next())
     });
     let loaded_for = StoredValue::new(None::<Account>);
+    // Edits kept when the session ended mid-edit (or the page was reloaded) come back
+    // once, over what is stored.
+    let restored = StoredValue::new(false);
     Effect::new(move |_| {
         if let Some(account) = loaded.get() {
             if loaded_for.get_value().as_ref() != Some(&account) {
@@ -95,10 +110,28 @@ pub fn GroupsPage() -> impl IntoView {
                 enabled.set(s.jwt_groups_enabled);
                 claim.set(s.jwt_groups_claim_name.clone());
                 allow.set(s.jwt_allow_groups.clone());
+                if !restored.get_value() {
+                    restored.set_value(true);
+                    if let Some(kept) = read_kept_draft::<GroupsDraft>(DRAFT_KEY, DRAFT_SCOPE) {
+                        propagation.set(kept.propagation);
+                        enabled.set(kept.enabled);
+                        claim.set(kept.claim);
+                        allow.set(kept.allow);
+                        status.set(
+                            "Restored the changes you had not saved yet. Review them and save."
+                                .into(),
+                        );
+                    }
+                }
             }
         }
     });
 
+    // Whether the embedded IdP stands between providers and QuFabric (it forwards only
+    // the groups claim); until the account is loaded, QuFabric's default: it does.
+    let embedded_idp = Memo::new(move |_| {
+        loaded.with(|a| a.as_ref().is_none_or(|a| a.settings.embedded_idp_enabled))
+    });
     let draft = Memo::new(move |_| SyncDraft {
         enabled: enabled.get(),
         claim: claim.get(),
@@ -116,7 +149,14 @@ pub fn GroupsPage() -> impl IntoView {
         let groups = groups.get().and_then(Result::ok).unwrap_or_default();
         let users = users.get().and_then(Result::ok).unwrap_or_default();
         let providers = providers.get().and_then(Result::ok).unwrap_or_default();
-        check_sync(&draft.get(), &editor.get(), &groups, &users, &providers)
+        check_sync(
+            &draft.get(),
+            &editor.get(),
+            &groups,
+            &users,
+            &providers,
+            embedded_idp.get(),
+        )
     });
     let for_field = move |field: Field| {
         Signal::derive(move || {
@@ -138,10 +178,18 @@ pub fn GroupsPage() -> impl IntoView {
         }
         None => false,
     });
-    if let Some(UnsavedChanges(flag)) = unsaved {
-        Effect::new(move |_| flag.set(dirty.get()));
-        on_cleanup(move || flag.set(false));
-    }
+    guard_unsaved_edits(
+        DRAFT_KEY,
+        DRAFT_SCOPE.to_string(),
+        dirty,
+        restored,
+        move || GroupsDraft {
+            propagation: propagation.get(),
+            enabled: enabled.get(),
+            claim: claim.get(),
+            allow: allow.get(),
+        },
+    );
     let locks_me_out = move || findings.with(|all| all.iter().any(|f| f.code == "lockout_self"));
     let others_out = move || {
         findings.with(|all| {
@@ -251,7 +299,13 @@ pub fn GroupsPage() -> impl IntoView {
                             claim.set(cleaned);
                         }/>
                     <p class="hint" id="jwt-claim-hint">
-                        {move || claim_note.get().unwrap_or_else(|| "The embedded IdP forwards the provider's groups in the claim groups.".to_string())}
+                        {move || claim_note.get().unwrap_or_else(|| {
+                            if embedded_idp.get() {
+                                "The embedded IdP forwards the provider's groups in the claim groups.".to_string()
+                            } else {
+                                "The claim of the provider's token that lists the user's groups.".to_string()
+                            }
+                        })}
                     </p>
                     <Findings id="jwt-claim-findings".into() findings=for_field(Field::Claim) on_fix=Callback::new(move |v| { claim_note.set(None); claim.set(v); })/>
                 </div>

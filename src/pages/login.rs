@@ -64,15 +64,17 @@ pub fn LoginPage() -> impl IntoView {
             .with(|q| q.get("error_description"))
             .unwrap_or_default()
     };
+    // Only ever a path on this origin, whatever the link said.
     let return_to = move || {
-        query
+        let asked = query
             .with(|q| q.get("return_to"))
-            .unwrap_or_else(|| "/".into())
+            .unwrap_or_else(|| "/".into());
+        qufabric_model::oidc::safe_return_path(&asked)
     };
     let setup_done = move || query.with(|q| q.get("setup").is_some());
     let redirecting = RwSignal::new(None::<String>);
     let start_error = RwSignal::new(None::<String>);
-    let last_used = browser::session_get(crate::auth::LAST_CONNECTOR_KEY);
+    let last_used = browser::last_connector();
 
     // Someone already signed in who arrives here without an error goes straight on.
     Effect::new(move |_| {

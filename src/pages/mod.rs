@@ -10,6 +10,7 @@ mod root;
 mod settings;
 mod setup;
 mod signed_out;
+mod unsaved;
 
 pub use callback::CallbackPage;
 pub use groups::{suggest_groups, GroupsPage};
@@ -21,3 +22,4 @@ pub use root::RootPage;
 pub use settings::{CurrentUser, NoAccessPage, SettingsLayout, UnsavedChanges};
 pub use setup::SetupPage;
 pub use signed_out::SignedOutPage;
+pub use unsaved::{guard_unsaved_edits, read_kept_draft};

@@ -9,7 +9,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{capitalise, use_api, ApiError};
 use crate::components::{CopyField, ErrorNotice, Findings, PublicUrlWarning, StatusRegion};
-use crate::pages::{CurrentUser, UnsavedChanges};
+use crate::pages::{guard_unsaved_edits, read_kept_draft, CurrentUser, UnsavedChanges};
 use qufabric_model::checks::{
     blocks_saving, check_draft, discovery_findings, effective_issuer, field_of_server_message,
     merge_discovery, strip_well_known, Field, Finding, IssuerCheckRequest, IssuerCheckResult,
@@ -28,8 +28,6 @@ const DRAFT_KEY: &str = "qufabric.provider_draft";
 /// is never written to browser storage.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct SavedDraft {
-    /// The provider id, or `new`.
-    route: String,
     kind: Option<ProviderKind>,
     name: String,
     issuer: String,
@@ -39,9 +37,7 @@ struct SavedDraft {
 }
 
 fn read_draft(route: &str) -> Option<SavedDraft> {
-    crate::browser::session_get(DRAFT_KEY)
-        .and_then(|json| serde_json::from_str::<SavedDraft>(&json).ok())
-        .filter(|d| d.route == route)
+    read_kept_draft(DRAFT_KEY, route)
 }
 
 /// How long typing must pause before the server checks the issuer.
@@ -343,41 +339,15 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     });
     // Keep the draft (never the secret) while there are changes, in case the session ends;
     // drop it when the page is left normally.
-    let draft_route = route.clone();
-    Effect::new(move |_| {
-        let draft = SavedDraft {
-            route: draft_route.clone(),
+    guard_unsaved_edits(DRAFT_KEY, route.clone(), dirty, restored, move || {
+        SavedDraft {
             kind: form.kind.get(),
             name: form.name.get(),
             issuer: form.issuer.get(),
             client_id: form.client_id.get(),
             logout_url_registered: form.logout_registered.get(),
-        };
-        if dirty.get() {
-            if let Ok(json) = serde_json::to_string(&draft) {
-                crate::browser::session_set(DRAFT_KEY, &json);
-            }
-        } else if restored.get_value() {
-            crate::browser::session_remove(DRAFT_KEY);
         }
     });
-    let session = api.session();
-    on_cleanup(move || {
-        if session.tokens().is_some() {
-            crate::browser::session_remove(DRAFT_KEY);
-        }
-    });
-    if let Some(UnsavedChanges(flag)) = unsaved {
-        Effect::new(move |_| flag.set(dirty.get()));
-        on_cleanup(move || flag.set(false));
-    }
-    let leave_guard = window_event_listener(leptos::ev::beforeunload, move |event| {
-        if dirty.try_get_untracked().unwrap_or(false) {
-            event.prevent_default();
-            event.set_return_value("You have unsaved changes.");
-        }
-    });
-    on_cleanup(move || leave_guard.remove());
 
     // ----- saving -----
     let known_ids = move || -> Vec<String> {
@@ -681,6 +651,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 </div>
                 <p class="hint" id="provider-secret-hint">
                     {if editing { "Write-only: leave empty to keep the current secret." } else { "Write-only: it is never shown again after saving." }}
+                    {move || form.kind.get().and_then(|k| k.info().secret_hint).map(|hint| format!(" {hint}"))}
                 </p>
                 <Findings id="provider-secret-findings".into() findings=for_field(Field::ClientSecret)
                     on_fix=Callback::new(move |value| form.secret.set(value))/>
