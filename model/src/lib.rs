@@ -10,6 +10,7 @@ pub mod microsoft;
 pub mod oidc;
 pub mod origins;
 pub mod providers;
+pub mod user_rules;
 
 pub use api::*;
 pub use providers::{ProviderInfo, ProviderKind, RequiredPath, SlashPolicy, CATALOGUE};

@@ -15,6 +15,7 @@ use crate::keys::TokenRejection;
 use crate::store::{now_unix, UserRecord};
 use crate::{hash_secret, random_id, settings, ApiError, SharedState};
 use qufabric_model::oidc::DASHBOARD_CLIENT_ID;
+use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
 use qufabric_model::*;
 
 pub fn routes() -> Router<SharedState> {
@@ -88,7 +89,11 @@ pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, 
         .user(&user_id)?
         .ok_or_else(ApiError::token_invalid)?;
     if user.is_blocked {
-        return Err(ApiError::forbidden());
+        // 401, not 403: the session is over (the dashboard signs out), not short of a right.
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "user is blocked",
+        ));
     }
     // JWT group sync on every request of a session that came through a provider; PATs and
     // local users are exempt.
@@ -360,28 +365,30 @@ async fn update_user(
         .store
         .user(&id)?
         .ok_or_else(|| ApiError::not_found("user"))?;
-    if request.role == Role::Unknown {
-        return Err(ApiError::unprocessable("invalid user role"));
-    }
-    // Only an owner hands out or takes away ownership.
-    if (request.role == Role::Owner || target.role == Role::Owner)
-        && caller.user.role != Role::Owner
-    {
-        return Err(ApiError::forbidden());
-    }
-    if target.role == Role::Owner && (request.role != Role::Owner || request.is_blocked) {
-        let owners = state
-            .store
-            .users()?
-            .iter()
-            .filter(|u| u.role == Role::Owner && !u.is_blocked)
-            .count();
-        if owners <= 1 {
-            return Err(ApiError::unprocessable(
-                "the last owner cannot be demoted or blocked",
-            ));
+    let active_owners = state
+        .store
+        .users()?
+        .iter()
+        .filter(|u| u.role == Role::Owner && !u.is_blocked)
+        .count();
+    fn as_state(u: &UserRecord) -> UserState<'_> {
+        UserState {
+            id: &u.id,
+            role: u.role,
+            is_blocked: u.is_blocked,
         }
     }
+    check_user_change(
+        as_state(&caller.user),
+        as_state(&target),
+        request.role,
+        request.is_blocked,
+        active_owners,
+    )
+    .map_err(|refusal| match refusal {
+        UserChangeRefusal::OnlyOwnersManageOwners => ApiError::forbidden(),
+        other => ApiError::unprocessable(other.message()),
+    })?;
     let known: Vec<String> = state.store.groups()?.into_iter().map(|g| g.id).collect();
     if let Some(missing) = request.auto_groups.iter().find(|g| !known.contains(g)) {
         return Err(ApiError::unprocessable(format!(
@@ -391,6 +398,11 @@ async fn update_user(
     state
         .store
         .update_user(&id, request.role, &request.auto_groups, request.is_blocked)?;
+    if request.is_blocked && !target.is_blocked {
+        // Blocked means out now: every IdP session and refresh token of the user ends, so
+        // an open tab cannot renew, and its access token is refused from the next request.
+        state.store.end_user_sessions(&id)?;
+    }
     let updated = state
         .store
         .user(&id)?

@@ -695,6 +695,20 @@ impl Store {
             .optional()?)
     }
 
+    /// End every IdP session of a user, with the refresh tokens issued under them.
+    pub fn end_user_sessions(&self, user_id: &str) -> StoreResult<()> {
+        let connection = self.lock();
+        connection.execute(
+            "DELETE FROM refresh_tokens WHERE session_hash IN (SELECT id_hash FROM idp_sessions WHERE user_id = ?1)",
+            params![user_id],
+        )?;
+        connection.execute(
+            "DELETE FROM idp_sessions WHERE user_id = ?1",
+            params![user_id],
+        )?;
+        Ok(())
+    }
+
     /// End a session and every refresh token issued under it.
     pub fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
         let connection = self.lock();

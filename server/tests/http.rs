@@ -103,10 +103,20 @@ fn location(response: &reqwest::Response) -> String {
         .to_string()
 }
 
-/// Sign in with email and password; returns the code and state of the redirect.
+/// Sign in as the owner with email and password; returns the redirect.
 async fn sign_in(
     server: &TestServer,
     client: &reqwest::Client,
+    password: &str,
+) -> reqwest::Response {
+    sign_in_as(server, client, OWNER_EMAIL, password).await
+}
+
+/// Sign in with email and password; returns the redirect.
+async fn sign_in_as(
+    server: &TestServer,
+    client: &reqwest::Client,
+    email: &str,
     password: &str,
 ) -> reqwest::Response {
     let page = client
@@ -125,7 +135,7 @@ async fn sign_in(
         .post(format!("{}/oauth2/login", server.url))
         .form(&[
             ("req", request_id(&html).as_str()),
-            ("email", OWNER_EMAIL),
+            ("email", email),
             ("password", password),
         ])
         .send()
@@ -1237,4 +1247,119 @@ async fn forwarded_headers_count_only_from_a_trusted_proxy() {
     ];
     let cookie = session_cookie_through(&undeclared, &spoofed).await;
     assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn blocking_ends_every_session_at_once_and_the_rules_hold() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let owner = owner_tokens(&server).await;
+    let owner_access = owner["access_token"].as_str().unwrap().to_string();
+    let owner_id = oidc::jwt_claims(&owner_access).unwrap().sub;
+    // A second local user, an admin, signed in with a refresh token of their own.
+    server
+        .state
+        .store
+        .insert_user(&UserRecord {
+            id: "bob".into(),
+            email: "bob@example.com".into(),
+            name: "Bob".into(),
+            password_hash: Some(qufabric_server::idp::hash_password("bob-password-1").unwrap()),
+            role: Role::Admin,
+            auto_groups: vec![],
+            idp_id: None,
+            idp_subject: None,
+            is_blocked: false,
+            last_login: None,
+        })
+        .unwrap();
+    let bob_browser = browser();
+    let redirect = sign_in_as(&server, &bob_browser, "bob@example.com", "bob-password-1").await;
+    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
+    let bob: Value = exchange(&server, &code, VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bob_access = bob["access_token"].as_str().unwrap().to_string();
+    let put = |token: String, id: &str, body: Value| {
+        let url = format!("{}/api/users/{id}", server.url);
+        async move {
+            reqwest::Client::new()
+                .put(url)
+                .header("Authorization", bearer(&token))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Bob (admin) cannot make himself owner, nor block the owner, nor block himself.
+    let promote = put(
+        bob_access.clone(),
+        "bob",
+        json!({"role": "owner", "auto_groups": [], "is_blocked": false}),
+    )
+    .await;
+    assert_eq!(promote.status(), StatusCode::FORBIDDEN);
+    let owner_path = owner_id.as_str();
+    let block_owner = put(
+        bob_access.clone(),
+        owner_path,
+        json!({"role": "owner", "auto_groups": [], "is_blocked": true}),
+    )
+    .await;
+    assert_eq!(block_owner.status(), StatusCode::FORBIDDEN);
+    let self_block = put(
+        bob_access.clone(),
+        "bob",
+        json!({"role": "admin", "auto_groups": [], "is_blocked": true}),
+    )
+    .await;
+    assert_eq!(self_block.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = self_block.json().await.unwrap();
+    assert_eq!(body["message"], "you cannot block yourself");
+    // The one owner cannot demote themselves.
+    let demote = put(
+        owner_access.clone(),
+        owner_path,
+        json!({"role": "admin", "auto_groups": [], "is_blocked": false}),
+    )
+    .await;
+    assert_eq!(demote.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The owner blocks Bob: his access token, refresh token and IdP session end at once.
+    let blocked = put(
+        owner_access.clone(),
+        "bob",
+        json!({"role": "admin", "auto_groups": [], "is_blocked": true}),
+    )
+    .await;
+    assert_eq!(blocked.status(), StatusCode::OK);
+    let me = reqwest::Client::new()
+        .get(format!("{}/api/users/current", server.url))
+        .header("Authorization", bearer(&bob_access))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        StatusCode::UNAUTHORIZED,
+        "signed out at the next request"
+    );
+    let refresh = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", server.url))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", bob["refresh_token"].as_str().unwrap()),
+            ("client_id", oidc::DASHBOARD_CLIENT_ID),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), StatusCode::BAD_REQUEST, "cannot refresh");
+    assert!(
+        !signs_in_silently(&server, &bob_browser).await,
+        "no IdP session left"
+    );
 }

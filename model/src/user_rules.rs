@@ -1,0 +1,182 @@
+//! Who may change whose role or block whom. The server enforces these rules on
+//! `PUT /api/users/{id}`; the Users tab uses the same function to offer only what the
+//! server will accept, so the two cannot disagree.
+
+use crate::{Role, User};
+
+/// Why a change to a user is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChangeRefusal {
+    /// The role is not one of owner, admin, auditor, user.
+    UnknownRole,
+    /// Only an owner grants the owner role or changes an owner.
+    OnlyOwnersManageOwners,
+    /// The change would leave no owner who can sign in.
+    LastOwner,
+    /// Nobody blocks themselves (they would be locked out at once).
+    SelfBlock,
+}
+
+impl UserChangeRefusal {
+    /// The server's message.
+    pub fn message(self) -> &'static str {
+        match self {
+            UserChangeRefusal::UnknownRole => "invalid user role",
+            UserChangeRefusal::OnlyOwnersManageOwners => {
+                "only an owner can grant the owner role or change an owner"
+            }
+            UserChangeRefusal::LastOwner => "the last owner cannot be demoted or blocked",
+            UserChangeRefusal::SelfBlock => "you cannot block yourself",
+        }
+    }
+}
+
+/// The part of a user the rules look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserState<'a> {
+    pub id: &'a str,
+    pub role: Role,
+    pub is_blocked: bool,
+}
+
+impl<'a> From<&'a User> for UserState<'a> {
+    fn from(user: &'a User) -> Self {
+        UserState {
+            id: &user.id,
+            role: user.role,
+            is_blocked: user.is_blocked,
+        }
+    }
+}
+
+/// Check a change of `target` to `role` and `is_blocked`, asked by `caller`, when
+/// `active_owners` owners (not blocked) exist.
+pub fn check_user_change(
+    caller: UserState<'_>,
+    target: UserState<'_>,
+    role: Role,
+    is_blocked: bool,
+    active_owners: usize,
+) -> Result<(), UserChangeRefusal> {
+    if role == Role::Unknown {
+        return Err(UserChangeRefusal::UnknownRole);
+    }
+    let role_changes = role != target.role;
+    if (role == Role::Owner && role_changes || target.role == Role::Owner && role_changes)
+        && caller.role != Role::Owner
+    {
+        return Err(UserChangeRefusal::OnlyOwnersManageOwners);
+    }
+    if target.role == Role::Owner && caller.role != Role::Owner && is_blocked != target.is_blocked {
+        return Err(UserChangeRefusal::OnlyOwnersManageOwners);
+    }
+    if is_blocked && !target.is_blocked && caller.id == target.id {
+        return Err(UserChangeRefusal::SelfBlock);
+    }
+    let stops_being_an_active_owner =
+        target.role == Role::Owner && !target.is_blocked && (role != Role::Owner || is_blocked);
+    if stops_being_an_active_owner && active_owners <= 1 {
+        return Err(UserChangeRefusal::LastOwner);
+    }
+    Ok(())
+}
+
+/// The roles `caller` may give `target` (its current role included).
+pub fn role_choices(
+    caller: UserState<'_>,
+    target: UserState<'_>,
+    active_owners: usize,
+) -> Vec<Role> {
+    [Role::Owner, Role::Admin, Role::Auditor, Role::User]
+        .into_iter()
+        .filter(|role| {
+            *role == target.role
+                || check_user_change(caller, target, *role, target.is_blocked, active_owners)
+                    .is_ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str, role: Role) -> UserState<'_> {
+        UserState {
+            id,
+            role,
+            is_blocked: false,
+        }
+    }
+
+    #[test]
+    fn only_owners_grant_or_take_ownership() {
+        let admin = user("a", Role::Admin);
+        let owner = user("o", Role::Owner);
+        let plain = user("u", Role::User);
+        assert_eq!(
+            check_user_change(admin, plain, Role::Owner, false, 1),
+            Err(UserChangeRefusal::OnlyOwnersManageOwners)
+        );
+        assert_eq!(
+            check_user_change(admin, user("o2", Role::Owner), Role::Admin, false, 2),
+            Err(UserChangeRefusal::OnlyOwnersManageOwners)
+        );
+        assert_eq!(
+            check_user_change(admin, user("o2", Role::Owner), Role::Owner, true, 2),
+            Err(UserChangeRefusal::OnlyOwnersManageOwners)
+        );
+        assert_eq!(
+            check_user_change(admin, plain, Role::Admin, false, 1),
+            Ok(())
+        );
+        assert_eq!(
+            check_user_change(owner, plain, Role::Owner, false, 1),
+            Ok(())
+        );
+        assert_eq!(
+            role_choices(admin, plain, 1),
+            vec![Role::Admin, Role::Auditor, Role::User]
+        );
+        assert_eq!(
+            role_choices(owner, plain, 1),
+            vec![Role::Owner, Role::Admin, Role::Auditor, Role::User]
+        );
+    }
+
+    #[test]
+    fn the_last_owner_stays_and_nobody_blocks_themselves() {
+        let owner = user("o", Role::Owner);
+        assert_eq!(
+            check_user_change(owner, owner, Role::Admin, false, 1),
+            Err(UserChangeRefusal::LastOwner)
+        );
+        assert_eq!(
+            check_user_change(owner, owner, Role::Owner, true, 2),
+            Err(UserChangeRefusal::SelfBlock)
+        );
+        assert_eq!(
+            check_user_change(owner, owner, Role::Admin, false, 2),
+            Ok(())
+        );
+        assert_eq!(
+            check_user_change(owner, user("o2", Role::Owner), Role::Owner, true, 1),
+            Err(UserChangeRefusal::LastOwner)
+        );
+        assert_eq!(role_choices(owner, owner, 1), vec![Role::Owner]);
+        // Unblocking and unchanged requests always pass.
+        let blocked = UserState {
+            id: "u",
+            role: Role::User,
+            is_blocked: true,
+        };
+        assert_eq!(
+            check_user_change(user("a", Role::Admin), blocked, Role::User, false, 1),
+            Ok(())
+        );
+        assert_eq!(
+            check_user_change(owner, owner, Role::Unknown, false, 2),
+            Err(UserChangeRefusal::UnknownRole)
+        );
+    }
+}
