@@ -62,9 +62,8 @@ pub fn check_user_change(
         return Err(UserChangeRefusal::UnknownRole);
     }
     let role_changes = role != target.role;
-    if (role == Role::Owner && role_changes || target.role == Role::Owner && role_changes)
-        && caller.role != Role::Owner
-    {
+    let touches_ownership = role_changes && (role == Role::Owner || target.role == Role::Owner);
+    if touches_ownership && caller.role != Role::Owner {
         return Err(UserChangeRefusal::OnlyOwnersManageOwners);
     }
     if target.role == Role::Owner && caller.role != Role::Owner && is_blocked != target.is_blocked {
