@@ -59,6 +59,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("identity-providers/new") view=IdentityProviderFormPage/>
                 <Route path=path!("identity-providers/:id") view=IdentityProviderFormPage/>
                 <Route path=path!("groups") view=GroupsPage/>
+                <Route path=path!("users") view=UsersPage/>
             </ParentRoute>
         </Routes>
     }

@@ -75,6 +75,11 @@ impl Api {
         self.call(Method::Get, "/api/users", None).await
     }
 
+    pub async fn update_user(&self, id: &str, request: &UserRequest) -> Result<User, ApiError> {
+        let path = format!("/api/users/{}", encode_segment(id));
+        self.call(Method::Put, &path, Some(json(request)?)).await
+    }
+
     pub async fn accounts(&self) -> Result<Vec<Account>, ApiError> {
         self.call(Method::Get, "/api/accounts", None).await
     }

@@ -11,6 +11,7 @@ mod settings;
 mod setup;
 mod signed_out;
 mod unsaved;
+mod users;
 
 pub use callback::CallbackPage;
 pub use groups::{suggest_groups, GroupsPage};
@@ -23,3 +24,4 @@ pub use settings::{CurrentUser, NoAccessPage, SettingsLayout, UnsavedChanges};
 pub use setup::SetupPage;
 pub use signed_out::SignedOutPage;
 pub use unsaved::{guard_unsaved_edits, read_kept_draft};
+pub use users::{last_sign_in, sign_in_method, UsersPage};

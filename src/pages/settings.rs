@@ -125,6 +125,7 @@ pub fn SettingsLayout() -> impl IntoView {
                             <nav class="tabs" aria-label="Settings sections">
                                 <A href="/settings/identity-providers">"Identity Providers"</A>
                                 <A href="/settings/groups">"Groups"</A>
+                                <A href="/settings/users">"Users"</A>
                             </nav>
                             <section class="tab-panel">
                                 <Outlet/>
@@ -151,7 +152,7 @@ pub fn NoAccessPage(user: User) -> impl IntoView {
                 <p class="brand">"QuFabric"</p>
                 <h1>"No access to these settings"</h1>
                 <p>"You are signed in as "<strong>{who}</strong>", but your role ("{user.role.as_str()}") does not include the identity provider and group settings."</p>
-                <p>"Ask an owner or administrator of this QuFabric server to change your role."</p>
+                <p>"Ask an owner or administrator of this QuFabric server to give you a role: they do it under Settings → Users."</p>
                 <SignOutButton/>
             </div>
         </main>

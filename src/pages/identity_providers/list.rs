@@ -24,6 +24,16 @@ pub fn filter_providers(providers: &[IdentityProvider], query: &str) -> Vec<Iden
         .collect()
 }
 
+/// "1 provider", "3 providers", "1 of 3 providers".
+pub fn provider_count(shown: usize, total: usize) -> String {
+    let noun = if total == 1 { "provider" } else { "providers" };
+    if shown == total {
+        format!("{total} {noun}")
+    } else {
+        format!("{shown} of {total} {noun}")
+    }
+}
+
 /// What deleting `provider` means, in words: who signs in with it, and whether it is the
 /// way the current administrator came in or the last way in at all.
 pub fn delete_consequences(
@@ -157,7 +167,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                         on:input=move |ev| query.set(event_target_value(&ev))/>
                 </div>
                 <p class="status" role="status">
-                    {if shown.len() == total { format!("{total} providers") } else { format!("{} of {total} providers", shown.len()) }}
+                    {provider_count(shown.len(), total)}
                 </p>
                 <table class="providers">
                     <thead>
@@ -172,8 +182,10 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>
-                                        <img src=format!("/icons/{}", info.icon) alt="" width="20" height="20"/>
-                                        <A href=href>{provider.name.clone()}</A>
+                                        <span class="provider-name">
+                                            <img src=format!("/icons/{}", info.icon) alt="" width="20" height="20"/>
+                                            <A href=href>{provider.name.clone()}</A>
+                                        </span>
                                     </td>
                                     <td>{info.label}</td>
                                     <td class="issuer">{provider.issuer.clone()}</td>
@@ -221,6 +233,15 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                     view! { <li class=if serious { "serious" } else { "" }>{text}</li> }
                 }).collect_view()}
             </ul>
+            {move || {
+                let provider = to_delete.get()?;
+                let signs_in = users.get().and_then(Result::ok)?.iter().any(|u| u.idp_id.as_deref() == Some(provider.id.as_str()));
+                signs_in.then(|| view! {
+                    <p><a href=format!("/settings/users?provider={}", qufabric_model::oidc::form_body(&[("x", &provider.id)]).trim_start_matches("x="))>
+                        {format!("See who signs in with {}", provider.name)}
+                    </a></p>
+                })
+            }}
             {move || delete_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
         </ConfirmDialog>
     }

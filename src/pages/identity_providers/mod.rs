@@ -4,4 +4,4 @@ mod form;
 mod list;
 
 pub use form::{discovery_summary, IdentityProviderFormPage};
-pub use list::{delete_consequences, filter_providers, IdentityProvidersPage};
+pub use list::{delete_consequences, filter_providers, provider_count, IdentityProvidersPage};
