@@ -113,9 +113,9 @@ test('add PocketID: trailing slash caught live, fixed in one click, saved, copie
   await screenshot(page, 'providers-list');
   assert.deepEqual(await axeViolations(page), [], 'axe on the list');
   await page.getByLabel('Search').fill('nothing like it');
-  await page.getByText('0 of 1 providers').waitFor();
+  await page.getByText('0 of 1 provider').waitFor();
   await page.getByLabel('Search').fill('pocket');
-  await page.getByText('1 providers').waitFor();
+  await page.getByText('1 provider', { exact: true }).waitFor();
 
   await page.getByRole('button', { name: 'Delete PocketID Test' }).click();
   const dialog = page.getByRole('alertdialog');

@@ -23,12 +23,13 @@ pub fn RedirectHelpPage() -> impl IntoView {
             .flatten()
             .is_some_and(|user| user.role.can_write_settings())
     });
-    let redirect_url = Signal::derive(move || {
-        instance
-            .get()
-            .and_then(Result::ok)
+    // Empty until the server answers: a guess shown first could be copied and be wrong.
+    let redirect_url = Signal::derive(move || match instance.get() {
+        None => String::new(),
+        Some(answer) => answer
+            .ok()
             .and_then(|i| i.redirect_url)
-            .unwrap_or_else(|| api.config().derived_redirect_url())
+            .unwrap_or_else(|| api.config().derived_redirect_url()),
     });
     view! {
         <main class="centered">

@@ -490,12 +490,13 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     };
     // The addresses the provider must know, as the server sends them (its public URL),
     // or derived from the configured management origin for a server that does not.
-    let redirect_url = Signal::derive(move || {
-        instance
-            .get()
-            .and_then(Result::ok)
+    // Empty until the server answers: a guess shown first could be copied and be wrong.
+    let redirect_url = Signal::derive(move || match instance.get() {
+        None => String::new(),
+        Some(answer) => answer
+            .ok()
             .and_then(|i: InstanceStatus| i.redirect_url)
-            .unwrap_or_else(|| api.config().derived_redirect_url())
+            .unwrap_or_else(|| api.config().derived_redirect_url()),
     });
     let logout_url = Signal::derive(move || {
         instance
