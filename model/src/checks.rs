@@ -480,20 +480,18 @@ impl IssuerCheckResult {
 /// trailing-slash guesses: the provider's own answer is the truth.
 pub fn discovery_findings(typed: &str, result: &IssuerCheckResult) -> Vec<Finding> {
     if !result.reachable {
-        let (what, detail) = match &result.failure {
-            Some(failure) => (failure_words(failure.kind), failure.detail.as_str()),
-            None => ("could not be reached", ""),
-        };
-        let detail = if detail.is_empty() {
-            String::new()
-        } else {
-            format!(" ({detail})")
+        // The server describes the failure in words (kind and host); older servers may
+        // send only the kind.
+        let what = match &result.failure {
+            Some(failure) if !failure.detail.is_empty() => failure.detail.clone(),
+            Some(failure) => format!("the discovery document {}", failure_words(failure.kind)),
+            None => "the discovery document could not be reached".to_string(),
         };
         return vec![Finding::new(
             Field::Issuer,
             Severity::Error,
             "discovery_unreachable",
-            format!("The server checked {typed}: the discovery document {what}{detail}. Check the address and that the QuFabric server can reach it."),
+            format!("The server checked {typed}: {what}. Check the address and that the QuFabric server can reach it."),
         )];
     }
     let discovered = result.discovered_issuer.clone().unwrap_or_default();
@@ -527,6 +525,42 @@ pub fn discovery_findings(typed: &str, result: &IssuerCheckResult) -> Vec<Findin
             format!("The provider names its issuer {discovered}, not {typed}. Sign-in only works when the two are identical."),
         )
         .with_fix(format!("Use {discovered}"), discovered)]
+    }
+}
+
+/// A discovery failure as an administrator reads it: what happened and with which host,
+/// never a library's error chain. `url` is the discovery document's address.
+pub fn describe_discovery_failure(
+    kind: DiscoveryFailureKind,
+    url: &str,
+    timeout_secs: u64,
+    status: Option<u16>,
+) -> String {
+    let host = parse_issuer(url)
+        .map(|u| match u.port {
+            Some(port) => format!("{}:{port}", u.host),
+            None => u.host.to_string(),
+        })
+        .unwrap_or_else(|| url.to_string());
+    match kind {
+        DiscoveryFailureKind::Dns => format!("the host name {host} could not be found (DNS)"),
+        DiscoveryFailureKind::Connect => {
+            format!("nothing answered at {host} (connection refused or no route)")
+        }
+        DiscoveryFailureKind::Tls => format!(
+            "the secure connection to {host} failed (its TLS certificate is not trusted or does not match)"
+        ),
+        DiscoveryFailureKind::Timeout => {
+            format!("{host} did not answer within {timeout_secs} seconds")
+        }
+        DiscoveryFailureKind::Status => match status {
+            Some(code) => format!("{url} answered HTTP {code}, not the discovery document"),
+            None => format!("{url} did not answer with the discovery document"),
+        },
+        DiscoveryFailureKind::NotJson => format!("{url} answered, but not with JSON"),
+        DiscoveryFailureKind::Invalid | DiscoveryFailureKind::Unknown => {
+            format!("{url} is not an OpenID Connect discovery document (no issuer)")
+        }
     }
 }
 

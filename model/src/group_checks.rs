@@ -181,6 +181,33 @@ pub fn claim_notes(providers: &[IdentityProvider]) -> Vec<Finding> {
         .collect()
 }
 
+/// Names joined as people write them: "A", "A or B", "A, B or C".
+fn either(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Why someone outside the allow list was refused, in plain sentences: who may sign in,
+/// what their sign-in carried, and who can change it. `groups_read` are the groups read
+/// from their token with the configured claim.
+pub fn refusal_sentence(allow: &[String], groups_read: &[String]) -> String {
+    let carried = match groups_read {
+        [] => "Your sign-in carried no groups.".to_string(),
+        [one] => format!("Your sign-in carried only the group {one}."),
+        many => format!(
+            "Your sign-in carried the groups {}, and none of them is allowed.",
+            many.join(", ")
+        ),
+    };
+    format!(
+        "Only members of {} may sign in to QuFabric. {carried} An administrator can allow one of your groups under Settings → Groups, or add you to an allowed group at the identity provider.",
+        either(allow)
+    )
+}
+
 fn describe(groups: &[String]) -> String {
     if groups.is_empty() {
         "no groups".into()

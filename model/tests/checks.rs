@@ -536,3 +536,43 @@ fn server_messages_map_to_fields() {
     );
     assert_eq!(field_of_server_message("internal server error"), None);
 }
+
+#[test]
+fn discovery_failures_are_said_in_words_with_the_host() {
+    use qufabric_model::checks::{describe_discovery_failure, DiscoveryFailureKind};
+    let url = "https://pocketid.example.com/.well-known/openid-configuration";
+    assert_eq!(
+        describe_discovery_failure(DiscoveryFailureKind::Dns, url, 5, None),
+        "the host name pocketid.example.com could not be found (DNS)"
+    );
+    let connect = describe_discovery_failure(
+        DiscoveryFailureKind::Connect,
+        "http://127.0.0.1:9/.well-known/openid-configuration",
+        5,
+        None,
+    );
+    assert_eq!(
+        connect,
+        "nothing answered at 127.0.0.1:9 (connection refused or no route)"
+    );
+    assert_eq!(
+        describe_discovery_failure(DiscoveryFailureKind::Timeout, url, 10, None),
+        "pocketid.example.com did not answer within 10 seconds"
+    );
+    assert!(
+        describe_discovery_failure(DiscoveryFailureKind::Status, url, 5, Some(404))
+            .contains("answered HTTP 404")
+    );
+    for kind in [
+        DiscoveryFailureKind::Dns,
+        DiscoveryFailureKind::Connect,
+        DiscoveryFailureKind::Tls,
+        DiscoveryFailureKind::Timeout,
+    ] {
+        let text = describe_discovery_failure(kind, url, 5, None);
+        assert!(
+            !text.contains("error") && !text.contains("(Connect)"),
+            "{text}"
+        );
+    }
+}

@@ -237,3 +237,31 @@ fn claim_notes_for_the_configured_kinds_and_the_pocketid_reminder_whenever_pocke
     );
     assert!(codes(&draft(false, "groups", &[]), &local(), &[], &[], &[]).is_empty());
 }
+
+#[test]
+fn refusals_read_as_sentences() {
+    let allow = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        refusal_sentence(&allow(&["QuFabric"]), &[]),
+        "Only members of QuFabric may sign in to QuFabric. Your sign-in carried no groups. An administrator can allow one of your groups under Settings → Groups, or add you to an allowed group at the identity provider."
+    );
+    let text = refusal_sentence(
+        &allow(&["QuFabric", "Admins", "Ops"]),
+        &allow(&["Contractors"]),
+    );
+    assert!(
+        text.starts_with("Only members of QuFabric, Admins or Ops may sign in"),
+        "{text}"
+    );
+    assert!(
+        text.contains("carried only the group Contractors."),
+        "{text}"
+    );
+    let text = refusal_sentence(&allow(&["QuFabric", "Admins"]), &allow(&["A", "B"]));
+    assert!(text.contains("QuFabric or Admins"), "{text}");
+    assert!(
+        text.contains("the groups A, B, and none of them is allowed."),
+        "{text}"
+    );
+    assert!(!text.contains("(groups)") && !text.contains("are none"));
+}

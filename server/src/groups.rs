@@ -118,13 +118,7 @@ impl SyncSettings {
 /// Words for the login screen: which rule refused the user.
 pub fn refusal_description(state: &SharedState, token_groups: &[String]) -> String {
     let sync = SyncSettings::load(state).unwrap_or_default();
-    let theirs = sync.groups_in_token(token_groups);
-    format!(
-        "JWT group sync admits only members of {}; the groups in your token ({}) are {}. An administrator can change this under Settings → Groups.",
-        sync.allow.join(", "),
-        sync.claim,
-        if theirs.is_empty() { "none".to_string() } else { theirs.join(", ") }
-    )
+    qufabric_model::group_checks::refusal_sentence(&sync.allow, sync.groups_in_token(token_groups))
 }
 
 /// Whether a user may in.

@@ -15,8 +15,8 @@ use crate::error::parse_json;
 use crate::store::ProviderRecord;
 use crate::{random_id, ApiError, SharedState};
 use qufabric_model::checks::{
-    effective_issuer, validate_request, DiscoveryFailure, DiscoveryFailureKind, IssuerCheckRequest,
-    IssuerCheckResult,
+    describe_discovery_failure, effective_issuer, validate_request, DiscoveryFailure,
+    DiscoveryFailureKind, IssuerCheckRequest, IssuerCheckResult,
 };
 use qufabric_model::issuer::discovery_url;
 use qufabric_model::{IdentityProvider, ProviderKind};
@@ -241,7 +241,7 @@ pub async fn discover(issuer: &str, timeout: Duration) -> IssuerCheckResult {
     {
         Ok(response) => response,
         Err(error) => {
-            let (kind, detail) = classify(&error);
+            let (kind, detail) = classify(&error, &url, timeout);
             return failed(kind, detail);
         }
     };
@@ -249,26 +249,41 @@ pub async fn discover(issuer: &str, timeout: Duration) -> IssuerCheckResult {
     if status != StatusCode::OK {
         return failed(
             DiscoveryFailureKind::Status,
-            format!("{url} answered HTTP {}", status.as_u16()),
+            describe_discovery_failure(
+                DiscoveryFailureKind::Status,
+                &url,
+                timeout.as_secs(),
+                Some(status.as_u16()),
+            ),
         );
     }
     let text = match response.text().await {
         Ok(text) => text,
         Err(error) => {
-            let (kind, detail) = classify(&error);
+            let (kind, detail) = classify(&error, &url, timeout);
             return failed(kind, detail);
         }
     };
     let Ok(document) = serde_json::from_str::<Value>(&text) else {
         return failed(
             DiscoveryFailureKind::NotJson,
-            format!("{url} did not answer with JSON"),
+            describe_discovery_failure(
+                DiscoveryFailureKind::NotJson,
+                &url,
+                timeout.as_secs(),
+                None,
+            ),
         );
     };
     let Some(discovered) = document.get("issuer").and_then(Value::as_str) else {
         return failed(
             DiscoveryFailureKind::Invalid,
-            format!("{url} has no issuer"),
+            describe_discovery_failure(
+                DiscoveryFailureKind::Invalid,
+                &url,
+                timeout.as_secs(),
+                None,
+            ),
         );
     };
     let (exact_match, differs_only_by_trailing_slash) =
@@ -307,8 +322,13 @@ pub async fn discover(issuer: &str, timeout: Duration) -> IssuerCheckResult {
     }
 }
 
-/// Tell DNS, TLS, timeout and connection failures apart from reqwest's error chain.
-fn classify(error: &reqwest::Error) -> (DiscoveryFailureKind, String) {
+/// Tell DNS, TLS, timeout and connection failures apart from reqwest's error chain, and
+/// say it in words; the chain itself goes to the log.
+fn classify(
+    error: &reqwest::Error,
+    url: &str,
+    timeout: Duration,
+) -> (DiscoveryFailureKind, String) {
     let mut chain = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
@@ -316,6 +336,7 @@ fn classify(error: &reqwest::Error) -> (DiscoveryFailureKind, String) {
         chain.push_str(&inner.to_string());
         source = inner.source();
     }
+    tracing::info!("discovery at {url} failed: {chain}");
     let lower = chain.to_lowercase();
     let kind = if error.is_timeout() {
         DiscoveryFailureKind::Timeout
@@ -330,5 +351,8 @@ fn classify(error: &reqwest::Error) -> (DiscoveryFailureKind, String) {
     } else {
         DiscoveryFailureKind::Connect
     };
-    (kind, chain)
+    (
+        kind,
+        describe_discovery_failure(kind, url, timeout.as_secs(), None),
+    )
 }
