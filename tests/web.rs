@@ -137,6 +137,29 @@ mod support {
         element.text_content().unwrap_or_default()
     }
 
+    /// The dashboard's own stylesheet in the test page, for tests of layout.
+    pub fn use_real_styles() {
+        if document().get_element_by_id("real-styles").is_some() {
+            return;
+        }
+        let style = document().create_element("style").expect("style");
+        style.set_id("real-styles");
+        style.set_text_content(Some(include_str!("../style/main.css")));
+        document()
+            .head()
+            .expect("head")
+            .append_child(&style)
+            .expect("append");
+    }
+
+    pub fn height(root: &web_sys::HtmlElement, selector: &str) -> f64 {
+        root.query_selector(selector)
+            .ok()
+            .flatten()
+            .map(|e| e.get_bounding_client_rect().height())
+            .unwrap_or(-1.0)
+    }
+
     pub fn test_config() -> Config {
         Config::from_parts(
             "http://127.0.0.1:9",
@@ -507,6 +530,40 @@ mod routing {
     }
 
     #[wasm_bindgen_test]
+    async fn login_buttons_keep_one_height_whatever_their_badge() {
+        reset_storage();
+        use_real_styles();
+        web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .expect("storage")
+            .set_item("qufabric.last_connector", "pocketid-1")
+            .expect("stored");
+        mock_fetch(&[(
+            "/api/instance",
+            200,
+            r#"{"setup_required":false,"login_providers":[{"id":"pocketid-1","type":"pocketid","name":"PocketID"},
+               {"id":"okta-1","type":"okta","name":"Okta"}],"local_auth_disabled":false}"#,
+        )]);
+        let (page, _guard) = mount_app_at("/login", Session::with_tokens(None));
+        wait_until("the buttons show", || {
+            page.query_selector_all(".login-button")
+                .map(|l| l.length())
+                .unwrap_or(0)
+                == 3
+        })
+        .await;
+        // A login card is narrow: as on a phone.
+        let card: web_sys::HtmlElement = element(&page, ".login-card").expect("card");
+        let _ = card.style().set_property("width", "22rem");
+        let marked = height(&page, ".login-button.last-used");
+        let plain = height(&page, ".login-button:not(.last-used)");
+        assert!(
+            marked > 0.0 && (marked - plain).abs() < 0.5,
+            "{marked} vs {plain}"
+        );
+    }
+
+    #[wasm_bindgen_test]
     async fn a_return_address_on_another_origin_is_never_followed() {
         reset_storage();
         mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
@@ -848,6 +905,97 @@ mod identity_providers {
     }
 
     #[wasm_bindgen_test]
+    async fn after_saving_the_redirect_url_is_in_view_with_the_confirmation_beside_it() {
+        reset_storage();
+        use_real_styles();
+        let mut routes = base_routes();
+        routes.push((
+            "GET /api/identity-providers/pocketid-1",
+            200,
+            r#"{"id":"pocketid-1","type":"pocketid","name":"PocketID","issuer":"https://p.example.com","client_id":"c"}"#,
+        ));
+        mock_fetch(&routes);
+        let (root, _guard) = mount_app_at(
+            "/settings/identity-providers/pocketid-1?saved=1",
+            Session::with_tokens(Some(tokens("o1"))),
+        );
+        wait_until("the copy button has the focus", || {
+            document().active_element().is_some_and(|e| {
+                e.previous_element_sibling()
+                    .is_some_and(|i| i.id() == "redirect-url")
+            })
+        })
+        .await;
+        let note: web_sys::HtmlElement =
+            element(&root, "section.redirects #saved-confirmation").expect("beside the URL");
+        assert!(text_of(&note).starts_with("Saved."));
+        assert!(
+            element::<web_sys::HtmlElement>(&root, "#form-status")
+                .map(|e| text_of(&e))
+                .unwrap_or_default()
+                .is_empty(),
+            "not far away at the top"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn list_rows_line_up_and_the_count_reads_naturally() {
+        reset_storage();
+        use_real_styles();
+        let mut routes = base_routes();
+        routes[3] = (
+            "GET /api/identity-providers",
+            200,
+            r#"[{"id":"pocketid-1","type":"pocketid","name":"PocketID","issuer":"https://a-rather-long-issuer.example.com/with/a/path/that/wraps/on/narrow/screens","client_id":"c"}]"#,
+        );
+        mock_fetch(&routes);
+        let (root, _guard) = mount_app_at(
+            "/settings/identity-providers",
+            Session::with_tokens(Some(tokens("o1"))),
+        );
+        wait_until("the row shows", || has_row(&root)).await;
+        assert!(text_of(&root).contains("1 provider") && !text_of(&root).contains("1 providers"));
+        let row = height(&root, "table.providers tbody tr");
+        let name_cell = height(&root, "table.providers tbody td:first-child");
+        assert!(
+            (row - name_cell).abs() < 1.0,
+            "row {row}, name cell {name_cell}"
+        );
+    }
+
+    fn has_row(root: &web_sys::HtmlElement) -> bool {
+        root.query_selector("table.providers tbody tr")
+            .ok()
+            .flatten()
+            .is_some()
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_unreachable_issuer_is_explained_in_words() {
+        let mut routes = base_routes();
+        routes[4] = (
+            "/api/identity-providers/check-issuer",
+            200,
+            r#"{"reachable":false,"failure":{"kind":"dns","detail":"the host name pocketid.invalid could not be found (DNS)"}}"#,
+        );
+        let (root, _guard) = new_form(&routes).await;
+        click(&root, "#type-pocketid");
+        type_into(&root, "#provider-issuer", "https://pocketid.invalid");
+        wait_until("the discovery finding", || {
+            root.query_selector("[data-code=\"discovery_unreachable\"]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        let text = text_of(&root);
+        assert!(
+            text.contains("The server checked https://pocketid.invalid: the host name pocketid.invalid could not be found (DNS)."),
+            "{text}"
+        );
+    }
+
+    #[wasm_bindgen_test]
     async fn markup_typed_into_the_issuer_stays_text() {
         let (root, _guard) = new_form(&base_routes()).await;
         click(&root, "#type-pocketid");
@@ -1158,8 +1306,33 @@ mod identity_providers {
 
 mod provider_logic {
     use super::*;
-    use qufabric_dashboard::pages::{delete_consequences, filter_providers};
+    use qufabric_dashboard::pages::{
+        delete_consequences, filter_providers, last_sign_in, provider_count, sign_in_method,
+    };
     use qufabric_model::{IdentityProvider, ProviderKind, User};
+
+    #[wasm_bindgen_test]
+    fn counts_and_times_read_naturally() {
+        assert_eq!(provider_count(1, 1), "1 provider");
+        assert_eq!(provider_count(3, 3), "3 providers");
+        assert_eq!(provider_count(0, 1), "0 of 1 provider");
+        assert_eq!(provider_count(1, 4), "1 of 4 providers");
+        assert_eq!(
+            last_sign_in(Some("2026-11-29T16:05:09.123Z")),
+            "2026-11-29 16:05 UTC"
+        );
+        assert_eq!(last_sign_in(None), "Never");
+        let pocket = provider("pocketid-1", "PocketID", ProviderKind::Pocketid);
+        assert_eq!(
+            sign_in_method(&user(Some("pocketid-1")), std::slice::from_ref(&pocket)),
+            "PocketID"
+        );
+        assert_eq!(sign_in_method(&user(None), &[pocket]), "Email and password");
+        assert_eq!(
+            sign_in_method(&user(Some("gone")), &[]),
+            "A provider that was removed"
+        );
+    }
 
     fn provider(id: &str, name: &str, kind: ProviderKind) -> IdentityProvider {
         IdentityProvider {
@@ -1505,6 +1678,11 @@ mod groups_page {
         assert!(!has(&root, "[data-code=\"lockout_self\"]"));
         click(&root, "button[type=submit]");
         wait_until("saved", || text_of(&root).contains("Saved group settings.")).await;
+        // The confirmation stands next to the Save button that caused it.
+        let beside = element::<web_sys::HtmlElement>(&root, ".form-actions #groups-save-status")
+            .map(|e| text_of(&e))
+            .unwrap_or_default();
+        assert_eq!(beside, "Saved group settings.");
         assert!(!has(&root, "[role=alertdialog]"));
         // The PUT carried every field it received, unknown ones unchanged.
         let body = put_body().expect("a PUT body");

@@ -183,7 +183,7 @@ test('with the Logout URL registered, sign-out also ends the PocketID session an
   await owner.page.getByLabel('Logout URL registered in PocketID').check();
   await screenshot(owner.page, 'provider-form-logout-registered');
   await owner.page.getByRole('button', { name: 'Save changes' }).click();
-  await owner.page.locator('#form-status').getByText(/Saved/).waitFor();
+  await owner.page.locator('#save-status').getByText(/Saved/).waitFor();
   await owner.context.close();
   standIn.setClients([{
     client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`],

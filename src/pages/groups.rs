@@ -88,6 +88,7 @@ pub fn GroupsPage() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let claim_note = RwSignal::new(None::<String>);
     let status = RwSignal::new(String::new());
+    let restore_note = RwSignal::new(String::new());
     let save_error = RwSignal::new(None::<String>);
     let confirm_open = RwSignal::new(false);
 
@@ -117,7 +118,7 @@ pub fn GroupsPage() -> impl IntoView {
                         enabled.set(kept.enabled);
                         claim.set(kept.claim);
                         allow.set(kept.allow);
-                        status.set(
+                        restore_note.set(
                             "Restored the changes you had not saved yet. Review them and save."
                                 .into(),
                         );
@@ -274,7 +275,7 @@ pub fn GroupsPage() -> impl IntoView {
     view! {
         <h2>"Groups"</h2>
         <p class="lede">"Take group memberships from the identity provider's token, and admit only members of chosen groups."</p>
-        <StatusRegion message=Signal::derive(move || status.get())/>
+        <StatusRegion message=Signal::derive(move || restore_note.get())/>
         {move || accounts.get().and_then(Result::err).map(|error| view! {
             <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| accounts.refetch())/>
         })}
@@ -354,6 +355,8 @@ pub fn GroupsPage() -> impl IntoView {
                             {move || if save.pending().get() { "Saving…" } else { "Save" }}
                         </button>
                     </Show>
+                    // What the save did, next to the button that caused it.
+                    <StatusRegion id="groups-save-status" message=Signal::derive(move || status.get())/>
                 </div>
             </form>
         </Show>

@@ -223,20 +223,16 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let issuer_note = RwSignal::new(None::<String>);
     let server_error = RwSignal::new(None::<(Field, String)>);
     let form_error = RwSignal::new(None::<String>);
-    let saved_status = query
-        .with_untracked(|q| q.get("saved"))
-        .map(|how| {
-            let lost = if how == "recovered" {
-                "The server's answer was lost, but the provider was saved (found in the list). "
-            } else {
-                ""
-            };
-            format!("{lost}Saved. Copy the Redirect URL below into the provider's callback URLs.")
-        })
-        .unwrap_or_default();
-    if !saved_status.is_empty() {
-        status.set(saved_status);
-    }
+    let saved_status = query.with_untracked(|q| q.get("saved")).map(|how| {
+        let lost = if how == "recovered" {
+            "The server's answer was lost, but the provider was saved (found in the list). "
+        } else {
+            ""
+        };
+        format!("{lost}Saved. Now copy this Redirect URL into the provider's callback URLs.")
+    });
+    // What the last save on this page did, shown next to the Save button.
+    let save_status = RwSignal::new(String::new());
     let show_secret = RwSignal::new(false);
 
     // ----- the live discovery check -----
@@ -426,7 +422,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 loaded_for.set_value(None);
                 original.refetch();
                 providers.refetch();
-                status.set(format!("Saved {}.", saved.name));
+                save_status.set(format!("Saved {}.", saved.name));
             }
         }
         Some(Err(ApiError::Validation(message))) => match field_of_server_message(&message) {
@@ -461,7 +457,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             return;
         };
         form_error.set(None);
-        status.set("Saving…".into());
+        save_status.set(String::new());
         let request = IdentityProviderRequest {
             kind,
             name: form.name.get_untracked(),
@@ -476,11 +472,6 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         };
         save.dispatch_local((editing_for_submit.clone(), request, known_ids()));
     };
-    Effect::new(move |_| {
-        if !save.pending().get() && status.get_untracked() == "Saving…" {
-            status.set(String::new());
-        }
-    });
 
     let choose_kind = move |kind: ProviderKind| {
         form.kind.set(Some(kind));
@@ -514,6 +505,34 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         let public = redirect_url.with(|url| public_url_of_redirect(url).to_string());
         (origin_of(&public) != origin_of(&page_origin)).then_some(public)
     });
+    // Just saved: what step 3 needs is the Redirect URL, so bring it into view with the
+    // confirmation beside it, and put the keyboard on its Copy button.
+    if saved_status.is_some() {
+        let brought = StoredValue::new(false);
+        Effect::new(move |_| {
+            if brought.get_value() || redirect_url.with(String::is_empty) {
+                return;
+            }
+            brought.set_value(true);
+            leptos::task::spawn_local(async {
+                leptos::task::tick().await;
+                let document = crate::browser::window().and_then(|w| w.document());
+                let find = |selector: &str| {
+                    document
+                        .as_ref()
+                        .and_then(|d| d.query_selector(selector).ok().flatten())
+                };
+                if let Some(note) = find("#saved-confirmation") {
+                    note.scroll_into_view();
+                }
+                if let Some(button) = find("#redirect-url + button")
+                    .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
+                {
+                    let _ = button.focus();
+                }
+            });
+        });
+    }
     let logout_field = move || {
         form.kind
             .get()
@@ -685,7 +704,10 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                         {move || if save.pending().get() { "Saving…" } else if editing { "Save changes" } else { "Save" }}
                     </button>
                 </Show>
-                <span class="hint">{move || if findings.with(|f| blocks_saving(f)) { "Fix the errors above to save." } else if !dirty.get() { "Nothing changed yet." } else { "" }}</span>
+                <StatusRegion id="save-status" message=Signal::derive(move || {
+                    if save.pending().get() { "Saving…".to_string() } else { save_status.get() }
+                })/>
+                <span class="hint">{move || if save.pending().get() || !save_status.with(String::is_empty) { "" } else if findings.with(|f| blocks_saving(f)) { "Fix the errors above to save." } else if !dirty.get() { "Nothing changed yet." } else { "" }}</span>
             </div>
         </form>
         </Show>
@@ -694,6 +716,9 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             <h3 id="redirects-title">"Callback URL for the provider"</h3>
             <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", kind_label())}</p>
             <PublicUrlWarning id="public-url-warning" redirect_url=redirect_url visible=can_write/>
+            {saved_status.clone().map(|note| view! {
+                <p class="notice notice-ok" role="status" id="saved-confirmation">{note}</p>
+            })}
             <CopyField id="redirect-url" label="Redirect URL" value=redirect_url
                 hint=String::from("What this server sends to the provider (built from its public URL).")/>
             {move || other_address.get().map(|public| view! {
