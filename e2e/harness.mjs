@@ -122,10 +122,11 @@ export async function newPage(browser, options = {}) {
   return { context, page, problems };
 }
 
-export async function screenshot(page, name) {
+/** The whole page, or with { fullPage: false } only what the window shows. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 

@@ -56,6 +56,7 @@ test('add PocketID: trailing slash caught live, fixed in one click, saved, copie
   assert.match(page.url(), /\/settings\/identity-providers\/new$/);
   assert.equal(await page.getByLabel('Name').inputValue(), 'PocketID');
   // The Redirect URL is shown before saving.
+  await page.waitForFunction(() => document.querySelector('#redirect-url')?.value !== '');
   assert.equal(await page.getByLabel('Redirect URL', { exact: true }).inputValue(), `${server.url}/oauth2/callback`);
 
   // Typed at human speed: the live check runs once typing pauses, not per keystroke.
@@ -84,9 +85,21 @@ test('add PocketID: trailing slash caught live, fixed in one click, saved, copie
   await page.getByRole('button', { name: 'Hide the client secret' }).click();
   assert.equal(await page.getByLabel('Client Secret').getAttribute('type'), 'password');
 
+  // Saved at a laptop's size: the Redirect URL (what step 3 needs) comes into view with
+  // the confirmation beside it, and the keyboard is on its Copy button.
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.waitForURL(/\/settings\/identity-providers\/pocketid-[a-z0-9]+\?saved=1$/);
-  await page.getByText('Saved. Copy the Redirect URL').waitFor();
+  await page.locator('#saved-confirmation').getByText('Saved. Now copy this Redirect URL').waitFor();
+  await page.waitForFunction(() => document.activeElement?.previousElementSibling?.id === 'redirect-url');
+  const inView = await page.evaluate(() => {
+    const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+    const url = box('#redirect-url');
+    const note = box('#saved-confirmation');
+    return url.top >= 0 && url.bottom <= window.innerHeight && note.top >= 0 && note.bottom <= window.innerHeight;
+  });
+  assert.ok(inView, 'the Redirect URL and the confirmation are in the window');
+  await screenshot(page, 'provider-saved-1280x900', { fullPage: false });
   await page.getByLabel('Name').waitFor();
   assert.equal(await page.getByLabel('Client Secret').inputValue(), '');
   assert.ok(!(await page.content()).includes('pocket-secret'), 'the secret is in no DOM node');
