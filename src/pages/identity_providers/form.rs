@@ -505,29 +505,21 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         let public = redirect_url.with(|url| public_url_of_redirect(url).to_string());
         (origin_of(&public) != origin_of(&page_origin)).then_some(public)
     });
-    // Just saved: what step 3 needs is the Redirect URL, so bring it into view with the
-    // confirmation beside it, and put the keyboard on its Copy button.
+    // Just saved: put the keyboard on the Redirect URL's Copy button (step 3).
     if saved_status.is_some() {
-        let brought = StoredValue::new(false);
+        let focused = StoredValue::new(false);
         Effect::new(move |_| {
-            if brought.get_value() || redirect_url.with(String::is_empty) {
+            if focused.get_value() || redirect_url.with(String::is_empty) {
                 return;
             }
-            brought.set_value(true);
+            focused.set_value(true);
             leptos::task::spawn_local(async {
                 leptos::task::tick().await;
-                let document = crate::browser::window().and_then(|w| w.document());
-                let find = |selector: &str| {
-                    document
-                        .as_ref()
-                        .and_then(|d| d.query_selector(selector).ok().flatten())
-                };
-                if let Some(note) = find("#saved-confirmation") {
-                    note.scroll_into_view();
-                }
-                if let Some(button) = find("#redirect-url + button")
-                    .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
-                {
+                let button = crate::browser::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector("#redirect-url + button").ok().flatten())
+                    .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok());
+                if let Some(button) = button {
                     let _ = button.focus();
                 }
             });
@@ -545,6 +537,31 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             .get()
             .is_none_or(|k| k.info().builtin_issuer.is_none())
     };
+    // The Redirect URL block: right under the heading just after a save (step 3 of the
+    // guide is to copy it, so nothing above it moves it away), else below the form.
+    let just_saved = saved_status.is_some();
+    let saved_note = saved_status.clone();
+    let redirects = move || {
+        let saved_note = saved_note.clone();
+        view! {
+        <section class=if just_saved { "redirects just-saved" } else { "redirects" } aria-labelledby="redirects-title">
+            <h3 id="redirects-title">"Callback URL for the provider"</h3>
+            <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", kind_label())}</p>
+            <PublicUrlWarning id="public-url-warning" redirect_url=redirect_url visible=can_write/>
+            {saved_note.map(|note| view! {
+                <p class="notice notice-ok" role="status" id="saved-confirmation">{note}</p>
+            })}
+            <CopyField id="redirect-url" label="Redirect URL" value=redirect_url
+                hint=String::from("What this server sends to the provider (built from its public URL).")/>
+            {move || other_address.get().map(|public| view! {
+                <p class="hint" id="redirect-other-address">
+                    {format!("You opened the dashboard at {page_origin}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", page_origin = api.config().page_origin)}
+                </p>
+            })}
+            <p><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
+        </section>
+        }
+    };
     // Each input is described by its hint and its findings.
     let described = |base: &str| format!("{base}-hint {base}-findings");
 
@@ -554,6 +571,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             <a href="/settings/identity-providers" class="button secondary">"Back to the list"</a>
         </div>
         <StatusRegion message=Signal::derive(move || status.get()) id="form-status"/>
+        {just_saved.then(redirects.clone())}
         {move || match original.get() {
             Some(Err(error)) => Some(view! {
                 <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| original.refetch())/>
@@ -712,21 +730,6 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         </form>
         </Show>
 
-        <section class="redirects" aria-labelledby="redirects-title">
-            <h3 id="redirects-title">"Callback URL for the provider"</h3>
-            <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", kind_label())}</p>
-            <PublicUrlWarning id="public-url-warning" redirect_url=redirect_url visible=can_write/>
-            {saved_status.clone().map(|note| view! {
-                <p class="notice notice-ok" role="status" id="saved-confirmation">{note}</p>
-            })}
-            <CopyField id="redirect-url" label="Redirect URL" value=redirect_url
-                hint=String::from("What this server sends to the provider (built from its public URL).")/>
-            {move || other_address.get().map(|public| view! {
-                <p class="hint" id="redirect-other-address">
-                    {format!("You opened the dashboard at {page_origin}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", page_origin = api.config().page_origin)}
-                </p>
-            })}
-            <p><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
-        </section>
+        {(!just_saved).then(redirects)}
     }
 }
