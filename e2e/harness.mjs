@@ -230,3 +230,19 @@ export async function signInWithEmail(page, server, { email, password }) {
 export async function sessionToken(page) {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
 }
+
+/** Press Tab until the focused control's name (label, aria-label, text) matches. */
+export async function tabTo(page, pattern) {
+  for (let i = 0; i < 80; i += 1) {
+    await page.keyboard.press('Tab');
+    const name = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return '';
+      const label = el.labels && el.labels[0] ? el.labels[0].textContent : '';
+      return [el.getAttribute('aria-label'), label, el.textContent, el.getAttribute('value')]
+        .filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+    });
+    if (pattern.test(name)) return name;
+  }
+  throw new Error(`no control matching ${pattern} reachable with Tab`);
+}

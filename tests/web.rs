@@ -503,15 +503,20 @@ mod routing {
         );
     }
 
+    /// What another tab leaves behind after signing in with `connector`.
+    fn signed_in_elsewhere_with(connector: &str) {
+        web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .expect("storage")
+            .set_item("qufabric.last_connector", connector)
+            .expect("stored");
+    }
+
     #[wasm_bindgen_test]
     async fn the_way_used_last_is_marked_in_a_new_tab() {
         reset_storage();
         // Another tab signed in with PocketID: only the provider id is in localStorage.
-        web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .expect("storage")
-            .set_item("qufabric.last_connector", "pocketid-1")
-            .expect("stored");
+        signed_in_elsewhere_with("pocketid-1");
         mock_fetch(&[(
             "/api/instance",
             200,
@@ -533,11 +538,7 @@ mod routing {
     async fn login_buttons_keep_one_height_whatever_their_badge() {
         reset_storage();
         use_real_styles();
-        web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .expect("storage")
-            .set_item("qufabric.last_connector", "pocketid-1")
-            .expect("stored");
+        signed_in_elsewhere_with("pocketid-1");
         mock_fetch(&[(
             "/api/instance",
             200,

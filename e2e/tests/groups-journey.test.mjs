@@ -88,7 +88,7 @@ test('sync, promotion, refusal outside the allow list, lockout confirmation, loc
   await pocketSignIn(refused.page, 'bob');
   await refused.page.waitForURL(/\/login\?error=not_in_allowed_group/);
   await refused.page.getByText('only admits members of its allowed groups').waitFor();
-  await refused.page.getByText(/admits only members of QuFabric/).waitFor();
+  await refused.page.getByText(/Only members of QuFabric may sign in to QuFabric\. Your sign-in carried only the group Contractors\./).waitFor();
   await screenshot(refused.page, 'login-error-not-in-allowed-group');
   assert.equal(await refused.page.evaluate(() => sessionStorage.getItem('qufabric.session')), null);
   await refused.context.close();

@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, setupOwner } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, setupOwner, tabTo } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -26,20 +26,6 @@ after(async () => {
 });
 
 /** Press Tab until the focused element's accessible name matches; fail after 80 presses. */
-async function tabTo(page, pattern) {
-  for (let i = 0; i < 80; i += 1) {
-    await page.keyboard.press('Tab');
-    const name = await page.evaluate(() => {
-      const el = document.activeElement;
-      if (!el || el === document.body) return '';
-      const label = el.labels && el.labels[0] ? el.labels[0].textContent : '';
-      return [el.getAttribute('aria-label'), label, el.textContent, el.getAttribute('value')]
-        .filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
-    });
-    if (pattern.test(name)) return name;
-  }
-  throw new Error(`no control matching ${pattern} reachable with Tab`);
-}
 
 test('steps 1 to 5 with the keyboard alone', async () => {
   const { page, problems, context } = await newPage(browser);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, sessionToken,
+  startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, sessionToken, tabTo,
 } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
@@ -51,18 +51,6 @@ async function aliceSignsIn(page) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-async function tabTo(page, pattern) {
-  for (let i = 0; i < 80; i += 1) {
-    await page.keyboard.press('Tab');
-    const name = await page.evaluate(() => {
-      const el = document.activeElement;
-      if (!el || el === document.body) return '';
-      return [el.getAttribute('aria-label'), el.textContent].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
-    });
-    if (pattern.test(name)) return name;
-  }
-  throw new Error(`no control matching ${pattern} reachable with Tab`);
-}
 
 test('the owner promotes a PocketID user on the Users tab, by keyboard; their next sign-in reaches the settings', async () => {
   const alice = await newPage(browser);
