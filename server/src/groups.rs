@@ -175,9 +175,8 @@ pub fn apply(
         .collect();
     auto_groups.extend(jwt_ids);
     if auto_groups != user.auto_groups {
-        state
-            .store
-            .update_user(&user.id, user.role, &auto_groups, user.is_blocked)?;
+        // Only the groups: role and block may have changed since `user` was read.
+        state.store.set_auto_groups(&user.id, &auto_groups)?;
     }
     Ok(if sync.admits(token_groups) {
         SyncOutcome::Admitted

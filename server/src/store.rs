@@ -428,6 +428,15 @@ impl Store {
         Ok(changed == 1)
     }
 
+    /// Set a user's auto groups and nothing else (JWT group sync).
+    pub fn set_auto_groups(&self, id: &str, auto_groups: &[String]) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE users SET auto_groups = ?2 WHERE id = ?1",
+            params![id, serde_json::to_string(auto_groups)?],
+        )?;
+        Ok(changed == 1)
+    }
+
     pub fn touch_login(&self, id: &str) -> StoreResult<()> {
         self.lock().execute(
             "UPDATE users SET last_login = ?2 WHERE id = ?1",

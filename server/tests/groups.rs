@@ -229,3 +229,26 @@ async fn the_allow_list_refuses_outsiders_but_not_local_users_or_pats() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn sync_changes_only_auto_groups_so_a_concurrent_block_or_promotion_stands() {
+    // Sync works from the user record read when the request began; a block or a role
+    // change committed meanwhile must not be written back over.
+    let s = start().await;
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::User, true);
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "groups", &[]).await;
+    let stale = s.state.store.user("alice").unwrap().unwrap();
+    s.state
+        .store
+        .update_user("alice", Role::Admin, &[], true)
+        .unwrap();
+    let outcome =
+        qufabric_server::groups::apply(&s.state, &stale, &["QuFabric".to_string()]).unwrap();
+    assert_eq!(outcome, qufabric_server::groups::SyncOutcome::Admitted);
+    let now = s.state.store.user("alice").unwrap().unwrap();
+    assert!(now.is_blocked, "the block stands");
+    assert_eq!(now.role, Role::Admin, "the promotion stands");
+    assert_eq!(now.auto_groups.len(), 1, "the token's group was synced");
+}
