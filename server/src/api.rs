@@ -196,9 +196,10 @@ const MIN_PASSWORD_LEN: usize = 8;
 
 async fn setup(
     State(state): State<SharedState>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<SetupResponse>, ApiError> {
-    let request: SetupRequest = parse_json(&body)?;
+    let request: SetupRequest = parse_json(&headers, &body)?;
     if state.store.owner_exists()? {
         return Err(ApiError::new(
             axum::http::StatusCode::PRECONDITION_FAILED,
@@ -360,7 +361,7 @@ async fn update_user(
     body: Bytes,
 ) -> Result<Json<User>, ApiError> {
     let caller = writer(&state, &headers)?;
-    let request: UserRequest = parse_json(&body)?;
+    let request: UserRequest = parse_json(&headers, &body)?;
     let target = state
         .store
         .user(&id)?
@@ -444,7 +445,7 @@ async fn update_account(
     body: Bytes,
 ) -> Result<Json<Account>, ApiError> {
     writer(&state, &headers)?;
-    let request: Map<String, Value> = parse_json(&body)?;
+    let request: Map<String, Value> = parse_json(&headers, &body)?;
     let Some(Value::Object(body_settings)) = request.get("settings") else {
         return Err(ApiError::unprocessable("settings are required"));
     };

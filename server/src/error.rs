@@ -74,7 +74,23 @@ impl IntoResponse for ApiError {
 }
 
 /// Parse a JSON body ourselves so that every malformed body gets the API's 400 answer
-/// rather than axum's plain-text rejection.
-pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+/// rather than axum's plain-text rejection. The body must be declared
+/// `application/json`: a cross-site HTML form can post `text/plain` without a CORS
+/// preflight, and its body may well parse as JSON.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    let is_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content type must be application/json",
+        ));
+    }
     serde_json::from_slice(body).map_err(|_| ApiError::bad_json())
 }

@@ -107,8 +107,12 @@ pub fn routes() -> Router<SharedState> {
     Router::new().route("/__test__/faults", post(arm).delete(clear))
 }
 
-async fn arm(State(state): State<SharedState>, body: Bytes) -> Result<StatusCode, ApiError> {
-    let rule: FaultRule = parse_json(&body)?;
+async fn arm(
+    State(state): State<SharedState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let rule: FaultRule = parse_json(&headers, &body)?;
     state.faults.arm(rule);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -28,7 +28,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Json<Group>, ApiError> {
     writer(&state, &headers)?;
-    let request: GroupRequest = parse_json(&body)?;
+    let request: GroupRequest = parse_json(&headers, &body)?;
     let name = request.name.trim();
     if name.is_empty() {
         return Err(ApiError::unprocessable("group name is required"));

@@ -78,8 +78,8 @@ struct Fields {
     logout_url_registered: bool,
 }
 
-fn fields(body: &[u8]) -> Result<Fields, ApiError> {
-    let map: Map<String, Value> = parse_json(body)?;
+fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiError> {
+    let map: Map<String, Value> = parse_json(headers, body)?;
     let text = |key: &str| {
         map.get(key)
             .and_then(Value::as_str)
@@ -134,7 +134,7 @@ async fn create(
     body: Bytes,
 ) -> Result<Json<IdentityProvider>, ApiError> {
     writer(&state, &headers)?;
-    let fields = fields(&body)?;
+    let fields = fields(&headers, &body)?;
     let (kind, issuer) = validate(&fields).await?;
     let id = match kind {
         ProviderKind::Oidc => random_id(20),
@@ -160,7 +160,7 @@ async fn update(
     body: Bytes,
 ) -> Result<Json<IdentityProvider>, ApiError> {
     writer(&state, &headers)?;
-    let fields = fields(&body)?;
+    let fields = fields(&headers, &body)?;
     let stored = state
         .store
         .provider(&id)?
@@ -207,7 +207,7 @@ async fn check_issuer(
     body: Bytes,
 ) -> Result<Json<IssuerCheckResult>, ApiError> {
     writer(&state, &headers)?;
-    let request: IssuerCheckRequest = parse_json(&body)?;
+    let request: IssuerCheckRequest = parse_json(&headers, &body)?;
     let issuer = effective_issuer(request.kind, &request.issuer);
     if qufabric_model::issuer::parse_issuer(&issuer).is_none() {
         return Err(ApiError::unprocessable(

@@ -199,6 +199,7 @@ async fn first_run_setup_then_412() {
 
     let bad = client
         .post(format!("{}/api/setup", server.url))
+        .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await
@@ -998,6 +999,7 @@ async fn account_put_replaces_the_whole_settings_object() {
     let malformed = client
         .put(format!("{}/api/accounts/{id}", server.url))
         .header("Authorization", &auth)
+        .header("content-type", "application/json")
         .body("{\"settings\": ")
         .send()
         .await
@@ -1362,4 +1364,53 @@ async fn blocking_ends_every_session_at_once_and_the_rules_hold() {
         !signs_in_silently(&server, &bob_browser).await,
         "no IdP session left"
     );
+}
+
+#[tokio::test]
+async fn json_endpoints_refuse_other_content_types_so_a_cross_site_form_cannot_claim_setup() {
+    // A cross-site HTML form can send text/plain without a preflight; its body may still
+    // parse as JSON. Setup must not accept it.
+    let server = start().await;
+    let form_post = reqwest::Client::new()
+        .post(format!("{}/api/setup", server.url))
+        .header("content-type", "text/plain")
+        .body(json!({"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "name": "Eve"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form_post.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body: Value = form_post.json().await.unwrap();
+    assert_eq!(body["message"], "content type must be application/json");
+    let instance: Value = reqwest::get(format!("{}/api/instance", server.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(instance["setup_required"], true, "nobody was made owner");
+
+    // The same for an authenticated JSON endpoint; with the right type it works.
+    setup_owner(&server).await;
+    let token = owner_tokens(&server).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let plain = reqwest::Client::new()
+        .post(format!("{}/api/groups", server.url))
+        .header("Authorization", bearer(&token))
+        .header("content-type", "text/plain")
+        .body(r#"{"name":"Staff"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let typed = reqwest::Client::new()
+        .post(format!("{}/api/groups", server.url))
+        .header("Authorization", bearer(&token))
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"name":"Staff"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed.status(), StatusCode::OK);
 }

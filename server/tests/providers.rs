@@ -158,8 +158,18 @@ async fn validation_runs_in_order_with_the_real_messages() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
         assert_eq!(answer, json!({"message": message, "code": 422}));
     }
+    // No body at all: not JSON (415); a JSON body that does not parse: 400.
     let (status, answer) = send(&s, "POST", "/api/identity-providers", Role::Owner, None).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{answer}");
+    let empty = reqwest::Client::new()
+        .post(format!("{}/api/identity-providers", s.url))
+        .header("Authorization", token(&s, Role::Owner))
+        .header("content-type", "application/json")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
