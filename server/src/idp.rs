@@ -36,7 +36,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/oauth2/auth", get(authorize))
         .route("/oauth2/login", post(local_login))
         .route("/oauth2/token", post(token))
-        .route("/oauth2/logout", get(end_session))
+        .route(
+            "/oauth2/logout",
+            get(end_session).post(end_session_confirmed),
+        )
         .route("/oauth2/sign-out", post(sign_out))
         .route("/oauth2/logout/callback", get(logout_callback))
         .route("/oauth2/callback", get(crate::broker::callback))
@@ -854,27 +857,93 @@ fn issue_tokens(
 struct LogoutQuery {
     post_logout_redirect_uri: Option<String>,
     state: Option<String>,
+    id_token_hint: Option<String>,
 }
 
+/// `GET /oauth2/logout` (RP-initiated logout). It signs out only with a valid
+/// `id_token_hint` (one of our ID tokens, expired or not): a bare link on another site
+/// must not sign anyone out. Without one it asks, with a form that POSTs here.
 async fn end_session(
     State(state): State<SharedState>,
     source: RequestSource,
     headers: HeaderMap,
     Query(query): Query<LogoutQuery>,
 ) -> Response {
+    let hinted = query.id_token_hint.as_deref().is_some_and(|hint| {
+        matches!(
+            state
+                .keys
+                .verify(hint, &state.config.issuer(), DASHBOARD_CLIENT_ID),
+            Ok(_) | Err(crate::keys::TokenRejection::Expired)
+        )
+    });
+    if !hinted {
+        return logout_confirmation(&query);
+    }
+    end_session_now(&state, &source, &headers, query).await
+}
+
+/// `POST /oauth2/logout`: the confirmation's answer. A cross-site form cannot use it: the
+/// session cookie is `SameSite=Lax` and not sent with another site's POST.
+async fn end_session_confirmed(
+    State(state): State<SharedState>,
+    source: RequestSource,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form: HashMap<String, String> = std::str::from_utf8(&body)
+        .map(|text| oidc::parse_query(text).into_iter().collect())
+        .unwrap_or_default();
+    let query = LogoutQuery {
+        post_logout_redirect_uri: form.get("post_logout_redirect_uri").cloned(),
+        state: form.get("state").cloned(),
+        id_token_hint: None,
+    };
+    end_session_now(&state, &source, &headers, query).await
+}
+
+fn logout_confirmation(query: &LogoutQuery) -> Response {
+    let hidden = |name: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| {
+                format!(
+                    "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                    escape(v)
+                )
+            })
+            .unwrap_or_default()
+    };
+    let body = format!(
+        "<h1>Sign out of QuFabric?</h1>\
+<form method=\"post\" action=\"/oauth2/logout\">{}{}\
+<button type=\"submit\" name=\"confirm\" value=\"yes\">Sign out</button></form>\
+<p><a href=\"/\">Stay signed in</a></p>",
+        hidden("post_logout_redirect_uri", &query.post_logout_redirect_uri),
+        hidden("state", &query.state),
+    );
+    (StatusCode::OK, Html(page("Sign out of QuFabric?", &body))).into_response()
+}
+
+async fn end_session_now(
+    state: &SharedState,
+    source: &RequestSource,
+    headers: &HeaderMap,
+    query: LogoutQuery,
+) -> Response {
     // A session that came through an external provider ends there too, when the provider
     // can and the administrator registered QuFabric's Logout URL with it: otherwise its
     // own session would sign the user straight back in.
     let mut upstream = None;
-    if let Some(id) = cookie_value(&headers, SESSION_COOKIE) {
+    if let Some(id) = cookie_value(headers, SESSION_COOKIE) {
         let hash = hash_secret(id);
-        upstream = upstream_sign_out(&state, &hash)
+        upstream = upstream_sign_out(state, &hash)
             .await
             .filter(|p| p.logout_url_registered)
             .and_then(|p| p.end_session_url);
         let _ = state.store.delete_session(&hash);
     }
-    let clear = clear_cookie(&source);
+    let clear = clear_cookie(source);
     if let Some(url) = upstream {
         return with_cookie(Redirect::to(&url).into_response(), &clear);
     }

@@ -233,13 +233,38 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
     })
 }
 
+/// Restrict `path` to the server's own user (no-op where permissions are not Unix ones).
+fn private(path: &Path, mode: u32) -> StoreResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| StoreError(format!("cannot restrict {}: {e}", path.display())))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
 impl Store {
     /// Open (or create) `<data_dir>/qufabric.db` and bring its schema up to date.
     pub fn open(data_dir: &Path) -> StoreResult<Store> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| StoreError(format!("cannot create {}: {e}", data_dir.display())))?;
-        let connection = Connection::open(data_dir.join("qufabric.db"))?;
-        Self::from_connection(connection)
+        // The database holds the IdP's signing key, password hashes and client secrets:
+        // only the server's own user may read it.
+        private(data_dir, 0o700)?;
+        let path = data_dir.join("qufabric.db");
+        let connection = Connection::open(&path)?;
+        private(&path, 0o600)?;
+        let store = Self::from_connection(connection)?;
+        for companion in ["qufabric.db-wal", "qufabric.db-shm"] {
+            let companion = data_dir.join(companion);
+            if companion.exists() {
+                private(&companion, 0o600)?;
+            }
+        }
+        Ok(store)
     }
 
     /// An in-memory store, for tests.

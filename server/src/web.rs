@@ -74,8 +74,20 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    // The IdP's pages and answers carry sessions, codes and tokens: never cached.
+    let idp_page = request.uri().path().starts_with("/oauth2/")
+        && !request.uri().path().starts_with("/oauth2/static/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if idp_page {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.public_url.starts_with("https://") {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     if let Ok(value) = HeaderValue::from_str(&state.csp.csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }

@@ -386,7 +386,10 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
         .get(format!(
             "{}/oauth2/logout?{}",
             server.url,
-            oidc::form_body(&[("post_logout_redirect_uri", &format!("{}/login", server.url))])
+            oidc::form_body(&[
+                ("post_logout_redirect_uri", &format!("{}/login", server.url)),
+                ("id_token_hint", tokens["id_token"].as_str().unwrap()),
+            ])
         ))
         .send()
         .await
@@ -418,8 +421,9 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
     // A post-logout URI outside the allowed ones is not followed.
     let elsewhere = client
         .get(format!(
-            "{}/oauth2/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2Flogin",
-            server.url
+            "{}/oauth2/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2Flogin&{}",
+            server.url,
+            oidc::form_body(&[("id_token_hint", tokens["id_token"].as_str().unwrap())])
         ))
         .send()
         .await
@@ -1413,4 +1417,90 @@ async fn json_endpoints_refuse_other_content_types_so_a_cross_site_form_cannot_c
         .await
         .unwrap();
     assert_eq!(typed.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn idp_pages_are_never_cached_and_https_servers_send_hsts() {
+    let plain = start().await;
+    let login_page = browser()
+        .get(authorize_url(&plain, &callback(&plain), "s", "n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login_page.status(), StatusCode::OK);
+    assert_eq!(login_page.headers()["cache-control"], "no-store");
+    assert!(login_page
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+
+    let https = start_with(None, |c| {
+        c.public_url = "https://qufabric.example.com".into()
+    })
+    .await;
+    let instance = reqwest::get(format!("{}/api/instance", https.url))
+        .await
+        .unwrap();
+    assert_eq!(
+        instance.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+}
+
+#[tokio::test]
+async fn the_data_directory_and_database_are_private_to_the_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("data");
+    let _store = Store::open(&dir).unwrap();
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "data directory");
+    assert_eq!(
+        mode(&dir.join("qufabric.db")),
+        0o600,
+        "database (holds the signing key)"
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_logout_link_ends_nothing_without_a_valid_hint() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let (client, tokens) = signed_in_browser(&server).await;
+    // A link on another site: no hint. The IdP asks instead of signing out.
+    let link = client
+        .get(format!("{}/oauth2/logout", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(link.status(), StatusCode::OK);
+    assert!(link.text().await.unwrap().contains("method=\"post\""));
+    assert!(signs_in_silently(&server, &client).await, "still signed in");
+    // With the ID token as hint (RP-initiated logout), it signs out.
+    let hinted = client
+        .get(format!(
+            "{}/oauth2/logout?{}",
+            server.url,
+            oidc::form_body(&[("id_token_hint", tokens["id_token"].as_str().unwrap())])
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hinted.status(), StatusCode::SEE_OTHER);
+    assert!(!signs_in_silently(&server, &client).await, "signed out");
+}
+
+#[tokio::test]
+async fn the_logout_confirmation_posts_and_signs_out() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let (client, _) = signed_in_browser(&server).await;
+    let confirmed = client
+        .post(format!("{}/oauth2/logout", server.url))
+        .form(&[("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    assert!(!signs_in_silently(&server, &client).await);
 }
