@@ -61,7 +61,7 @@ pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, 
         "bearer" => {
             let claims = state
                 .keys
-                .verify(token, &state.config.issuer(), DASHBOARD_CLIENT_ID)
+                .verify_access_token(token, &state.config.issuer(), DASHBOARD_CLIENT_ID)
                 .map_err(|rejection| match rejection {
                     TokenRejection::Expired => ApiError::token_expired(),
                     TokenRejection::Invalid => ApiError::token_invalid(),

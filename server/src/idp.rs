@@ -804,7 +804,7 @@ fn issue_tokens(
         groups: grant.groups.clone(),
         connector_id: Some(grant.connector_id.clone()),
     };
-    let Some(access_token) = state.keys.sign(&claims) else {
+    let Some(access_token) = state.keys.sign_access_token(&claims) else {
         return token_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",

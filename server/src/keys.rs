@@ -11,6 +11,9 @@ use serde_json::{json, Value};
 use crate::store::{Store, StoreError};
 use qufabric_model::oidc::TokenClaims;
 
+/// The `typ` header of access tokens (RFC 9068).
+pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+
 pub struct Keys {
     kid: String,
     encoding: EncodingKey,
@@ -69,13 +72,41 @@ impl Keys {
         json!({ "keys": [self.jwk] })
     }
 
+    /// Sign an ID token (or any JWT of ours that is not an API credential).
     pub fn sign<T: serde::Serialize>(&self, claims: &T) -> Option<String> {
+        self.sign_typed(claims, "JWT")
+    }
+
+    /// Sign an access token: `typ: at+jwt` (RFC 9068), the only kind the API accepts.
+    pub fn sign_access_token<T: serde::Serialize>(&self, claims: &T) -> Option<String> {
+        self.sign_typed(claims, ACCESS_TOKEN_TYPE)
+    }
+
+    fn sign_typed<T: serde::Serialize>(&self, claims: &T, typ: &str) -> Option<String> {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
+        header.typ = Some(typ.to_string());
         jsonwebtoken::encode(&header, claims, &self.encoding).ok()
     }
 
-    /// Verify signature, issuer, audience and expiry.
+    /// Verify an access token: its type, then as [`Keys::verify`]. An ID token, whose
+    /// audience is also the dashboard, is refused here.
+    pub fn verify_access_token(
+        &self,
+        token: &str,
+        issuer: &str,
+        audience: &str,
+    ) -> Result<TokenClaims, TokenRejection> {
+        let typ = jsonwebtoken::decode_header(token)
+            .ok()
+            .and_then(|header| header.typ);
+        if typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
+            return Err(TokenRejection::Invalid);
+        }
+        self.verify(token, issuer, audience)
+    }
+
+    /// Verify signature, issuer, audience and expiry (any JWT of ours).
     pub fn verify(
         &self,
         token: &str,

@@ -51,7 +51,7 @@ fn token(server: &Server, sub: &str, connector: &str, groups: &[&str]) -> String
     let jwt = server
         .state
         .keys
-        .sign(&TokenClaims {
+        .sign_access_token(&TokenClaims {
             iss: server.state.config.issuer(),
             sub: sub.into(),
             aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),

@@ -783,7 +783,7 @@ fn token_for(server: &TestServer, sub: &str, exp: i64) -> String {
     server
         .state
         .keys
-        .sign(&TokenClaims {
+        .sign_access_token(&TokenClaims {
             iss: server.state.config.issuer(),
             sub: sub.into(),
             aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),
@@ -1503,4 +1503,35 @@ async fn the_logout_confirmation_posts_and_signs_out() {
         .unwrap();
     assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
     assert!(!signs_in_silently(&server, &client).await);
+}
+
+#[tokio::test]
+async fn only_access_tokens_open_the_api_never_id_tokens() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let tokens = owner_tokens(&server).await;
+    let call = |token: String| {
+        let url = format!("{}/api/users/current", server.url);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("Authorization", bearer(&token))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let id = tokens["id_token"].as_str().unwrap().to_string();
+    assert_eq!(call(access.clone()).await, StatusCode::OK);
+    assert_eq!(
+        call(id).await,
+        StatusCode::UNAUTHORIZED,
+        "the ID token is for the dashboard, not a bearer credential"
+    );
+    // The access token says what it is (RFC 9068).
+    let header = access.split('.').next().unwrap();
+    let header: Value = serde_json::from_slice(&oidc::base64url_decode(header).unwrap()).unwrap();
+    assert_eq!(header["typ"], "at+jwt");
 }

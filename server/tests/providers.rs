@@ -82,7 +82,7 @@ fn token(servers: &Servers, role: Role) -> String {
     let jwt = servers
         .state
         .keys
-        .sign(&TokenClaims {
+        .sign_access_token(&TokenClaims {
             iss: servers.state.config.issuer(),
             sub: id,
             aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),
