@@ -891,15 +891,20 @@ async fn end_session_confirmed(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form: HashMap<String, String> = std::str::from_utf8(&body)
-        .map(|text| oidc::parse_query(text).into_iter().collect())
-        .unwrap_or_default();
+    let form = form_fields(&body);
     let query = LogoutQuery {
         post_logout_redirect_uri: form.get("post_logout_redirect_uri").cloned(),
         state: form.get("state").cloned(),
         id_token_hint: None,
     };
     end_session_now(&state, &source, &headers, query).await
+}
+
+/// A form-encoded body as a map; an unreadable one is empty.
+fn form_fields(body: &[u8]) -> HashMap<String, String> {
+    std::str::from_utf8(body)
+        .map(|text| oidc::parse_query(text).into_iter().collect())
+        .unwrap_or_default()
 }
 
 fn logout_confirmation(query: &LogoutQuery) -> Response {
@@ -1000,9 +1005,7 @@ async fn sign_out(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form: HashMap<String, String> = std::str::from_utf8(&body)
-        .map(|text| oidc::parse_query(text).into_iter().collect())
-        .unwrap_or_default();
+    let form = form_fields(&body);
     if form.get("client_id").map(String::as_str) != Some(DASHBOARD_CLIENT_ID) {
         return token_error(StatusCode::UNAUTHORIZED, "invalid_client", "unknown client");
     }
