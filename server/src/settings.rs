@@ -1,6 +1,7 @@
 //! Account settings as the server keeps them. `PUT /api/accounts/{id}` replaces the whole
-//! object: what the body omits goes back to its default, fields the contract does not know
-//! are dropped, and the read-only fields are always the server's own.
+//! object: what the body omits goes back to its default, every field the contract knows
+//! must have the contract's type, fields it does not know are kept as sent (a newer
+//! dashboard's), and the read-only fields are always the server's own.
 
 use serde_json::{json, Map, Value};
 
@@ -42,13 +43,16 @@ pub fn defaults() -> Map<String, Value> {
     }
 }
 
-/// Optional contract fields with no default: kept when sent, absent otherwise.
-const OPTIONAL_FIELDS: &[&str] = &[
-    "network_range",
-    "network_range_v6",
-    "dashboard_features",
-    "agent_network_only",
-];
+/// Optional contract fields with no default, with a value of their contract type: kept
+/// when sent, absent otherwise.
+fn optional_fields() -> [(&'static str, Value); 4] {
+    [
+        ("network_range", json!("")),
+        ("network_range_v6", json!("")),
+        ("dashboard_features", json!({})),
+        ("agent_network_only", json!(false)),
+    ]
+}
 
 const READ_ONLY_FIELDS: &[&str] = &["embedded_idp_enabled", "local_auth_disabled"];
 
@@ -63,20 +67,24 @@ pub fn replace(
             continue;
         }
         if let Some(value) = body.get(key) {
-            if !same_kind(default, value) {
+            if !conforms(default, value) {
                 return Err(format!("invalid value for setting {key}"));
             }
             *default = value.clone();
         }
     }
-    for key in OPTIONAL_FIELDS {
-        if let Some(value) = body.get(*key) {
-            result.insert((*key).to_string(), value.clone());
+    for (key, kind) in optional_fields() {
+        if let Some(value) = body.get(key) {
+            if !conforms(&kind, value) {
+                return Err(format!("invalid value for setting {key}"));
+            }
+            result.insert(key.to_string(), value.clone());
         }
     }
-    if let Some(Value::Array(groups)) = result.get("jwt_allow_groups") {
-        if groups.iter().any(|g| !g.is_string()) {
-            return Err("invalid value for setting jwt_allow_groups".into());
+    // What the contract does not know is kept as sent.
+    for (key, value) in body {
+        if !result.contains_key(key) && !READ_ONLY_FIELDS.contains(&key.as_str()) {
+            result.insert(key.clone(), value.clone());
         }
     }
     apply_read_only(&mut result, local_auth_disabled);
@@ -92,15 +100,19 @@ pub fn apply_read_only(settings: &mut Map<String, Value>, local_auth_disabled: b
     );
 }
 
-fn same_kind(a: &Value, b: &Value) -> bool {
-    matches!(
-        (a, b),
-        (Value::Bool(_), Value::Bool(_))
-            | (Value::Number(_), Value::Number(_))
-            | (Value::String(_), Value::String(_))
-            | (Value::Array(_), Value::Array(_))
-            | (Value::Object(_), Value::Object(_))
-    )
+/// Whether `value` has the contract type of the field whose default is `default`:
+/// integers for numbers, strings in every list (all list settings are group ids or
+/// names), and each known key of an object (e.g. `extra`) of its own type.
+fn conforms(default: &Value, value: &Value) -> bool {
+    match (default, value) {
+        (Value::Bool(_), Value::Bool(_)) | (Value::String(_), Value::String(_)) => true,
+        (Value::Number(_), Value::Number(number)) => number.is_i64() || number.is_u64(),
+        (Value::Array(_), Value::Array(items)) => items.iter().all(Value::is_string),
+        (Value::Object(known), Value::Object(given)) => known
+            .iter()
+            .all(|(key, default)| given.get(key).is_none_or(|value| conforms(default, value))),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -115,13 +127,12 @@ mod tests {
     }
 
     #[test]
-    fn omitted_fields_reset_and_unknown_are_dropped() {
-        let body = obj(json!({"jwt_groups_enabled": true, "peer_login_expiration": 5, "bogus": 1}));
+    fn omitted_fields_reset() {
+        let body = obj(json!({"jwt_groups_enabled": true, "peer_login_expiration": 5}));
         let settings = replace(&body, false).unwrap();
         assert_eq!(settings["jwt_groups_enabled"], true);
         assert_eq!(settings["peer_login_expiration"], 5);
         assert_eq!(settings["groups_propagation_enabled"], true);
-        assert!(!settings.contains_key("bogus"));
     }
 
     #[test]
@@ -136,5 +147,40 @@ mod tests {
     fn wrong_types_are_refused() {
         assert!(replace(&obj(json!({"jwt_groups_enabled": "yes"})), false).is_err());
         assert!(replace(&obj(json!({"jwt_allow_groups": [1]})), false).is_err());
+    }
+
+    #[test]
+    fn every_known_field_is_checked_to_its_contract_type() {
+        // What a contract fuzzer found stored and returned, and their relatives.
+        for body in [
+            json!({"ipv6_enabled_groups": [{}]}),
+            json!({"peer_expose_groups": [7]}),
+            json!({"peer_login_expiration": 1.5}),
+            json!({"peer_inactivity_expiration": "600"}),
+            json!({"extra": {"peer_approval_enabled": "yes"}}),
+            json!({"extra": {"network_traffic_logs_groups": [null]}}),
+            json!({"extra": []}),
+            json!({"network_range": 10}),
+            json!({"agent_network_only": "no"}),
+            json!({"dashboard_features": "all"}),
+        ] {
+            assert!(replace(&obj(body.clone()), false).is_err(), "{body}");
+        }
+        let fine = replace(
+            &obj(
+                json!({"ipv6_enabled_groups": ["g1"], "extra": {"peer_approval_enabled": true},
+                        "network_range": "100.64.0.0/16", "peer_login_expiration": 3600}),
+            ),
+            false,
+        )
+        .unwrap();
+        assert_eq!(fine["ipv6_enabled_groups"], json!(["g1"]));
+        assert_eq!(fine["extra"]["peer_approval_enabled"], true);
+    }
+
+    #[test]
+    fn fields_the_contract_does_not_know_are_kept() {
+        let settings = replace(&obj(json!({"future_setting": {"keep": "me"}})), false).unwrap();
+        assert_eq!(settings["future_setting"], json!({"keep": "me"}));
     }
 }
