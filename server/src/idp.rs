@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::forwarded::RequestSource;
-use crate::store::{now_unix, SessionRecord, UserRecord};
+use crate::store::{now_unix, CodeUse, SessionRecord, TakenRefresh, UserRecord};
 use crate::{hash_secret, random_secret, SharedState};
 use qufabric_model::oidc::{self, Audience, TokenClaims, DASHBOARD_CLIENT_ID, LOCAL_CONNECTOR};
 use qufabric_model::{SignOutResult, SignedOutProvider};
@@ -700,12 +700,19 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
     }
     match field("grant_type") {
         "authorization_code" => {
-            let grant: Option<CodeGrant> = state
-                .store
-                .take_code(&hash_secret(field("code")), CODE_MAX_AGE_SECS)
-                .ok()
-                .flatten()
-                .and_then(|v| serde_json::from_value(v).ok());
+            let code_hash = hash_secret(field("code"));
+            let grant: Option<CodeGrant> = match state.store.use_code(&code_hash, CODE_MAX_AGE_SECS)
+            {
+                Ok(CodeUse::Fresh(body)) => serde_json::from_value(body).ok(),
+                Ok(CodeUse::Replayed) => {
+                    // A used code presented again has leaked: revoke what it issued
+                    // (RFC 6749 §4.1.2), every rotation included.
+                    tracing::warn!("an authorization code was replayed; its tokens are revoked");
+                    let _ = state.store.revoke_family(&code_hash);
+                    None
+                }
+                _ => None,
+            };
             let Some(grant) = grant else {
                 return token_error(
                     StatusCode::BAD_REQUEST,
@@ -735,7 +742,13 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
                 connector_id: grant.connector_id,
                 groups: grant.groups,
             };
-            issue_tokens(&state, &refresh, Some(&grant.nonce), &grant.session_hash)
+            issue_tokens(
+                &state,
+                &refresh,
+                Some(&grant.nonce),
+                &grant.session_hash,
+                &code_hash,
+            )
         }
         "refresh_token" => {
             let taken = state
@@ -743,7 +756,12 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
                 .take_refresh_token(&hash_secret(field("refresh_token")))
                 .ok()
                 .flatten();
-            let Some((session_hash, body)) = taken else {
+            let Some(TakenRefresh {
+                session_hash,
+                family,
+                body,
+            }) = taken
+            else {
                 return token_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
@@ -764,7 +782,7 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
                     "the refresh token belongs to another client",
                 );
             }
-            issue_tokens(&state, &grant, None, &session_hash)
+            issue_tokens(&state, &grant, None, &session_hash, &family)
         }
         _ => token_error(
             StatusCode::BAD_REQUEST,
@@ -774,11 +792,14 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
     }
 }
 
+/// Sign the tokens of `grant` and store a new refresh token in `family` (the hash of the
+/// authorization code the chain started from).
 fn issue_tokens(
     state: &SharedState,
     grant: &RefreshGrant,
     nonce: Option<&str>,
     session_hash: &str,
+    family: &str,
 ) -> Response {
     let user = match state.store.user(&grant.user_id) {
         Ok(Some(user)) if !user.is_blocked => user,
@@ -826,6 +847,7 @@ fn issue_tokens(
         .put_refresh_token(
             &hash_secret(&refresh_token),
             session_hash,
+            family,
             &stored,
             now + state.config.refresh_token_ttl_secs,
         )

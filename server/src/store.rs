@@ -86,7 +86,31 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE idp_sessions ADD COLUMN upstream_id_token TEXT;",
     // 3: whether QuFabric's Logout URL is registered at the provider (sign-out may return).
     "ALTER TABLE identity_providers ADD COLUMN logout_url_registered INTEGER NOT NULL DEFAULT 0;",
+    // 4: used codes stay (briefly) to recognise a replay; refresh tokens know the code
+    // they descend from (their family), so a replay can revoke them all.
+    "ALTER TABLE auth_codes ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE refresh_tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';",
 ];
+
+/// What presenting an authorization code found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodeUse {
+    /// First use: the grant it stands for.
+    Fresh(Value),
+    /// Used before: someone replays it.
+    Replayed,
+    /// Unknown or expired.
+    Unknown,
+}
+
+/// A refresh token just taken (rotation: each one is good once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TakenRefresh {
+    pub session_hash: String,
+    /// The authorization code the token descends from.
+    pub family: String,
+    pub body: Value,
+}
 
 #[derive(Clone)]
 pub struct Store {
@@ -649,17 +673,43 @@ impl Store {
         Ok(())
     }
 
-    /// Take a code: it is deleted in the same statement, so a replay finds nothing.
-    pub fn take_code(&self, code_hash: &str, max_age_secs: i64) -> StoreResult<Option<Value>> {
-        let body: Option<String> = self
-            .lock()
+    /// Use a code: marked used in the same statement, so a second use is recognised as a
+    /// replay (used codes are swept with the others after ten minutes).
+    pub fn use_code(&self, code_hash: &str, max_age_secs: i64) -> StoreResult<CodeUse> {
+        let connection = self.lock();
+        let body: Option<String> = connection
             .query_row(
-                "DELETE FROM auth_codes WHERE code_hash = ?1 AND created_at >= ?2 RETURNING body",
+                "UPDATE auth_codes SET used = 1 WHERE code_hash = ?1 AND used = 0 AND created_at >= ?2 RETURNING body",
                 params![code_hash, now_unix() - max_age_secs],
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+        if let Some(body) = body {
+            return Ok(serde_json::from_str(&body)
+                .map(CodeUse::Fresh)
+                .unwrap_or(CodeUse::Unknown));
+        }
+        let used: Option<i64> = connection
+            .query_row(
+                "SELECT used FROM auth_codes WHERE code_hash = ?1 AND used = 1",
+                params![code_hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(if used.is_some() {
+            CodeUse::Replayed
+        } else {
+            CodeUse::Unknown
+        })
+    }
+
+    /// Revoke every refresh token that descends from one authorization code.
+    pub fn revoke_family(&self, family: &str) -> StoreResult<()> {
+        self.lock().execute(
+            "DELETE FROM refresh_tokens WHERE family = ?1",
+            params![family],
+        )?;
+        Ok(())
     }
 
     pub fn put_session(&self, id_hash: &str, session: &SessionRecord) -> StoreResult<()> {
@@ -761,27 +811,34 @@ impl Store {
         &self,
         token_hash: &str,
         session_hash: &str,
+        family: &str,
         body: &Value,
         expires_at: i64,
     ) -> StoreResult<()> {
         self.lock().execute(
-            "INSERT INTO refresh_tokens (token_hash, session_hash, body, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash, session_hash, serde_json::to_string(body)?, expires_at],
+            "INSERT INTO refresh_tokens (token_hash, session_hash, family, body, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![token_hash, session_hash, family, serde_json::to_string(body)?, expires_at],
         )?;
         Ok(())
     }
 
     /// Take a refresh token (rotation: each one is good once).
-    pub fn take_refresh_token(&self, token_hash: &str) -> StoreResult<Option<(String, Value)>> {
-        let row: Option<(String, String)> = self
+    pub fn take_refresh_token(&self, token_hash: &str) -> StoreResult<Option<TakenRefresh>> {
+        let row: Option<(String, String, String)> = self
             .lock()
             .query_row(
-                "DELETE FROM refresh_tokens WHERE token_hash = ?1 AND expires_at > ?2 RETURNING session_hash, body",
+                "DELETE FROM refresh_tokens WHERE token_hash = ?1 AND expires_at > ?2 RETURNING session_hash, family, body",
                 params![token_hash, now_unix()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        Ok(row.and_then(|(session, body)| serde_json::from_str(&body).ok().map(|b| (session, b))))
+        Ok(row.and_then(|(session_hash, family, body)| {
+            serde_json::from_str(&body).ok().map(|body| TakenRefresh {
+                session_hash,
+                family,
+                body,
+            })
+        }))
     }
 }
 
@@ -849,10 +906,14 @@ mod tests {
     fn codes_and_refresh_tokens_are_single_use() {
         let store = Store::in_memory().unwrap();
         store.put_code("h", &serde_json::json!({"x": 1})).unwrap();
-        assert!(store.take_code("h", 60).unwrap().is_some());
-        assert!(store.take_code("h", 60).unwrap().is_none());
+        assert_eq!(
+            store.use_code("h", 60).unwrap(),
+            CodeUse::Fresh(serde_json::json!({"x": 1}))
+        );
+        assert_eq!(store.use_code("h", 60).unwrap(), CodeUse::Replayed);
+        assert_eq!(store.use_code("other", 60).unwrap(), CodeUse::Unknown);
         store
-            .put_refresh_token("r", "s", &serde_json::json!({}), now_unix() + 60)
+            .put_refresh_token("r", "s", "f", &serde_json::json!({}), now_unix() + 60)
             .unwrap();
         assert!(store.take_refresh_token("r").unwrap().is_some());
         assert!(store.take_refresh_token("r").unwrap().is_none());

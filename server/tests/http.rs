@@ -324,11 +324,18 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
     assert!(id_claims.aud.contains(oidc::DASHBOARD_CLIENT_ID));
     assert_eq!(id_claims.email.as_deref(), Some(OWNER_EMAIL));
 
-    // A replayed code is refused.
+    // A replayed code is refused (and revokes what it issued: a new sign-in follows).
     let replay = exchange(&server, &code, VERIFIER).await;
     assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
     let body: Value = replay.json().await.unwrap();
     assert_eq!(body["error"], "invalid_grant");
+    let redirect = sign_in_again(&server, &client).await;
+    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
+    let tokens: Value = exchange(&server, &code, VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
 
     let access = tokens["access_token"].as_str().unwrap();
     let me: Value = reqwest::Client::new()
@@ -1535,4 +1542,48 @@ async fn only_access_tokens_open_the_api_never_id_tokens() {
     let header = access.split('.').next().unwrap();
     let header: Value = serde_json::from_slice(&oidc::base64url_decode(header).unwrap()).unwrap();
     assert_eq!(header["typ"], "at+jwt");
+}
+
+#[tokio::test]
+async fn a_replayed_code_revokes_the_refresh_tokens_it_issued_and_their_rotations() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let client = browser();
+    let redirect = sign_in(&server, &client, OWNER_PASSWORD).await;
+    let code = oidc::query_value(location(&redirect).split_once('?').unwrap().1, "code").unwrap();
+    let tokens: Value = exchange(&server, &code, VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let refresh = |token: String| {
+        let url = format!("{}/oauth2/token", server.url);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", token.as_str()),
+                    ("client_id", oidc::DASHBOARD_CLIENT_ID),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // One rotation: the family now holds the rotated token.
+    let rotated: Value = refresh(tokens["refresh_token"].as_str().unwrap().to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rotated = rotated["refresh_token"].as_str().unwrap().to_string();
+    // Someone replays the code (it leaked): refused, and what it issued is revoked.
+    let replay = exchange(&server, &code, VERIFIER).await;
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refresh(rotated).await.status(),
+        StatusCode::BAD_REQUEST,
+        "the rotated refresh token of the replayed code's family is revoked"
+    );
 }
