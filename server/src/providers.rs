@@ -171,6 +171,25 @@ async fn update(
             "identity provider type cannot be changed",
         ));
     }
+    // Users are linked by provider id + subject: another issuer's subjects would take over
+    // their accounts. Re-pointing is refused while anyone signs in with the provider.
+    if issuer != stored.issuer {
+        let linked = state
+            .store
+            .users()?
+            .iter()
+            .filter(|u| u.idp_id.as_deref() == Some(stored.id.as_str()))
+            .count();
+        if linked > 0 {
+            return Err(ApiError::unprocessable(format!(
+                "identity provider issuer cannot change while {}",
+                match linked {
+                    1 => "1 user signs in with it".to_string(),
+                    n => format!("{n} users sign in with it"),
+                }
+            )));
+        }
+    }
     let record = ProviderRecord {
         id: stored.id.clone(),
         kind: stored.kind.clone(),

@@ -417,3 +417,74 @@ async fn roles_on_providers() {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_issuer_cannot_change_while_users_sign_in_with_the_provider() {
+    // Users are linked by provider id + subject: re-pointing the provider at another IdP
+    // would hand its subjects' accounts to whoever that IdP says they are.
+    let s = start().await;
+    let other_idp = fake_provider().await;
+    let (_, created) = send(
+        &s,
+        "POST",
+        "/api/identity-providers",
+        Role::Owner,
+        Some(pocketid(&s.issuer)),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    // While nobody signs in with it, the issuer may still be corrected.
+    let (status, answer) = send(
+        &s,
+        "PUT",
+        &format!("/api/identity-providers/{id}"),
+        Role::Owner,
+        Some(pocketid(&other_idp)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    s.state
+        .store
+        .insert_user(&UserRecord {
+            id: "linked".into(),
+            email: "linked@example.com".into(),
+            name: "Linked".into(),
+            password_hash: None,
+            role: Role::Admin,
+            auto_groups: vec![],
+            idp_id: Some(id.clone()),
+            idp_subject: Some("subject-1".into()),
+            is_blocked: false,
+            last_login: None,
+        })
+        .unwrap();
+    let (status, answer) = send(
+        &s,
+        "PUT",
+        &format!("/api/identity-providers/{id}"),
+        Role::Owner,
+        Some(pocketid(&s.issuer)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(
+        answer["message"],
+        "identity provider issuer cannot change while 1 user signs in with it"
+    );
+    assert_eq!(
+        s.state.store.provider(&id).unwrap().unwrap().issuer,
+        other_idp
+    );
+    // Other fields still change.
+    let mut rename = pocketid(&other_idp);
+    rename["name"] = json!("Renamed");
+    let (status, _) = send(
+        &s,
+        "PUT",
+        &format!("/api/identity-providers/{id}"),
+        Role::Owner,
+        Some(rename),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
