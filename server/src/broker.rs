@@ -290,6 +290,7 @@ pub struct CallbackQuery {
 pub async fn callback(
     State(state): State<SharedState>,
     source: RequestSource,
+    headers: axum::http::HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
     let public_callback = format!("{}/auth/callback", state.config.public_url);
@@ -312,6 +313,15 @@ pub async fn callback(
         );
     };
     let back = pending.request.redirect_uri.clone();
+    if !idp::binding_matches(&headers, &pending.request.binding) {
+        return to_login(
+            &back,
+            fail(
+                "state_mismatch",
+                "the identity provider's answer arrived in another browser than the one that started the sign-in",
+            ),
+        );
+    }
     if now_unix() - pending.created_at > BROKER_STATE_MAX_AGE {
         return to_login(
             &back,

@@ -151,6 +151,47 @@ pub struct AuthRequest {
     pub nonce: String,
     pub code_challenge: String,
     pub connector_id: Option<String>,
+    /// The hash of this sign-in's browser-binding cookie (see [`binding_cookie`]); empty
+    /// for a request stored by an earlier version.
+    #[serde(default)]
+    pub binding: String,
+}
+
+/// A sign-in is bound to the browser that started it: `/oauth2/auth` sets a short-lived
+/// HttpOnly cookie whose hash the request keeps, and the email form and the provider's
+/// callback require it. Without it a login CSRF works: an attacker starts a sign-in and
+/// makes the victim's browser finish it with the attacker's account. The cookie's name
+/// carries part of the hash, so parallel sign-ins in several tabs do not overwrite each
+/// other. Returns the hash to keep and the `Set-Cookie` value.
+pub(crate) fn binding_cookie(source: &RequestSource) -> (String, String) {
+    let secret = random_secret();
+    let hash = hash_secret(&secret);
+    let secure = if source.https { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={secret}; Path=/oauth2; HttpOnly; SameSite=Lax; Max-Age={BINDING_MAX_AGE_SECS}{secure}",
+        binding_cookie_name(&hash)
+    );
+    (hash, cookie)
+}
+
+const BINDING_MAX_AGE_SECS: i64 = 600;
+
+fn binding_cookie_name(hash: &str) -> String {
+    let part: String = hash
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect();
+    format!("qf_bind_{part}")
+}
+
+/// Whether this browser holds the binding cookie of a sign-in whose binding is `hash`.
+pub(crate) fn binding_matches(headers: &HeaderMap, hash: &str) -> bool {
+    if hash.is_empty() {
+        return true;
+    }
+    cookie_value(headers, &binding_cookie_name(hash))
+        .is_some_and(|value| oidc::constant_time_eq(hash_secret(value).as_bytes(), hash.as_bytes()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -298,6 +339,7 @@ async fn authorize(
             }
         },
     };
+    let (binding, binding_set_cookie) = binding_cookie(&source);
     let request = AuthRequest {
         client_id,
         redirect_uri,
@@ -306,6 +348,7 @@ async fn authorize(
         nonce,
         code_challenge: challenge,
         connector_id: connector,
+        binding,
     };
 
     // Answer from the IdP's own session when there is one for this connector.
@@ -347,7 +390,8 @@ async fn authorize(
     }
 
     if let Some(provider) = external {
-        return crate::broker::start(state, request, provider).await;
+        let response = crate::broker::start(state, request, provider).await;
+        return with_cookie(response, &binding_set_cookie);
     }
 
     if state.config.local_auth_disabled {
@@ -366,7 +410,10 @@ async fn authorize(
             )
         }
     }
-    login_page(&request_id, "", None, StatusCode::OK)
+    with_cookie(
+        login_page(&request_id, "", None, StatusCode::OK),
+        &binding_set_cookie,
+    )
 }
 
 /// Email sign-in asked for while the server allows external providers only.
@@ -466,6 +513,7 @@ struct LoginForm {
 async fn local_login(
     State(state): State<SharedState>,
     source: RequestSource,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let form: LoginForm = match serde_urlencoded_form(&body) {
@@ -491,6 +539,13 @@ async fn local_login(
             "This sign-in page has expired. Go back to QuFabric and sign in again.",
         );
     };
+    if !binding_matches(&headers, &request.binding) {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in started elsewhere",
+            "This sign-in was started in another browser, or too long ago. Go back to QuFabric and sign in again.",
+        );
+    }
     if state.config.local_auth_disabled {
         return local_auth_refused(&request);
     }

@@ -481,3 +481,41 @@ async fn a_microsoft_multi_tenant_token_is_checked_against_its_own_tenant() {
         "{target}"
     );
 }
+
+#[tokio::test]
+async fn the_providers_answer_only_completes_in_the_browser_that_started_the_sign_in() {
+    let (url, state, _upstream) = start().await;
+    let starter = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let authorize = oidc::authorize_url(&oidc::AuthorizeRequest {
+        authorization_endpoint: &format!("{url}/oauth2/auth"),
+        client_id: oidc::DASHBOARD_CLIENT_ID,
+        redirect_uri: &format!("{url}/auth/callback"),
+        scope: oidc::DASHBOARD_SCOPES,
+        state: "dash-state",
+        nonce: "dash-nonce",
+        code_challenge: &oidc::pkce_challenge(VERIFIER),
+        connector_id: Some("oidc-upstream"),
+    });
+    let to_upstream = starter.get(authorize).send().await.unwrap();
+    let back = starter.get(location(&to_upstream)).send().await.unwrap();
+    // The provider's answer lands in another browser (a forged or leaked callback URL).
+    let elsewhere = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+        .get(location(&back))
+        .send()
+        .await
+        .unwrap();
+    let target = location(&elsewhere);
+    assert!(target.contains("/login?error=state_mismatch"), "{target}");
+    assert!(state
+        .store
+        .external_user("oidc-upstream", "upstream-user-1")
+        .unwrap()
+        .is_none());
+}

@@ -1587,3 +1587,43 @@ async fn a_replayed_code_revokes_the_refresh_tokens_it_issued_and_their_rotation
         "the rotated refresh token of the replayed code's family is revoked"
     );
 }
+
+#[tokio::test]
+async fn the_email_form_only_completes_in_the_browser_that_started_the_sign_in() {
+    // Login CSRF: an attacker starts a sign-in, then makes the victim's browser post the
+    // form with the attacker's credentials. The request id alone must not be enough.
+    let server = start().await;
+    setup_owner(&server).await;
+    let attacker = browser();
+    let page = attacker
+        .get(authorize_url(&server, &callback(&server), "s", "n"))
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    let victim = browser();
+    let forced = victim
+        .post(format!("{}/oauth2/login", server.url))
+        .form(&[
+            ("req", request_id(&html).as_str()),
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forced.status(), StatusCode::BAD_REQUEST);
+    assert!(forced.headers().get("location").is_none(), "no code issued");
+    // The browser that started it signs in as usual.
+    let own = attacker
+        .post(format!("{}/oauth2/login", server.url))
+        .form(&[
+            ("req", request_id(&html).as_str()),
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::SEE_OTHER);
+}
