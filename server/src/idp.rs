@@ -66,44 +66,86 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Slows down password guessing per account: after [`LoginLimiter::FREE_FAILURES`] wrong
-/// passwords in a row, every further attempt is answered 429 for a lock time that doubles
-/// with each failure (30 s, 60 s, … up to 15 min). A correct password resets the count.
+/// Slows down password guessing, per client and account: after
+/// [`LoginLimiter::FREE_FAILURES`] wrong passwords in a row from one client (its address,
+/// see `forwarded`) for one account, that client is answered 429 for that account for a
+/// lock time that doubles with each failure (30 s, 60 s, … up to 15 min). Others' failures
+/// never lock a client out, so a known owner cannot be kept out by strangers. A correct
+/// password resets the count. The map is bounded: past [`LoginLimiter::MAX_ENTRIES`] the
+/// entries that lock nobody go first, then the oldest.
 #[derive(Default)]
 pub struct LoginLimiter {
-    entries: Mutex<HashMap<String, (u32, Option<Instant>)>>,
+    entries: Mutex<HashMap<String, LimiterEntry>>,
+}
+
+struct LimiterEntry {
+    failures: u32,
+    locked_until: Option<Instant>,
+    last: Instant,
 }
 
 impl LoginLimiter {
     pub const FREE_FAILURES: u32 = 5;
+    pub const MAX_ENTRIES: usize = 10_000;
 
-    fn key(email: &str) -> String {
-        email.trim().to_lowercase()
+    fn key(client: Option<std::net::IpAddr>, email: &str) -> String {
+        let client = client.map(|ip| ip.to_string()).unwrap_or_default();
+        format!("{client} {}", email.trim().to_lowercase())
     }
 
-    /// `Some(wait)` while this account is locked.
-    pub fn locked_for(&self, email: &str) -> Option<Duration> {
+    /// `Some(wait)` while this client is locked out of this account.
+    pub fn locked_for(&self, client: Option<std::net::IpAddr>, email: &str) -> Option<Duration> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let (_, until) = entries.get(&Self::key(email))?;
-        let until = (*until)?;
+        let until = entries.get(&Self::key(client, email))?.locked_until?;
         until.checked_duration_since(Instant::now())
     }
 
-    pub fn record_failure(&self, email: &str) {
+    pub fn record_failure(&self, client: Option<std::net::IpAddr>, email: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.entry(Self::key(email)).or_insert((0, None));
-        entry.0 = entry.0.saturating_add(1);
-        if entry.0 >= Self::FREE_FAILURES {
-            let doublings = (entry.0 - Self::FREE_FAILURES).min(5);
+        let now = Instant::now();
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.retain(|_, e| e.locked_until.is_some_and(|until| until > now));
+            if entries.len() >= Self::MAX_ENTRIES {
+                let mut ages: Vec<Instant> = entries.values().map(|e| e.last).collect();
+                ages.sort();
+                let cut = ages[ages.len() / 2];
+                entries.retain(|_, e| e.last > cut);
+            }
+        }
+        let entry = entries
+            .entry(Self::key(client, email))
+            .or_insert(LimiterEntry {
+                failures: 0,
+                locked_until: None,
+                last: now,
+            });
+        entry.failures = entry.failures.saturating_add(1);
+        entry.last = now;
+        if entry.failures >= Self::FREE_FAILURES {
+            let doublings = (entry.failures - Self::FREE_FAILURES).min(5);
             let lock = Duration::from_secs(30u64 << doublings).min(Duration::from_secs(900));
-            entry.1 = Some(Instant::now() + lock);
+            entry.locked_until = Some(now + lock);
         }
     }
 
-    pub fn record_success(&self, email: &str) {
+    pub fn record_success(&self, client: Option<std::net::IpAddr>, email: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.remove(&Self::key(email));
+        entries.remove(&Self::key(client, email));
     }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A password hash to verify unknown emails against, so they cost the same as known ones.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not the password of anyone").unwrap_or_default())
 }
 
 // ----- discovery and keys -----
@@ -549,7 +591,8 @@ async fn local_login(
     if state.config.local_auth_disabled {
         return local_auth_refused(&request);
     }
-    if let Some(wait) = state.login_limiter.locked_for(&form.email) {
+    let client = source.client_ip;
+    if let Some(wait) = state.login_limiter.locked_for(client, &form.email) {
         let message = format!(
             "Too many wrong passwords. Wait {} seconds before trying again.",
             wait.as_secs().max(1)
@@ -570,14 +613,31 @@ async fn local_login(
         .local_user_by_email(form.email.trim())
         .ok()
         .flatten();
+    // Hashing is bounded: each costs 19 MiB and a core for a while. Past the bound the
+    // answer is "retry shortly", before any hashing.
+    let Ok(permit) = state.hash_permits.clone().try_acquire_owned() else {
+        let mut response = login_page(
+            &form.req,
+            &form.email,
+            Some("The server is busy checking other sign-ins. Try again in a moment."),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
     let password = form.password.clone();
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let matches = tokio::task::spawn_blocking(move || match stored_hash {
-        Some(hash) => verify_password(&password, &hash),
-        None => {
-            // Spend the same time on unknown emails so they cannot be told apart.
-            let _ = hash_password(&password);
-            false
+    let matches = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        match stored_hash {
+            Some(hash) => verify_password(&password, &hash),
+            None => {
+                // Unknown emails cost the same, so they cannot be told apart.
+                let _ = verify_password(&password, dummy_hash());
+                false
+            }
         }
     })
     .await
@@ -593,7 +653,7 @@ async fn local_login(
             );
         }
         _ => {
-            state.login_limiter.record_failure(&form.email);
+            state.login_limiter.record_failure(client, &form.email);
             return login_page(
                 &form.req,
                 &form.email,
@@ -602,7 +662,7 @@ async fn local_login(
             );
         }
     };
-    state.login_limiter.record_success(&form.email);
+    state.login_limiter.record_success(client, &form.email);
     let _ = state.store.delete_auth_request(&form.req);
     let session_id = random_secret();
     let session_hash = hash_secret(&session_id);
@@ -1127,16 +1187,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limiter_locks_after_free_failures_and_resets() {
+    fn limiter_locks_one_client_after_free_failures_and_resets() {
         let limiter = LoginLimiter::default();
+        let guesser = "203.0.113.1".parse().ok();
+        let owner = "198.51.100.2".parse().ok();
         for _ in 0..LoginLimiter::FREE_FAILURES - 1 {
-            limiter.record_failure("A@x");
+            limiter.record_failure(guesser, "A@x");
         }
-        assert!(limiter.locked_for("a@x").is_none());
-        limiter.record_failure("a@x");
-        assert!(limiter.locked_for("a@x").is_some());
-        limiter.record_success("a@x");
-        assert!(limiter.locked_for("a@x").is_none());
+        assert!(limiter.locked_for(guesser, "a@x").is_none());
+        limiter.record_failure(guesser, "a@x");
+        assert!(limiter.locked_for(guesser, "a@x").is_some());
+        assert!(
+            limiter.locked_for(owner, "a@x").is_none(),
+            "others are not locked"
+        );
+        limiter.record_success(guesser, "a@x");
+        assert!(limiter.locked_for(guesser, "a@x").is_none());
+    }
+
+    #[test]
+    fn the_limiter_stays_bounded() {
+        let limiter = LoginLimiter::default();
+        for n in 0..(LoginLimiter::MAX_ENTRIES + 100) {
+            limiter.record_failure(None, &format!("user{n}@x"));
+        }
+        assert!(limiter.len() <= LoginLimiter::MAX_ENTRIES);
     }
 
     #[test]

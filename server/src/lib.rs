@@ -48,6 +48,9 @@ pub struct Config {
     pub dev: bool,
     /// `--trusted-proxy`: peers whose `X-Forwarded-*` headers are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How many password hashes may run at once (each costs 19 MiB and a core for a
+    /// while); beyond that a sign-in is answered 429 with `Retry-After`.
+    pub password_hash_concurrency: usize,
 }
 
 impl Config {
@@ -63,6 +66,9 @@ impl Config {
             session_ttl_secs: 24 * 3600,
             dev: false,
             trusted_proxies: Vec::new(),
+            password_hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get().saturating_sub(1).max(1))
+                .unwrap_or(1),
         }
     }
 
@@ -126,6 +132,8 @@ pub struct AppState {
     pub keys: Keys,
     pub faults: faults::Faults,
     pub login_limiter: idp::LoginLimiter,
+    /// Permits for password hashing (see [`Config::password_hash_concurrency`]).
+    pub hash_permits: Arc<tokio::sync::Semaphore>,
     pub csp: web::IndexPage,
     pub assets: assets::Assets,
 }
@@ -139,12 +147,16 @@ impl AppState {
         store.account(&random_id(20), &settings::defaults())?;
         let csp = web::IndexPage::load(config.dist.as_deref());
         let assets = assets::Assets::load(config.dist.as_deref());
+        let hash_permits = Arc::new(tokio::sync::Semaphore::new(
+            config.password_hash_concurrency.max(1),
+        ));
         Ok(AppState {
             config,
             store,
             keys,
             faults: faults::Faults::default(),
             login_limiter: idp::LoginLimiter::default(),
+            hash_permits,
             csp,
             assets,
         })

@@ -1627,3 +1627,65 @@ async fn the_email_form_only_completes_in_the_browser_that_started_the_sign_in()
         .unwrap();
     assert_eq!(own.status(), StatusCode::SEE_OTHER);
 }
+
+/// Email sign-in as the owner from a client behind the trusted proxy at `client_ip`.
+async fn sign_in_from(server: &TestServer, client_ip: &str, password: &str) -> reqwest::Response {
+    let client = browser();
+    let page = client
+        .get(authorize_url(server, &callback(server), "s", "n"))
+        .header("x-forwarded-for", client_ip)
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    client
+        .post(format!("{}/oauth2/login", server.url))
+        .header("x-forwarded-for", client_ip)
+        .form(&[
+            ("req", request_id(&html).as_str()),
+            ("email", OWNER_EMAIL),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_clients_wrong_passwords_do_not_lock_the_owner_out_elsewhere() {
+    let server = start_with(None, |c| {
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    setup_owner(&server).await;
+    for _ in 0..5 {
+        let wrong = sign_in_from(&server, "203.0.113.66", "guess").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let guesser = sign_in_from(&server, "203.0.113.66", OWNER_PASSWORD).await;
+    assert_eq!(guesser.status(), StatusCode::TOO_MANY_REQUESTS);
+    let owner = sign_in_from(&server, "198.51.100.7", OWNER_PASSWORD).await;
+    assert_eq!(
+        owner.status(),
+        StatusCode::SEE_OTHER,
+        "the owner's own browser still signs in"
+    );
+}
+
+#[tokio::test]
+async fn password_hashing_is_bounded_and_the_excess_is_told_to_retry() {
+    let server = start_with(None, |c| c.password_hash_concurrency = 1).await;
+    setup_owner(&server).await;
+    let busy = server
+        .state
+        .hash_permits
+        .clone()
+        .try_acquire_owned()
+        .unwrap();
+    let refused = sign_in(&server, &browser(), OWNER_PASSWORD).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().get("retry-after").is_some());
+    drop(busy);
+    let fine = sign_in(&server, &browser(), OWNER_PASSWORD).await;
+    assert_eq!(fine.status(), StatusCode::SEE_OTHER);
+}
