@@ -74,22 +74,19 @@ fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
     Redirect::to(&format!("{}?{query}", login_url(base_redirect_uri))).into_response()
 }
 
-fn http_client() -> Result<openidconnect::reqwest::Client, Failure> {
-    // No redirects: following them from a token endpoint would be an SSRF hole.
-    openidconnect::reqwest::ClientBuilder::new()
-        .redirect(openidconnect::reqwest::redirect::Policy::none())
-        .timeout(HTTP_TIMEOUT)
-        .build()
-        .map_err(|e| fail("server_error", format!("http client: {e}")))
+/// The server's one provider client (no redirects, no link-local or metadata addresses,
+/// see `outbound`).
+fn http_client(state: &SharedState) -> Result<openidconnect::reqwest::Client, Failure> {
+    Ok(state.http.clone())
 }
 
 /// `/oauth2/auth` with an external connector: off to the provider.
 pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderRecord) -> Response {
-    let http = match http_client() {
+    let http = match http_client(&state) {
         Ok(http) => http,
         Err(failure) => return to_login(&request.redirect_uri, failure),
     };
-    let check = match discover_reachable(&provider).await {
+    let check = match discover_reachable(&state, &provider).await {
         Ok(check) => check,
         Err(failure) => return to_login(&request.redirect_uri, failure),
     };
@@ -149,9 +146,10 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
 
 /// The provider's discovery document, or `provider_unreachable` when it cannot be fetched.
 async fn discover_reachable(
+    state: &SharedState,
     provider: &ProviderRecord,
 ) -> Result<qufabric_model::checks::IssuerCheckResult, Failure> {
-    let check = crate::providers::discover(&provider.issuer, HTTP_TIMEOUT).await;
+    let check = crate::providers::discover(state, &provider.issuer, HTTP_TIMEOUT).await;
     if check.reachable {
         return Ok(check);
     }
@@ -359,8 +357,8 @@ async fn finish(
                 "the identity provider was removed during the sign-in",
             )
         })?;
-    let http = http_client()?;
-    let check = discover_reachable(&provider).await?;
+    let http = http_client(state)?;
+    let check = discover_reachable(state, &provider).await?;
     let (client, rule) = build(state, &provider, &http, &check).await?;
     let mut exchange = client
         .exchange_code(AuthorizationCode::new(code))
@@ -543,7 +541,7 @@ pub async fn upstream_sign_out(
 ) -> Option<SignedOutProvider> {
     let provider = state.store.provider(connector_id).ok()??;
     let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Unknown);
-    let check = crate::providers::discover(&provider.issuer, Duration::from_secs(3)).await;
+    let check = crate::providers::discover(state, &provider.issuer, Duration::from_secs(3)).await;
     let end_session_url = check
         .end_session_endpoint
         .filter(|_| check.reachable)

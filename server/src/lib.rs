@@ -13,6 +13,7 @@ pub mod forwarded;
 pub mod groups;
 pub mod idp;
 pub mod keys;
+pub mod outbound;
 pub mod providers;
 pub mod settings;
 pub mod store;
@@ -51,6 +52,9 @@ pub struct Config {
     /// How many password hashes may run at once (each costs 19 MiB and a core for a
     /// while); beyond that a sign-in is answered 429 with `Retry-After`.
     pub password_hash_concurrency: usize,
+    /// `--deny-private-issuers`: the provider client refuses loopback and private
+    /// addresses too (link-local and metadata addresses are always refused).
+    pub deny_private_issuers: bool,
 }
 
 impl Config {
@@ -69,6 +73,7 @@ impl Config {
             password_hash_concurrency: std::thread::available_parallelism()
                 .map(|n| n.get().saturating_sub(1).max(1))
                 .unwrap_or(1),
+            deny_private_issuers: false,
         }
     }
 
@@ -134,6 +139,8 @@ pub struct AppState {
     pub login_limiter: idp::LoginLimiter,
     /// Permits for password hashing (see [`Config::password_hash_concurrency`]).
     pub hash_permits: Arc<tokio::sync::Semaphore>,
+    /// The one client that talks to identity providers (see [`outbound`]).
+    pub http: reqwest::Client,
     pub csp: web::IndexPage,
     pub assets: assets::Assets,
 }
@@ -150,7 +157,9 @@ impl AppState {
         let hash_permits = Arc::new(tokio::sync::Semaphore::new(
             config.password_hash_concurrency.max(1),
         ));
+        let http = outbound::client(config.deny_private_issuers);
         Ok(AppState {
+            http,
             config,
             store,
             keys,

@@ -33,6 +33,10 @@ struct Args {
     /// or a network such as 10.0.0.0/8). Repeat for several.
     #[arg(long = "trusted-proxy", value_parser = qufabric_server::forwarded::parse_trusted_proxy)]
     trusted_proxies: Vec<ipnet::IpNet>,
+    /// Refuse identity provider issuers on loopback and private addresses too
+    /// (link-local and cloud metadata addresses are always refused).
+    #[arg(long)]
+    deny_private_issuers: bool,
     /// Allow sign-in through external providers only (refused while none exists).
     #[arg(long)]
     disable_local_auth: bool,
@@ -76,6 +80,7 @@ async fn run(args: Args) -> Result<(), String> {
     config.setup_pat_enabled = args.setup_pat_enabled;
     config.dev = args.dev;
     config.trusted_proxies = args.trusted_proxies.clone();
+    config.deny_private_issuers = args.deny_private_issuers;
 
     let store = Store::open(&args.data_dir).map_err(|e| e.0)?;
     if config.local_auth_disabled && store.providers().map_err(|e| e.0)?.is_empty() {

@@ -100,7 +100,10 @@ fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiError> {
 }
 
 /// Static validation, then the issuer must answer and name itself exactly as typed.
-async fn validate(fields: &Fields) -> Result<(ProviderKind, String), ApiError> {
+async fn validate(
+    state: &SharedState,
+    fields: &Fields,
+) -> Result<(ProviderKind, String), ApiError> {
     let kind = validate_request(
         &fields.kind,
         &fields.name,
@@ -110,7 +113,7 @@ async fn validate(fields: &Fields) -> Result<(ProviderKind, String), ApiError> {
     .map_err(|refusal| ApiError::unprocessable(refusal.message))?;
     let issuer = effective_issuer(kind, &fields.issuer);
     if kind.info().builtin_issuer.is_none() {
-        let result = discover(&issuer, VALIDATION_TIMEOUT).await;
+        let result = discover(state, &issuer, VALIDATION_TIMEOUT).await;
         if !result.reachable {
             let detail = result.failure.map(|f| f.detail).unwrap_or_default();
             return Err(ApiError::unprocessable(format!(
@@ -135,7 +138,7 @@ async fn create(
 ) -> Result<Json<IdentityProvider>, ApiError> {
     writer(&state, &headers)?;
     let fields = fields(&headers, &body)?;
-    let (kind, issuer) = validate(&fields).await?;
+    let (kind, issuer) = validate(&state, &fields).await?;
     let id = match kind {
         ProviderKind::Oidc => random_id(20),
         kind => format!("{}-{}", kind.id(), random_id(20)),
@@ -165,7 +168,7 @@ async fn update(
         .store
         .provider(&id)?
         .ok_or_else(|| ApiError::not_found("identity provider"))?;
-    let (kind, issuer) = validate(&fields).await?;
+    let (kind, issuer) = validate(&state, &fields).await?;
     if kind.id() != stored.kind {
         return Err(ApiError::unprocessable(
             "identity provider type cannot be changed",
@@ -228,33 +231,37 @@ async fn check_issuer(
     writer(&state, &headers)?;
     let request: IssuerCheckRequest = parse_json(&headers, &body)?;
     let issuer = effective_issuer(request.kind, &request.issuer);
-    if qufabric_model::issuer::parse_issuer(&issuer).is_none() {
+    let Some(parsed) = qufabric_model::issuer::parse_issuer(&issuer) else {
         return Err(ApiError::unprocessable(
             "identity provider issuer must be a valid URL",
         ));
+    };
+    if parsed.query.is_some() || parsed.fragment.is_some() {
+        return Err(ApiError::unprocessable(
+            "identity provider issuer must not contain a query or fragment",
+        ));
     }
-    Ok(Json(discover(&issuer, CHECK_TIMEOUT).await))
+    Ok(Json(discover(&state, &issuer, CHECK_TIMEOUT).await))
 }
 
 /// Fetch `<issuer without trailing slash>/.well-known/openid-configuration` and compare.
-pub async fn discover(issuer: &str, timeout: Duration) -> IssuerCheckResult {
+pub async fn discover(state: &SharedState, issuer: &str, timeout: Duration) -> IssuerCheckResult {
     let failed = |kind, detail: String| IssuerCheckResult {
         reachable: false,
         failure: Some(DiscoveryFailure { kind, detail }),
         ..Default::default()
     };
-    let client = match reqwest::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::limited(3))
-        .build()
+    if let Some(refused) =
+        crate::outbound::refused_literal(issuer, state.config.deny_private_issuers)
     {
-        Ok(client) => client,
-        Err(error) => return failed(DiscoveryFailureKind::Connect, error.to_string()),
-    };
+        return failed(DiscoveryFailureKind::Connect, refused);
+    }
+    let client = &state.http;
     let url = discovery_url(issuer);
     let response = match client
         .get(&url)
         .header("Accept", "application/json")
+        .timeout(timeout)
         .send()
         .await
     {
@@ -276,14 +283,11 @@ pub async fn discover(issuer: &str, timeout: Duration) -> IssuerCheckResult {
             ),
         );
     }
-    let text = match response.text().await {
-        Ok(text) => text,
-        Err(error) => {
-            let (kind, detail) = classify(&error, &url, timeout);
-            return failed(kind, detail);
-        }
+    let body = match crate::outbound::read_capped(response).await {
+        Ok(body) => body,
+        Err(detail) => return failed(DiscoveryFailureKind::Invalid, format!("{url}: {detail}")),
     };
-    let Ok(document) = serde_json::from_str::<Value>(&text) else {
+    let Ok(document) = serde_json::from_slice::<Value>(&body) else {
         return failed(
             DiscoveryFailureKind::NotJson,
             describe_discovery_failure(
@@ -356,6 +360,13 @@ fn classify(
         source = inner.source();
     }
     tracing::info!("discovery at {url} failed: {chain}");
+    // The outbound client's own refusal says why in words already.
+    if let Some(refusal) = chain
+        .split(": ")
+        .find(|part| part.contains("QuFabric does not connect to"))
+    {
+        return (DiscoveryFailureKind::Connect, refusal.to_string());
+    }
     let lower = chain.to_lowercase();
     let kind = if error.is_timeout() {
         DiscoveryFailureKind::Timeout

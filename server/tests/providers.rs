@@ -488,3 +488,103 @@ async fn the_issuer_cannot_change_while_users_sign_in_with_the_provider() {
     .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// A discovery endpoint on `bind` that answers with `answer`.
+async fn serving(bind: &str, answer: axum::routing::MethodRouter) -> u16 {
+    let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = Router::new().route("/.well-known/openid-configuration", answer);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    port
+}
+
+async fn check(s: &Servers, issuer: &str) -> (StatusCode, Value) {
+    send(
+        s,
+        "POST",
+        "/api/identity-providers/check-issuer",
+        Role::Owner,
+        Some(json!({"type": "oidc", "issuer": issuer})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_discovery_client_cannot_be_aimed_inside_the_server() {
+    let s = start().await;
+    // An unspecified address reaches the server's own listeners: never connected to.
+    let port = serving("0.0.0.0:0", get(|| async { Json(json!({"issuer": "x"})) })).await;
+    let (status, answer) = check(&s, &format!("http://0.0.0.0:{port}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["reachable"], false, "{answer}");
+    assert!(
+        answer["failure"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unspecified"),
+        "{answer}"
+    );
+
+    // Redirects are not followed (to the metadata service, say).
+    let port = serving(
+        "127.0.0.1:0",
+        get(|| async {
+            axum::response::Redirect::temporary("http://169.254.169.254/latest/meta-data")
+        }),
+    )
+    .await;
+    let (_, answer) = check(&s, &format!("http://127.0.0.1:{port}")).await;
+    assert_eq!(answer["reachable"], false, "{answer}");
+    assert_eq!(answer["failure"]["kind"], "status", "{answer}");
+
+    // Answers are read up to 256 KiB.
+    let port = serving("127.0.0.1:0", get(|| async { "x".repeat(300 * 1024) })).await;
+    let (_, answer) = check(&s, &format!("http://127.0.0.1:{port}")).await;
+    assert_eq!(answer["reachable"], false, "{answer}");
+    assert!(
+        answer["failure"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("256 KiB"),
+        "{answer}"
+    );
+
+    // A query or fragment is refused before anything is fetched.
+    let (status, _) = check(&s, "https://pocketid.example.com/?next=1").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A metadata address as a literal.
+    let (_, answer) = check(&s, "http://169.254.169.254").await;
+    assert!(
+        answer["failure"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("metadata"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn private_issuers_can_be_denied() {
+    let issuer = fake_provider().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = Config::new(&url);
+    config.deny_private_issuers = true;
+    let state = Arc::new(AppState::new(config, Store::in_memory().unwrap()).unwrap());
+    let serving_state = state.clone();
+    tokio::spawn(async move {
+        let _ = qufabric_server::serve(listener, serving_state).await;
+    });
+    let s = Servers { url, state, issuer };
+    let (_, answer) = check(&s, &s.issuer.clone()).await;
+    assert_eq!(answer["reachable"], false, "{answer}");
+    assert!(
+        answer["failure"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("private"),
+        "{answer}"
+    );
+}
