@@ -226,13 +226,18 @@ async fn round_trip(url: &str) -> (String, String) {
     round_trip_with(url, "oidc-upstream").await
 }
 
-async fn round_trip_with(url: &str, connector: &str) -> (String, String) {
-    let client = reqwest::Client::builder()
+/// A browser (cookies kept, redirects read, not followed).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
         .build()
-        .unwrap();
-    let authorize = oidc::authorize_url(&oidc::AuthorizeRequest {
+        .unwrap()
+}
+
+/// The dashboard's authorization request through `connector`.
+fn authorize_url(url: &str, connector: &str) -> String {
+    oidc::authorize_url(&oidc::AuthorizeRequest {
         authorization_endpoint: &format!("{url}/oauth2/auth"),
         client_id: oidc::DASHBOARD_CLIENT_ID,
         redirect_uri: &format!("{url}/auth/callback"),
@@ -241,7 +246,12 @@ async fn round_trip_with(url: &str, connector: &str) -> (String, String) {
         nonce: "dash-nonce",
         code_challenge: &oidc::pkce_challenge(VERIFIER),
         connector_id: Some(connector),
-    });
+    })
+}
+
+async fn round_trip_with(url: &str, connector: &str) -> (String, String) {
+    let client = browser();
+    let authorize = authorize_url(url, connector);
     let to_upstream = client.get(authorize).send().await.unwrap();
     assert_eq!(to_upstream.status(), StatusCode::SEE_OTHER);
     let upstream_authorize = location(&to_upstream);
@@ -485,21 +495,8 @@ async fn a_microsoft_multi_tenant_token_is_checked_against_its_own_tenant() {
 #[tokio::test]
 async fn the_providers_answer_only_completes_in_the_browser_that_started_the_sign_in() {
     let (url, state, _upstream) = start().await;
-    let starter = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let authorize = oidc::authorize_url(&oidc::AuthorizeRequest {
-        authorization_endpoint: &format!("{url}/oauth2/auth"),
-        client_id: oidc::DASHBOARD_CLIENT_ID,
-        redirect_uri: &format!("{url}/auth/callback"),
-        scope: oidc::DASHBOARD_SCOPES,
-        state: "dash-state",
-        nonce: "dash-nonce",
-        code_challenge: &oidc::pkce_challenge(VERIFIER),
-        connector_id: Some("oidc-upstream"),
-    });
+    let starter = browser();
+    let authorize = authorize_url(&url, "oidc-upstream");
     let to_upstream = starter.get(authorize).send().await.unwrap();
     let back = starter.get(location(&to_upstream)).send().await.unwrap();
     // The provider's answer lands in another browser (a forged or leaked callback URL).
