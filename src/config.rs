@@ -82,11 +82,6 @@ impl Config {
         format!("{}/auth/callback", self.page_origin)
     }
 
-    /// Where the embedded IdP sends the browser after sign-out.
-    pub fn post_logout_uri(&self) -> String {
-        format!("{}/login", self.page_origin)
-    }
-
     /// The Redirect URL to paste into providers, when the server does not send one.
     pub fn derived_redirect_url(&self) -> String {
         let base = if self.management_origin.is_empty() {

@@ -201,6 +201,17 @@ pub struct User {
     pub permissions: Option<UserPermissions>,
 }
 
+impl User {
+    /// How people are named on screen: the email, or the name when there is none.
+    pub fn display_name(&self) -> String {
+        if self.email.is_empty() {
+            self.name.clone()
+        } else {
+            self.email.clone()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UserStatus {

@@ -302,12 +302,6 @@ pub fn locked_out_admins(draft: &SyncDraft, groups: &[Group], users: &[User]) ->
                 .collect();
             !admits(draft, &names)
         })
-        .map(|u| {
-            if u.email.is_empty() {
-                u.name.clone()
-            } else {
-                u.email.clone()
-            }
-        })
+        .map(User::display_name)
         .collect()
 }

@@ -74,18 +74,11 @@ fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
     Redirect::to(&format!("{}?{query}", login_url(base_redirect_uri))).into_response()
 }
 
-/// The server's one provider client (no redirects, no link-local or metadata addresses,
-/// see `outbound`).
-fn http_client(state: &SharedState) -> Result<openidconnect::reqwest::Client, Failure> {
-    Ok(state.http.clone())
-}
-
 /// `/oauth2/auth` with an external connector: off to the provider.
 pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderRecord) -> Response {
-    let http = match http_client(&state) {
-        Ok(http) => http,
-        Err(failure) => return to_login(&request.redirect_uri, failure),
-    };
+    // The server's one provider client (no redirects, no link-local or metadata
+    // addresses, see `outbound`).
+    let http = state.http.clone();
     let check = match discover_reachable(&state, &provider).await {
         Ok(check) => check,
         Err(failure) => return to_login(&request.redirect_uri, failure),
@@ -357,7 +350,7 @@ async fn finish(
                 "the identity provider was removed during the sign-in",
             )
         })?;
-    let http = http_client(state)?;
+    let http = state.http.clone();
     let check = discover_reachable(state, &provider).await?;
     let (client, rule) = build(state, &provider, &http, &check).await?;
     let mut exchange = client

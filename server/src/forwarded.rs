@@ -71,12 +71,17 @@ impl RequestSource {
             // The server itself speaks plain http. Without a trusted proxy, a request for
             // the public URL's host is taken to have come the public URL's way (a proxy
             // the administrator did not declare), anything else as plain http.
-            let public_host = public_url
-                .split_once("://")
-                .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_ascii_lowercase());
-            match (&host, public_host) {
-                (Some(host), Some(public_host)) if host.to_ascii_lowercase() == public_host => {
-                    public_url.split("://").next().unwrap_or("http").to_string()
+            match qufabric_model::issuer::parse_issuer(public_url) {
+                Some(public)
+                    if host.as_deref().is_some_and(|host| {
+                        let authority = match public.port {
+                            Some(port) => format!("{}:{port}", public.host),
+                            None => public.host.to_string(),
+                        };
+                        host.eq_ignore_ascii_case(&authority)
+                    }) =>
+                {
+                    public.scheme.to_ascii_lowercase()
                 }
                 _ => "http".to_string(),
             }

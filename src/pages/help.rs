@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::{CopyField, PublicUrlWarning};
+use crate::pages::server_redirect_url;
 
 #[component]
 pub fn RedirectHelpPage() -> impl IntoView {
@@ -23,14 +24,7 @@ pub fn RedirectHelpPage() -> impl IntoView {
             .flatten()
             .is_some_and(|user| user.role.can_write_settings())
     });
-    // Empty until the server answers: a guess shown first could be copied and be wrong.
-    let redirect_url = Signal::derive(move || match instance.get() {
-        None => String::new(),
-        Some(answer) => answer
-            .ok()
-            .and_then(|i| i.redirect_url)
-            .unwrap_or_else(|| api.config().derived_redirect_url()),
-    });
+    let redirect_url = server_redirect_url(api, instance);
     view! {
         <main class="centered">
             <div class="card help">

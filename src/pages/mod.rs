@@ -25,3 +25,22 @@ pub use setup::SetupPage;
 pub use signed_out::SignedOutPage;
 pub use unsaved::{guard_unsaved_edits, read_kept_draft};
 pub use users::{last_sign_in, sign_in_method, UsersPage};
+
+/// The Redirect URL as the server sends it (built from its public URL), or derived from
+/// the configured management origin for a server that does not send one; empty until the
+/// server answers, because a guess shown first could be copied and be wrong.
+pub fn server_redirect_url(
+    api: crate::api::Api,
+    instance: leptos::prelude::LocalResource<
+        Result<qufabric_model::InstanceStatus, crate::api::ApiError>,
+    >,
+) -> leptos::prelude::Signal<String> {
+    use leptos::prelude::*;
+    Signal::derive(move || match instance.get() {
+        None => String::new(),
+        Some(answer) => answer
+            .ok()
+            .and_then(|i| i.redirect_url)
+            .unwrap_or_else(|| api.config().derived_redirect_url()),
+    })
+}

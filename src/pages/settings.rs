@@ -141,11 +141,7 @@ pub fn SettingsLayout() -> impl IntoView {
 /// Shown to a signed-in user whose role may not see these settings.
 #[component]
 pub fn NoAccessPage(user: User) -> impl IntoView {
-    let who = if user.email.is_empty() {
-        user.name.clone()
-    } else {
-        user.email.clone()
-    };
+    let who = user.display_name();
     view! {
         <main class="centered">
             <div class="card" id="no-access">

@@ -39,21 +39,13 @@ pub fn last_sign_in(value: Option<&str>) -> String {
 
 /// What the page says after a change went through.
 fn changed_message(before: &User, after: &User) -> String {
-    let who = display_name(after);
+    let who = after.display_name();
     if after.is_blocked && !before.is_blocked {
         format!("Blocked {who}: they were signed out and cannot sign in until unblocked.")
     } else if !after.is_blocked && before.is_blocked {
         format!("Unblocked {who}: they can sign in again.")
     } else {
         format!("{who} is now {}.", after.role.as_str())
-    }
-}
-
-fn display_name(user: &User) -> String {
-    if user.email.is_empty() {
-        user.name.clone()
-    } else {
-        user.email.clone()
     }
 }
 
@@ -166,7 +158,7 @@ pub fn UsersPage() -> impl IntoView {
                                 let choices = if can_write { role_choices(caller, target, active_owners) } else { vec![user.role] };
                                 let may_block = can_write
                                     && check_user_change(caller, target, user.role, !user.is_blocked, active_owners).is_ok();
-                                let name = display_name(&user);
+                                let name = user.display_name();
                                 let select_id = format!("role-{}", user.id);
                                 let error_id = format!("user-error-{}", user.id);
                                 let for_role = user.clone();
@@ -239,7 +231,7 @@ pub fn UsersPage() -> impl IntoView {
         }}
         <ConfirmDialog
             open=dialog_open
-            title=Signal::derive(move || format!("Block {}?", to_block.get().map(|u| display_name(&u)).unwrap_or_default()))
+            title=Signal::derive(move || format!("Block {}?", to_block.get().map(|u| u.display_name()).unwrap_or_default()))
             confirm_label=Signal::derive(move || if change.pending().get() { "Blocking…".to_string() } else { "Block".to_string() })
             busy=Signal::derive(move || change.pending().get())
             danger=true

@@ -9,7 +9,9 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{capitalise, use_api, ApiError};
 use crate::components::{CopyField, ErrorNotice, Findings, PublicUrlWarning, StatusRegion};
-use crate::pages::{guard_unsaved_edits, read_kept_draft, CurrentUser, UnsavedChanges};
+use crate::pages::{
+    guard_unsaved_edits, read_kept_draft, server_redirect_url, CurrentUser, UnsavedChanges,
+};
 use qufabric_model::checks::{
     blocks_saving, check_draft, discovery_findings, effective_issuer, field_of_server_message,
     merge_discovery, strip_well_known, Field, Finding, IssuerCheckRequest, IssuerCheckResult,
@@ -18,7 +20,7 @@ use qufabric_model::checks::{
 use qufabric_model::issuer::parse_issuer;
 use qufabric_model::origins::{origin_of, public_url_of_redirect};
 use qufabric_model::{
-    IdentityProvider, IdentityProviderRequest, InstanceStatus, ProviderKind, SlashPolicy, CATALOGUE,
+    IdentityProvider, IdentityProviderRequest, ProviderKind, SlashPolicy, CATALOGUE,
 };
 
 /// sessionStorage key of the draft kept when the session ends mid-edit.
@@ -479,16 +481,8 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             form.name.set(kind.label().to_string());
         }
     };
-    // The addresses the provider must know, as the server sends them (its public URL),
-    // or derived from the configured management origin for a server that does not.
-    // Empty until the server answers: a guess shown first could be copied and be wrong.
-    let redirect_url = Signal::derive(move || match instance.get() {
-        None => String::new(),
-        Some(answer) => answer
-            .ok()
-            .and_then(|i: InstanceStatus| i.redirect_url)
-            .unwrap_or_else(|| api.config().derived_redirect_url()),
-    });
+    // The addresses the provider must know, as the server sends them.
+    let redirect_url = server_redirect_url(api, instance);
     let logout_url = Signal::derive(move || {
         instance
             .get()
