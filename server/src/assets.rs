@@ -4,6 +4,7 @@
 //! gzip until the brotli form is ready. Browsers get brotli or gzip as they accept, with `Vary: Accept-Encoding`;
 //! files whose names carry Trunk's content hash never change and are cached for a year.
 
+use bytes::Bytes;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -80,20 +81,21 @@ fn compressible(content_type: &str) -> bool {
 
 /// One file of `dist/`.
 pub struct Asset {
-    pub bytes: Arc<[u8]>,
+    pub bytes: Bytes,
     pub content_type: &'static str,
     pub immutable: bool,
-    gzip: Option<Arc<[u8]>>,
+    gzip: Option<Bytes>,
     compressed: OnceLock<Compressed>,
 }
 
 struct Compressed {
-    brotli: Option<Arc<[u8]>>,
+    brotli: Option<Bytes>,
 }
 
 impl Asset {
     /// The body to send for a request that accepts `(brotli, gzip)`.
-    pub fn body_for(&self, accepts: (bool, bool)) -> (Arc<[u8]>, Coding) {
+    /// A `Bytes` clone shares the buffer: no copy per request.
+    pub fn body_for(&self, accepts: (bool, bool)) -> (Bytes, Coding) {
         if let Some(compressed) = self.compressed.get() {
             if let (true, Some(bytes)) = (accepts.0, &compressed.brotli) {
                 return (bytes.clone(), Coding::Brotli);
@@ -115,7 +117,7 @@ impl Asset {
             return;
         }
         let brotli = if self.varies() {
-            brotli(&self.bytes).map(Arc::from)
+            brotli(&self.bytes).map(Bytes::from)
         } else {
             None
         };
@@ -209,14 +211,14 @@ fn read_asset(dist: &Path, path: &PathBuf) -> Option<(String, Asset)> {
     let name = path.file_name()?.to_string_lossy().to_string();
     let content_type = crate::web::content_type(path);
     let gzip = if compressible(content_type) && bytes.len() >= MIN_COMPRESSIBLE {
-        gzip(&bytes).map(Arc::from)
+        gzip(&bytes).map(Bytes::from)
     } else {
         None
     };
     Some((
         url,
         Asset {
-            bytes: Arc::from(bytes),
+            bytes: Bytes::from(bytes),
             content_type,
             immutable: is_hashed(&name),
             gzip,

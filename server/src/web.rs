@@ -165,7 +165,7 @@ fn asset_response(asset: &crate::assets::Asset, headers: &axum::http::HeaderMap)
             (header::CONTENT_TYPE, asset.content_type),
             (header::CACHE_CONTROL, cache),
         ],
-        Body::from(bytes::Bytes::copy_from_slice(&body)),
+        Body::from(body),
     )
         .into_response();
     if let Some(value) = coding.header_value() {
