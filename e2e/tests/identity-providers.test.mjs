@@ -56,7 +56,7 @@ test('add PocketID: trailing slash caught live, fixed in one click, saved, copie
   assert.match(page.url(), /\/settings\/identity-providers\/new$/);
   assert.equal(await page.getByLabel('Name').inputValue(), 'PocketID');
   // The Redirect URL is shown before saving.
-  await page.waitForFunction(() => document.querySelector('#redirect-url')?.value !== '');
+  await page.waitForFunction(() => (document.querySelector('#redirect-url')?.value ?? '') !== '');
   assert.equal(await page.getByLabel('Redirect URL', { exact: true }).inputValue(), `${server.url}/oauth2/callback`);
 
   // Typed at human speed: the live check runs once typing pauses, not per keystroke.

@@ -82,7 +82,7 @@ test('page at 127.0.0.1, public URL http://localhost: email and PocketID sign-in
   const publicRedirect = `http://localhost:${server.port}/oauth2/callback`;
   await addPocketId(server, await sessionToken(page), standIn, publicRedirect);
   await page.goto(`${server.url}/settings/identity-providers/new`);
-  await page.waitForFunction(() => document.querySelector('#redirect-url')?.value !== '');
+  await page.waitForFunction(() => (document.querySelector('#redirect-url')?.value ?? '') !== '');
   assert.equal(await page.getByLabel('Redirect URL', { exact: true }).inputValue(), publicRedirect);
   await page.locator('#redirect-other-address').getByText(/pass through the server's public URL/).waitFor();
   assert.equal(await page.locator('#public-url-warning').count(), 0, 'a loopback page with a loopback public URL is fine');
