@@ -162,6 +162,9 @@ pub struct TokenClaims {
     /// The connector the user signed in with (`local` or a provider id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
+    /// The sign-in session the tokens belong to (the same across refreshes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// `aud` is a string or an array of strings.

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::forwarded::RequestSource;
-use crate::store::{now_unix, CodeUse, SessionRecord, TakenRefresh, UserRecord};
+use crate::store::{now_unix, CodeUse, RefreshUse, SessionRecord, UserRecord};
 use crate::{hash_secret, random_secret, SharedState};
 use qufabric_model::oidc::{self, Audience, TokenClaims, DASHBOARD_CLIENT_ID, LOCAL_CONNECTOR};
 use qufabric_model::{SignOutResult, SignedOutProvider};
@@ -850,6 +850,15 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
                     "the code verifier does not match",
                 );
             }
+            // The sign-in session bounds everything the code starts: the refresh chain
+            // ends when it does, whatever the tokens' own lifetimes.
+            let Some(session) = live_session(&state, &grant.session_hash) else {
+                return token_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "the sign-in session has ended",
+                );
+            };
             let refresh = RefreshGrant {
                 user_id: grant.user_id,
                 client_id: grant.client_id,
@@ -863,42 +872,10 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
                 Some(&grant.nonce),
                 &grant.session_hash,
                 &code_hash,
+                session.expires_at,
             )
         }
-        "refresh_token" => {
-            let taken = state
-                .store
-                .take_refresh_token(&hash_secret(field("refresh_token")))
-                .ok()
-                .flatten();
-            let Some(TakenRefresh {
-                session_hash,
-                family,
-                body,
-            }) = taken
-            else {
-                return token_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "the refresh token is unknown, used or expired",
-                );
-            };
-            let Ok(grant) = serde_json::from_value::<RefreshGrant>(body) else {
-                return token_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "the refresh token is unreadable",
-                );
-            };
-            if grant.client_id != field("client_id") {
-                return token_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "the refresh token belongs to another client",
-                );
-            }
-            issue_tokens(&state, &grant, None, &session_hash, &family)
-        }
+        "refresh_token" => refresh(&state, field("refresh_token"), field("client_id")),
         _ => token_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -907,14 +884,86 @@ async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
     }
 }
 
+/// The `sid` claim (OpenID Connect session id): the same for every token of one sign-in
+/// session, so the dashboard's tabs of one session can share the newest tokens; a hash of
+/// the stored hash, so it reveals nothing that opens the session.
+fn session_id_claim(session_hash: &str) -> String {
+    hash_secret(session_hash)
+}
+
+fn live_session(state: &SharedState, session_hash: &str) -> Option<SessionRecord> {
+    state.store.session(session_hash).ok().flatten()
+}
+
+/// The refresh grant. Each refresh token is good once; a spent one presented again means
+/// a copy exists (stolen, or a client retrying a lost answer), and since the server cannot
+/// tell which holder is the rightful one, the whole family and its sign-in session end
+/// (OAuth 2.0 Security BCP, §4.14.2). A refresh also ends with the sign-in session (signed
+/// out, blocked, or past its absolute lifetime), and re-reads the groups: those of the
+/// session, under the group settings as they are now.
+fn refresh(state: &SharedState, token: &str, client_id: &str) -> Response {
+    let invalid = |why: &str| token_error(StatusCode::BAD_REQUEST, "invalid_grant", why);
+    let taken = match state.store.use_refresh_token(&hash_secret(token)) {
+        Ok(RefreshUse::Fresh(taken)) => taken,
+        Ok(RefreshUse::Reused {
+            session_hash,
+            family,
+        }) => {
+            tracing::warn!(
+                "a spent refresh token was presented again; its family and sign-in session are revoked"
+            );
+            let _ = state.store.revoke_family(&family);
+            let _ = state.store.delete_session(&session_hash);
+            return invalid("the refresh token was already used; the session is revoked");
+        }
+        _ => return invalid("the refresh token is unknown, used or expired"),
+    };
+    let Ok(grant) = serde_json::from_value::<RefreshGrant>(taken.body) else {
+        return invalid("the refresh token is unreadable");
+    };
+    if grant.client_id != client_id {
+        return invalid("the refresh token belongs to another client");
+    }
+    let Some(session) = live_session(state, &taken.session_hash) else {
+        let _ = state.store.revoke_family(&taken.family);
+        return invalid("the sign-in session has ended");
+    };
+    if session.connector_id != LOCAL_CONNECTOR {
+        let refused = match state.store.user(&grant.user_id) {
+            Ok(Some(user)) => matches!(
+                crate::groups::apply(state, &user, &session.groups),
+                Ok(crate::groups::SyncOutcome::NotInAllowedGroup)
+            ),
+            _ => true,
+        };
+        if refused {
+            let _ = state.store.delete_session(&taken.session_hash);
+            return invalid("the user is no longer admitted by the allowed groups");
+        }
+    }
+    let grant = RefreshGrant {
+        groups: session.groups,
+        ..grant
+    };
+    issue_tokens(
+        state,
+        &grant,
+        None,
+        &taken.session_hash,
+        &taken.family,
+        taken.family_expires_at,
+    )
+}
+
 /// Sign the tokens of `grant` and store a new refresh token in `family` (the hash of the
-/// authorization code the chain started from).
+/// authorization code the chain started from), which ends at `family_expires_at`.
 fn issue_tokens(
     state: &SharedState,
     grant: &RefreshGrant,
     nonce: Option<&str>,
     session_hash: &str,
     family: &str,
+    family_expires_at: i64,
 ) -> Response {
     let user = match state.store.user(&grant.user_id) {
         Ok(Some(user)) if !user.is_blocked => user,
@@ -939,6 +988,7 @@ fn issue_tokens(
         name: Some(user.name.clone()),
         groups: grant.groups.clone(),
         connector_id: Some(grant.connector_id.clone()),
+        sid: Some(session_id_claim(session_hash)),
     };
     let Some(access_token) = state.keys.sign_access_token(&claims) else {
         return token_error(
@@ -965,6 +1015,7 @@ fn issue_tokens(
             family,
             &stored,
             now + state.config.refresh_token_ttl_secs,
+            family_expires_at,
         )
         .is_err()
     {

@@ -66,7 +66,9 @@ impl Config {
             setup_pat_enabled: false,
             faults_enabled: false,
             access_token_ttl_secs: 3600,
-            refresh_token_ttl_secs: 30 * 24 * 3600,
+            // Idle lifetime of a refresh token; the sign-in session (session_ttl_secs) is
+            // the absolute bound of every refresh chain.
+            refresh_token_ttl_secs: 12 * 3600,
             session_ttl_secs: 24 * 3600,
             dev: false,
             trusted_proxies: Vec::new(),

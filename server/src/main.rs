@@ -46,6 +46,10 @@ struct Args {
     /// Lifetime of access tokens in seconds.
     #[arg(long, default_value_t = 3600)]
     access_token_ttl: i64,
+    /// Absolute lifetime of a sign-in in seconds: the IdP session and every refresh token
+    /// issued under it end then, however often they were renewed.
+    #[arg(long, default_value_t = 24 * 3600)]
+    session_ttl: i64,
     /// `POST /api/setup` may return a personal access token (NetBird's NB_SETUP_PAT_ENABLED).
     #[arg(long, env = "QUFABRIC_SETUP_PAT_ENABLED", default_value_t = false)]
     setup_pat_enabled: bool,
@@ -77,6 +81,7 @@ async fn run(args: Args) -> Result<(), String> {
     config.local_auth_disabled = args.disable_local_auth;
     config.faults_enabled = args.enable_test_faults;
     config.access_token_ttl_secs = args.access_token_ttl.max(5);
+    config.session_ttl_secs = args.session_ttl.max(10);
     config.setup_pat_enabled = args.setup_pat_enabled;
     config.dev = args.dev;
     config.trusted_proxies = args.trusted_proxies.clone();

@@ -90,6 +90,11 @@ const MIGRATIONS: &[&str] = &[
     // they descend from (their family), so a replay can revoke them all.
     "ALTER TABLE auth_codes ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE refresh_tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';",
+    // 5: a used refresh token stays until it would have expired, so presenting it again is
+    // recognised as reuse; every token of a family shares the family's absolute deadline.
+    "ALTER TABLE refresh_tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE refresh_tokens ADD COLUMN family_expires_at INTEGER NOT NULL DEFAULT 0;
+     UPDATE refresh_tokens SET family_expires_at = expires_at;",
 ];
 
 /// What presenting an authorization code found.
@@ -109,7 +114,23 @@ pub struct TakenRefresh {
     pub session_hash: String,
     /// The authorization code the token descends from.
     pub family: String,
+    /// The family's absolute deadline (unix seconds): no rotation outlives it.
+    pub family_expires_at: i64,
     pub body: Value,
+}
+
+/// What presenting a refresh token found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefreshUse {
+    /// First use: the grant it stands for (the token is now spent).
+    Fresh(TakenRefresh),
+    /// Spent before: someone holds a copy (stolen, or a client retrying a lost answer).
+    Reused {
+        session_hash: String,
+        family: String,
+    },
+    /// Never issued, or expired.
+    Unknown,
 }
 
 #[derive(Clone)]
@@ -807,6 +828,8 @@ impl Store {
         Ok(())
     }
 
+    /// Store a refresh token of `family`; it expires at `expires_at` or at the family's
+    /// deadline, whichever comes first. Tokens past their expiry are swept here.
     pub fn put_refresh_token(
         &self,
         token_hash: &str,
@@ -814,31 +837,66 @@ impl Store {
         family: &str,
         body: &Value,
         expires_at: i64,
+        family_expires_at: i64,
     ) -> StoreResult<()> {
-        self.lock().execute(
-            "INSERT INTO refresh_tokens (token_hash, session_hash, family, body, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![token_hash, session_hash, family, serde_json::to_string(body)?, expires_at],
+        let connection = self.lock();
+        connection.execute(
+            "DELETE FROM refresh_tokens WHERE expires_at <= ?1",
+            params![now_unix()],
+        )?;
+        connection.execute(
+            "INSERT INTO refresh_tokens (token_hash, session_hash, family, body, expires_at, family_expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                token_hash,
+                session_hash,
+                family,
+                serde_json::to_string(body)?,
+                expires_at.min(family_expires_at),
+                family_expires_at
+            ],
         )?;
         Ok(())
     }
 
-    /// Take a refresh token (rotation: each one is good once).
-    pub fn take_refresh_token(&self, token_hash: &str) -> StoreResult<Option<TakenRefresh>> {
-        let row: Option<(String, String, String)> = self
-            .lock()
+    /// Spend a refresh token (rotation: each one is good once). A spent token presented
+    /// again is reported as reuse, for as long as it would have been valid.
+    pub fn use_refresh_token(&self, token_hash: &str) -> StoreResult<RefreshUse> {
+        let connection = self.lock();
+        let now = now_unix();
+        let fresh: Option<(String, String, i64, String)> = connection
             .query_row(
-                "DELETE FROM refresh_tokens WHERE token_hash = ?1 AND expires_at > ?2 RETURNING session_hash, family, body",
-                params![token_hash, now_unix()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                "UPDATE refresh_tokens SET used = 1
+                 WHERE token_hash = ?1 AND used = 0 AND expires_at > ?2 AND family_expires_at > ?2
+                 RETURNING session_hash, family, family_expires_at, body",
+                params![token_hash, now],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        Ok(row.and_then(|(session_hash, family, body)| {
-            serde_json::from_str(&body).ok().map(|body| TakenRefresh {
+        if let Some((session_hash, family, family_expires_at, body)) = fresh {
+            return Ok(match serde_json::from_str(&body) {
+                Ok(body) => RefreshUse::Fresh(TakenRefresh {
+                    session_hash,
+                    family,
+                    family_expires_at,
+                    body,
+                }),
+                Err(_) => RefreshUse::Unknown,
+            });
+        }
+        let spent: Option<(String, String)> = connection
+            .query_row(
+                "SELECT session_hash, family FROM refresh_tokens WHERE token_hash = ?1 AND used = 1",
+                params![token_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(match spent {
+            Some((session_hash, family)) => RefreshUse::Reused {
                 session_hash,
                 family,
-                body,
-            })
-        }))
+            },
+            None => RefreshUse::Unknown,
+        })
     }
 }
 
@@ -912,11 +970,41 @@ mod tests {
         );
         assert_eq!(store.use_code("h", 60).unwrap(), CodeUse::Replayed);
         assert_eq!(store.use_code("other", 60).unwrap(), CodeUse::Unknown);
+        let now = now_unix();
+        let empty = serde_json::json!({});
         store
-            .put_refresh_token("r", "s", "f", &serde_json::json!({}), now_unix() + 60)
+            .put_refresh_token("r", "s", "f", &empty, now + 60, now + 3600)
             .unwrap();
-        assert!(store.take_refresh_token("r").unwrap().is_some());
-        assert!(store.take_refresh_token("r").unwrap().is_none());
+        let RefreshUse::Fresh(taken) = store.use_refresh_token("r").unwrap() else {
+            panic!("the first use is fresh");
+        };
+        assert_eq!(taken.family_expires_at, now + 3600);
+        assert_eq!(
+            store.use_refresh_token("r").unwrap(),
+            RefreshUse::Reused {
+                session_hash: "s".into(),
+                family: "f".into()
+            }
+        );
+        assert_eq!(
+            store.use_refresh_token("never").unwrap(),
+            RefreshUse::Unknown
+        );
+    }
+
+    #[test]
+    fn no_refresh_token_outlives_its_family() {
+        let store = Store::in_memory().unwrap();
+        let now = now_unix();
+        let empty = serde_json::json!({});
+        // Idle lifetime an hour, but the family ended a second ago.
+        store
+            .put_refresh_token("late", "s", "f", &empty, now + 3600, now - 1)
+            .unwrap();
+        assert_eq!(
+            store.use_refresh_token("late").unwrap(),
+            RefreshUse::Unknown
+        );
     }
 
     #[test]

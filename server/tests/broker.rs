@@ -128,6 +128,7 @@ async fn token(
         name: Some("Dana".into()),
         groups: vec!["QuFabric".into()],
         connector_id: None,
+        sid: None,
     };
     let signer = if mode == Mode::ForeignKey {
         &up.foreign
@@ -515,4 +516,51 @@ async fn the_providers_answer_only_completes_in_the_browser_that_started_the_sig
         .external_user("oidc-upstream", "upstream-user-1")
         .unwrap()
         .is_none());
+}
+
+#[tokio::test]
+async fn a_refresh_applies_the_allow_list_as_it_is_now() {
+    let (url, state, _upstream) = start().await;
+    set_allow_list(&state, &["QuFabric"]);
+    let (target, _) = round_trip(&url).await;
+    let code = oidc::query_value(target.split_once('?').unwrap().1, "code").unwrap();
+    let token_request = |form: Vec<(&'static str, String)>| {
+        let url = url.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{url}/oauth2/token"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let tokens: serde_json::Value = token_request(vec![
+        ("grant_type", "authorization_code".into()),
+        ("code", code),
+        ("redirect_uri", format!("{url}/auth/callback")),
+        ("client_id", oidc::DASHBOARD_CLIENT_ID.into()),
+        ("code_verifier", VERIFIER.into()),
+    ])
+    .await
+    .json()
+    .await
+    .unwrap();
+    let refresh = |token: &str| {
+        token_request(vec![
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", token.to_string()),
+            ("client_id", oidc::DASHBOARD_CLIENT_ID.into()),
+        ])
+    };
+    let renewed = refresh(tokens["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let renewed: serde_json::Value = renewed.json().await.unwrap();
+    let claims = oidc::jwt_claims(renewed["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims.groups, vec!["QuFabric".to_string()]);
+
+    // The administrator narrows the allow list: the next refresh is refused.
+    set_allow_list(&state, &["Admins"]);
+    let refused = refresh(renewed["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }

@@ -351,7 +351,8 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
     assert_eq!(me["role"], "owner");
     assert!(me.get("idp_id").is_none());
 
-    // Refresh rotates: the new token works once, the old one never again.
+    // Refresh rotates (the old token presented again is reuse: see
+    // a_spent_refresh_token_presented_again_revokes_its_family_and_the_session).
     let refresh = |token: String| {
         let url = format!("{}/oauth2/token", server.url);
         async move {
@@ -368,11 +369,10 @@ async fn email_sign_in_code_exchange_refresh_and_sign_out() {
         }
     };
     let old_refresh = tokens["refresh_token"].as_str().unwrap().to_string();
-    let renewed = refresh(old_refresh.clone()).await;
+    let renewed = refresh(old_refresh).await;
     assert_eq!(renewed.status(), StatusCode::OK);
     let renewed: Value = renewed.json().await.unwrap();
     assert!(renewed["access_token"].is_string());
-    assert_eq!(refresh(old_refresh).await.status(), StatusCode::BAD_REQUEST);
 
     // The IdP session answers a new authorization at once (a new tab signs in silently).
     let silent = client
@@ -1688,4 +1688,86 @@ async fn password_hashing_is_bounded_and_the_excess_is_told_to_retry() {
     drop(busy);
     let fine = sign_in(&server, &browser(), OWNER_PASSWORD).await;
     assert_eq!(fine.status(), StatusCode::SEE_OTHER);
+}
+
+async fn refresh_with(server: &TestServer, token: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/oauth2/token", server.url))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", token),
+            ("client_id", oidc::DASHBOARD_CLIENT_ID),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_spent_refresh_token_presented_again_revokes_its_family_and_the_session() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let (client, tokens) = signed_in_browser(&server).await;
+    let first = tokens["refresh_token"].as_str().unwrap();
+    let renewed: Value = refresh_with(&server, first).await.json().await.unwrap();
+    let second = renewed["refresh_token"].as_str().unwrap();
+    // Both tokens name the same sign-in session.
+    let sid = |t: &Value| {
+        oidc::jwt_claims(t["id_token"].as_str().unwrap())
+            .unwrap()
+            .sid
+    };
+    assert!(sid(&tokens).is_some());
+    assert_eq!(sid(&tokens), sid(&renewed));
+
+    // The spent token comes back (a copy was taken): refused, and so is the newest one,
+    // and the IdP session no longer signs this browser in silently.
+    let reused = refresh_with(&server, first).await;
+    assert_eq!(reused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = reused.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(
+        refresh_with(&server, second).await.status(),
+        StatusCode::BAD_REQUEST,
+        "the family is revoked"
+    );
+    assert!(
+        !signs_in_silently(&server, &client).await,
+        "the session is ended"
+    );
+}
+
+#[tokio::test]
+async fn refresh_ends_with_the_sign_in_session_however_often_it_was_renewed() {
+    // An absolute lifetime of 3 s; the refresh token's own idle lifetime is hours.
+    let server = start_with(None, |config| config.session_ttl_secs = 3).await;
+    setup_owner(&server).await;
+    let (_client, tokens) = signed_in_browser(&server).await;
+    let renewed = refresh_with(&server, tokens["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let renewed: Value = renewed.json().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    let late = refresh_with(&server, renewed["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(late.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn refresh_is_refused_once_the_idp_session_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_with(Some(dir.path()), |_| {}).await;
+    setup_owner(&server).await;
+    let (client, tokens) = signed_in_browser(&server).await;
+    // The session row goes by other means than sign-out (which also deletes the tokens):
+    // here straight from the database, leaving the refresh token in place.
+    rusqlite::Connection::open(dir.path().join("qufabric.db"))
+        .unwrap()
+        .execute("DELETE FROM idp_sessions", [])
+        .unwrap();
+    assert!(!signs_in_silently(&server, &client).await);
+    assert_eq!(
+        refresh_with(&server, tokens["refresh_token"].as_str().unwrap())
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
 }
