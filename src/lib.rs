@@ -34,7 +34,9 @@ pub fn provide_app_context(config: Config, session: Session) -> Api {
 /// The application: every route of product.md, each one reloadable and linkable.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_app_context(Config::from_page(), Session::restore());
+    let session = Session::restore();
+    crate::auth::share_session_with_other_tabs(session);
+    provide_app_context(Config::from_page(), session);
     view! {
         <Router>
             <AppRoutes/>

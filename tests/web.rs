@@ -385,6 +385,76 @@ mod session {
         assert_eq!(refreshed.refresh_token.as_deref(), Some("rt"));
     }
 
+    /// Another tab of the same browser: a second channel of the same name in this page,
+    /// answering every question with `offered`.
+    fn other_tab_offering(
+        offered: qufabric_dashboard::auth::Tokens,
+    ) -> (
+        web_sys::BroadcastChannel,
+        wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    ) {
+        use wasm_bindgen::JsCast;
+        let channel = web_sys::BroadcastChannel::new("qufabric.session").expect("channel");
+        let answer = channel.clone();
+        let on_message = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let text = event.data().as_string().unwrap_or_default();
+                if text.contains("newer_than_ms") {
+                    let reply = serde_json::json!({ "tokens": offered }).to_string();
+                    let _ = answer.post_message(&wasm_bindgen::JsValue::from_str(&reply));
+                }
+            },
+        );
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        (channel, on_message)
+    }
+
+    fn tokens_of_session(
+        sid: &str,
+        refresh: &str,
+        expires_at_ms: i64,
+    ) -> qufabric_dashboard::auth::Tokens {
+        let mut t = tokens("alice");
+        t.claims.sid = Some(sid.into());
+        t.refresh_token = Some(refresh.into());
+        t.expires_at_ms = expires_at_ms;
+        t
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_refresh_takes_the_newer_tokens_another_tab_of_the_session_holds() {
+        reset_storage();
+        let owner = leptos::prelude::Owner::new();
+        owner.set();
+        let now = js_sys::Date::now() as i64;
+        let session = Session::with_tokens(Some(tokens_of_session("s1", "spent", now + 1000)));
+        qufabric_dashboard::auth::share_session_with_other_tabs(session);
+        let (_tab, _listener) = other_tab_offering(tokens_of_session("s1", "newest", now + 60_000));
+        // The token endpoint (127.0.0.1:9) is unreachable: only the other tab can help.
+        let renewed = session.refresh(&test_config()).await;
+        assert_eq!(renewed, Ok(()));
+        assert_eq!(
+            session.tokens().and_then(|t| t.refresh_token).as_deref(),
+            Some("newest")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_refresh_never_takes_the_tokens_of_another_session() {
+        reset_storage();
+        let owner = leptos::prelude::Owner::new();
+        owner.set();
+        let now = js_sys::Date::now() as i64;
+        let session = Session::with_tokens(Some(tokens_of_session("s1", "ours", now + 1000)));
+        qufabric_dashboard::auth::share_session_with_other_tabs(session);
+        let (_tab, _listener) = other_tab_offering(tokens_of_session("s2", "theirs", now + 60_000));
+        assert!(session.refresh(&test_config()).await.is_err());
+        assert!(
+            session.tokens().is_none(),
+            "the failed renewal ended the session"
+        );
+    }
+
     #[wasm_bindgen_test]
     fn tokens_live_in_session_storage_only() {
         reset_storage();

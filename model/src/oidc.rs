@@ -190,6 +190,16 @@ impl Audience {
     }
 }
 
+/// Whether tokens with claims `offered`, announced by another tab, belong to the same
+/// sign-in session as `ours` (same issuer, user and `sid`), so this tab may adopt them. No
+/// `sid` on either side means no sharing: a tab never takes another session's tokens.
+pub fn same_session(ours: &TokenClaims, offered: &TokenClaims) -> bool {
+    ours.sid.is_some()
+        && ours.sid == offered.sid
+        && ours.iss == offered.iss
+        && ours.sub == offered.sub
+}
+
 /// Read the payload of a compact JWT without checking its signature. The dashboard gets
 /// its tokens straight from the token endpoint over the same origin, so it checks the
 /// claims (`nonce`, `aud`, `exp`) but leaves signatures to the server.
@@ -204,6 +214,37 @@ pub fn jwt_claims(token: &str) -> Option<TokenClaims> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tabs_share_tokens_only_within_one_session() {
+        let ours = TokenClaims {
+            iss: "https://qf.example/oauth2".into(),
+            sub: "u1".into(),
+            sid: Some("s1".into()),
+            ..TokenClaims::default()
+        };
+        assert!(same_session(&ours, &ours.clone()));
+        let other_session = TokenClaims {
+            sid: Some("s2".into()),
+            ..ours.clone()
+        };
+        assert!(!same_session(&ours, &other_session));
+        let other_user = TokenClaims {
+            sub: "u2".into(),
+            ..ours.clone()
+        };
+        assert!(!same_session(&ours, &other_user));
+        let other_issuer = TokenClaims {
+            iss: "https://elsewhere/oauth2".into(),
+            ..ours.clone()
+        };
+        assert!(!same_session(&ours, &other_issuer));
+        let no_sid = TokenClaims {
+            sid: None,
+            ..ours.clone()
+        };
+        assert!(!same_session(&no_sid, &no_sid.clone()));
+    }
 
     #[test]
     fn pkce_matches_rfc7636_appendix_b() {

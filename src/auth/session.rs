@@ -98,9 +98,6 @@ impl TokenResponse {
 #[derive(Clone, Copy)]
 pub struct Session {
     tokens: RwSignal<Option<Tokens>>,
-    /// True while a refresh runs, so that parallel 401s share one refresh (refresh tokens
-    /// rotate: a second use would fail and sign the user out).
-    refreshing: RwSignal<bool>,
 }
 
 impl Session {
@@ -108,17 +105,13 @@ impl Session {
     pub fn restore() -> Session {
         let tokens = browser::session_get(SESSION_KEY)
             .and_then(|json| serde_json::from_str::<Tokens>(&json).ok());
-        Session {
-            tokens: RwSignal::new(tokens),
-            refreshing: RwSignal::new(false),
-        }
+        Session::with_tokens(tokens)
     }
 
     /// A session with the given tokens (tests and embedding).
     pub fn with_tokens(tokens: Option<Tokens>) -> Session {
         Session {
             tokens: RwSignal::new(tokens),
-            refreshing: RwSignal::new(false),
         }
     }
 
@@ -147,35 +140,62 @@ impl Session {
         self.tokens.set(Some(tokens));
     }
 
+    /// Take tokens another tab renewed, when they belong to this tab's session and are
+    /// newer than ours. True when adopted.
+    pub fn adopt_if_newer(&self, offered: Tokens) -> bool {
+        let newer = self.tokens.with_untracked(|ours| {
+            ours.as_ref().is_some_and(|ours| {
+                oidc::same_session(&ours.claims, &offered.claims)
+                    && offered.expires_at_ms > ours.expires_at_ms
+            })
+        });
+        if newer {
+            self.set(offered);
+        }
+        newer
+    }
+
     pub fn clear(&self) {
         browser::session_remove(SESSION_KEY);
         self.tokens.set(None);
     }
 
-    /// Exchange the refresh token for new tokens. On failure the session is cleared.
+    /// Renew the tokens. Refreshes run one at a time, in this tab and across tabs (see
+    /// `tabs`): a caller that waited finds the tokens already renewed and is done. When
+    /// the renewal fails (the session ended, or a copy of the token was used) the session
+    /// is cleared, which takes the page to the login screen with its draft kept.
     pub async fn refresh(&self, config: &Config) -> Result<(), String> {
-        if self.refreshing.get_untracked() {
-            // Another refresh is under way: wait for its outcome.
-            for _ in 0..300 {
-                gloo_timers::future::TimeoutFuture::new(50).await;
-                if !self.refreshing.get_untracked() {
-                    break;
-                }
-            }
-            return if self.tokens.with_untracked(Option::is_some) {
-                Ok(())
-            } else {
-                Err("the session could not be renewed".into())
-            };
-        }
-        let Some(previous) = self.tokens() else {
+        let Some(started_with) = self.tokens().map(|t| t.expires_at_ms) else {
             return Err("not signed in".into());
         };
+        let session = *self;
+        let config = config.clone();
+        let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let outcome_in_turn = outcome.clone();
+        super::tabs::one_at_a_time(Box::pin(async move {
+            let result = session.refresh_in_turn(&config, started_with).await;
+            *outcome_in_turn.borrow_mut() = Some(result);
+        }))
+        .await;
+        let result = outcome.borrow_mut().take();
+        result.unwrap_or_else(|| Err("the session could not be renewed".into()))
+    }
+
+    async fn refresh_in_turn(&self, config: &Config, started_with: i64) -> Result<(), String> {
+        let Some(previous) = self.tokens() else {
+            return Err("the session ended".into());
+        };
+        if previous.expires_at_ms != started_with {
+            // Renewed while this caller waited: here, or adopted from another tab.
+            return Ok(());
+        }
+        if super::tabs::ask_for_newer(*self, &previous).await {
+            return Ok(());
+        }
         let Some(refresh_token) = previous.refresh_token.clone() else {
             self.clear();
             return Err("the session cannot be renewed".into());
         };
-        self.refreshing.set(true);
         let body = oidc::form_body(&[
             ("grant_type", "refresh_token"),
             ("refresh_token", &refresh_token),
@@ -193,8 +213,9 @@ impl Session {
                     browser::now_ms() as i64,
                 )
             });
-        let outcome = match result {
+        match result {
             Ok(tokens) => {
+                super::tabs::announce(&tokens);
                 self.set(tokens);
                 Ok(())
             }
@@ -202,9 +223,7 @@ impl Session {
                 self.clear();
                 Err(error)
             }
-        };
-        self.refreshing.set(false);
-        outcome
+        }
     }
 
     /// Keep the session fresh: refresh a minute before the access token expires. The timer

@@ -1,0 +1,222 @@
+//! Tabs of one session. A duplicated tab copies sessionStorage, so two tabs can hold the
+//! same refresh token; the server treats a second use of a refresh token as theft and ends
+//! the whole session. So:
+//! - refreshes run one at a time: in this tab through a queue of promises, across tabs
+//!   under a Web Lock (where the browser offers one: secure contexts);
+//! - a tab that renewed tells the others over a `BroadcastChannel`, and they adopt the
+//!   newer tokens of their own session (same `sid`);
+//! - a tab that gets the lock asks the others first whether one holds newer tokens, since
+//!   the announcement and the lock can reach it in either order.
+//!
+//! Nothing here touches localStorage: tokens only pass between open tabs.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use super::session::{Session, Tokens};
+
+const CHANNEL_NAME: &str = "qufabric.session";
+const LOCK_NAME: &str = "qufabric.refresh";
+/// How long a tab that got the lock waits for another tab to offer newer tokens. Open
+/// tabs answer within a few milliseconds; this is paid once per renewal.
+const ASK_WAIT_MS: i32 = 150;
+
+/// What tabs say to each other: a question (`newer_than_ms`) or tokens (an announcement
+/// after a renewal, or an answer to a question).
+#[derive(Serialize, Deserialize)]
+struct TabMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    newer_than_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tokens: Option<Tokens>,
+    /// The session the question is about (answers carry it in their tokens).
+    #[serde(default)]
+    sid: Option<String>,
+}
+
+type WorkFuture = Pin<Box<dyn Future<Output = ()>>>;
+/// The open channel with the listener that must live as long as it.
+type Listening = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
+
+thread_local! {
+    /// The channel and its listener, kept for the life of the page.
+    static CHANNEL: RefCell<Option<Listening>> = const { RefCell::new(None) };
+    /// The end of this tab's queue of refreshes.
+    static QUEUE_TAIL: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    /// Resolves the wait of a tab that asked, once it adopted newer tokens.
+    static ADOPTED: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Listen to the other tabs for `session`. Without `BroadcastChannel` (very old browsers)
+/// tabs simply do not share; each still refreshes one at a time.
+pub fn listen(session: Session) {
+    let Ok(channel) = BroadcastChannel::new(CHANNEL_NAME) else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let Some(text) = event.data().as_string() else {
+            return;
+        };
+        let Ok(message) = serde_json::from_str::<TabMessage>(&text) else {
+            return;
+        };
+        if let Some(tokens) = message.tokens {
+            if session.adopt_if_newer(tokens) {
+                if let Some(resolve) = ADOPTED.with(|a| a.borrow_mut().take()) {
+                    let _ = resolve.call0(&JsValue::NULL);
+                }
+            }
+        } else if let Some(newer_than_ms) = message.newer_than_ms {
+            if let Some(ours) = session.tokens() {
+                if ours.claims.sid.is_some()
+                    && ours.claims.sid == message.sid
+                    && ours.expires_at_ms > newer_than_ms
+                {
+                    post(&TabMessage {
+                        newer_than_ms: None,
+                        tokens: Some(ours),
+                        sid: None,
+                    });
+                }
+            }
+        }
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let before = CHANNEL.with(|c| c.borrow_mut().replace((channel, on_message)));
+    if let Some((before, _)) = before {
+        before.close();
+    }
+}
+
+fn post(message: &TabMessage) {
+    let Ok(text) = serde_json::to_string(message) else {
+        return;
+    };
+    CHANNEL.with(|c| {
+        if let Some((channel, _)) = c.borrow().as_ref() {
+            let _ = channel.post_message(&JsValue::from_str(&text));
+        }
+    });
+}
+
+/// Tell the other tabs this one renewed.
+pub fn announce(tokens: &Tokens) {
+    post(&TabMessage {
+        newer_than_ms: None,
+        tokens: Some(tokens.clone()),
+        sid: None,
+    });
+}
+
+/// Ask the other tabs for tokens of this session newer than `ours`; true when one
+/// answered and they were adopted.
+pub async fn ask_for_newer(session: Session, ours: &Tokens) -> bool {
+    let listening = CHANNEL.with(|c| c.borrow().is_some());
+    if !listening || ours.claims.sid.is_none() {
+        return false;
+    }
+    let adopted = Promise::new(&mut |resolve, _| {
+        ADOPTED.with(|a| *a.borrow_mut() = Some(resolve));
+    });
+    let timed_out = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ASK_WAIT_MS);
+        }
+    });
+    post(&TabMessage {
+        newer_than_ms: Some(ours.expires_at_ms),
+        tokens: None,
+        sid: ours.claims.sid.clone(),
+    });
+    let _ = JsFuture::from(Promise::race(&Array::of2(&adopted, &timed_out))).await;
+    ADOPTED.with(|a| a.borrow_mut().take());
+    session
+        .tokens()
+        .is_some_and(|now| now.expires_at_ms != ours.expires_at_ms)
+}
+
+/// Run `work` when no other refresh runs, in this tab or (under a Web Lock) any other.
+pub async fn one_at_a_time(work: WorkFuture) {
+    let _turn = InTabTurn::wait().await;
+    run_under_web_lock(work).await;
+}
+
+/// A place in this tab's queue; leaving it (also when the future is dropped) lets the
+/// next one in.
+struct InTabTurn {
+    release: Option<Function>,
+}
+
+impl InTabTurn {
+    async fn wait() -> InTabTurn {
+        let mut release = None;
+        let mine = Promise::new(&mut |resolve, _| release = Some(resolve));
+        let before = QUEUE_TAIL.with(|tail| tail.borrow_mut().replace(mine));
+        if let Some(before) = before {
+            let _ = JsFuture::from(before).await;
+        }
+        InTabTurn { release }
+    }
+}
+
+impl Drop for InTabTurn {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            let _ = release.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// `navigator.locks.request(LOCK_NAME, () => work)`, read through reflection because
+/// web-sys keeps the Web Locks API behind an unstable flag. Without it, `work` runs as is.
+async fn run_under_web_lock(work: WorkFuture) {
+    let locks = web_sys::window()
+        .and_then(|w| Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks.as_ref().and_then(|l| {
+        Reflect::get(l, &JsValue::from_str("request"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        work.await;
+        return;
+    };
+    let slot = Rc::new(RefCell::new(Some(work)));
+    let in_lock = slot.clone();
+    let callback: Closure<dyn FnMut(JsValue) -> Promise> = Closure::new(move |_lock: JsValue| {
+        let work = in_lock.borrow_mut().take();
+        future_to_promise(async move {
+            if let Some(work) = work {
+                work.await;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let granted = request
+        .call2(&locks, &JsValue::from_str(LOCK_NAME), callback.as_ref())
+        .ok()
+        .and_then(|p| p.dyn_into::<Promise>().ok());
+    match granted {
+        Some(done) => {
+            let _ = JsFuture::from(done).await;
+        }
+        None => {
+            let work = slot.borrow_mut().take();
+            if let Some(work) = work {
+                work.await;
+            }
+        }
+    }
+    drop(callback);
+}
