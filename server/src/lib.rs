@@ -192,7 +192,28 @@ pub fn router(state: SharedState) -> Router {
             state.clone(),
             web::security_headers,
         ))
+        // Outermost, so every answer of the API (a 401, an injected fault) carries it.
+        .layer(api_cors())
         .with_state(state)
+}
+
+/// CORS for a dashboard hosted on another origin (the embedded elements): the management
+/// API answers any origin, with the `Authorization` header and without cookies. Not
+/// `/api/setup` (claiming a fresh instance stays a same-origin act), not the IdP, not the
+/// test fault switch.
+fn api_cors() -> tower_http::cors::CorsLayer {
+    use axum::http::{header, request::Parts, HeaderValue, Method};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(
+            |_origin: &HeaderValue, request: &Parts| {
+                let path = request.uri.path();
+                path.starts_with("/api/") && path != "/api/setup"
+            },
+        ))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Listen and serve until Ctrl-C or SIGTERM.

@@ -1771,3 +1771,53 @@ async fn refresh_is_refused_once_the_idp_session_is_gone() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn the_api_answers_other_origins_but_setup_and_the_idp_do_not() {
+    let server = start().await;
+    let client = reqwest::Client::new();
+    let host = "http://host.example:3000";
+    let preflight = |path: &str| {
+        client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}{path}", server.url),
+            )
+            .header("Origin", host)
+            .header("Access-Control-Request-Method", "PUT")
+            .header("Access-Control-Request-Headers", "authorization,content-type")
+            .send()
+    };
+    let allowed = preflight("/api/identity-providers/abc").await.unwrap();
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    assert_eq!(header(&allowed, "access-control-allow-origin"), host);
+    assert!(header(&allowed, "access-control-allow-headers").contains("authorization"));
+    assert!(header(&allowed, "access-control-allow-methods").contains("put"));
+    assert_eq!(header(&allowed, "access-control-max-age"), "600");
+    assert_eq!(header(&allowed, "access-control-allow-credentials"), "");
+
+    // A refused request keeps its CORS headers, so the page can read the 401.
+    let refused = client
+        .get(format!("{}/api/users/current", server.url))
+        .header("Origin", host)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(header(&refused, "access-control-allow-origin"), host);
+
+    for path in ["/api/setup", "/oauth2/token"] {
+        let answer = preflight(path).await.unwrap();
+        assert_eq!(
+            header(&answer, "access-control-allow-origin"),
+            "",
+            "{path} is same-origin only"
+        );
+    }
+}
