@@ -1779,13 +1779,13 @@ async fn the_api_answers_other_origins_but_setup_and_the_idp_do_not() {
     let host = "http://host.example:3000";
     let preflight = |path: &str| {
         client
-            .request(
-                reqwest::Method::OPTIONS,
-                format!("{}{path}", server.url),
-            )
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", server.url))
             .header("Origin", host)
             .header("Access-Control-Request-Method", "PUT")
-            .header("Access-Control-Request-Headers", "authorization,content-type")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            )
             .send()
     };
     let allowed = preflight("/api/identity-providers/abc").await.unwrap();
