@@ -1,7 +1,7 @@
 //! The few browser facilities the dashboard uses, wrapped so that nothing here can panic:
 //! every missing object (no window, storage disabled, no crypto) is an `Option`/`Result`.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -29,6 +29,38 @@ pub fn current_path_and_query() -> String {
     let path = location.pathname().unwrap_or_else(|_| "/".into());
     let query = location.search().unwrap_or_default();
     format!("{path}{query}")
+}
+
+/// Show `path` in the address bar without loading it (an element under `base-path`).
+pub fn push_history(path: &str, replace: bool) {
+    let Some(history) = window().and_then(|w| w.history().ok()) else {
+        return;
+    };
+    let _ = if replace {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(path))
+    } else {
+        history.push_state_with_url(&JsValue::NULL, "", Some(path))
+    };
+}
+
+/// The first match of `selector` in the document or shadow root that holds `node`.
+pub fn query_in_root_of(node: &web_sys::Node, selector: &str) -> Option<web_sys::Element> {
+    let root = node.get_root_node();
+    if let Some(fragment) = root.dyn_ref::<web_sys::DocumentFragment>() {
+        return fragment.query_selector(selector).ok().flatten();
+    }
+    root.dyn_ref::<web_sys::Document>()
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+}
+
+/// The focused element, looking through open shadow roots (inside an embedded element
+/// the document only knows the host element).
+pub fn deep_active_element() -> Option<web_sys::Element> {
+    let mut active = window()?.document()?.active_element()?;
+    while let Some(inner) = active.shadow_root().and_then(|r| r.active_element()) {
+        active = inner;
+    }
+    Some(active)
 }
 
 /// Leave the single-page app (to the IdP).

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod browser;
 pub mod components;
 pub mod config;
+pub mod nav;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
 /// The routes, separate from [`App`] so tests can mount them under their own context.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
+    crate::nav::provide_router_nav();
     view! {
         <Routes fallback=|| view! { <NotFoundPage/> }>
             <Route path=path!("/") view=RootPage/>

@@ -1819,3 +1819,40 @@ mod groups_page {
         assert_eq!(input(&root, "#jwt-claim").value(), "groups");
     }
 }
+
+mod navigation {
+    use super::*;
+    use qufabric_dashboard::nav::*;
+
+    #[wasm_bindgen_test]
+    fn app_paths_map_to_the_address_bar_under_a_base_path_and_back() {
+        let cases = [
+            ("/settings/identity-providers", "/admin/sso/"),
+            ("/settings/identity-providers/new", "/admin/sso/new"),
+            ("/settings/identity-providers/p-1?saved=1", "/admin/sso/p-1?saved=1"),
+        ];
+        for (app, browser) in cases {
+            assert_eq!(to_browser_path("/admin/sso/", app), browser);
+            assert_eq!(from_browser_path("/admin/sso", browser).as_deref(), Some(app));
+        }
+        assert_eq!(
+            from_browser_path("/admin/sso", "/admin/sso").as_deref(),
+            Some("/settings/identity-providers")
+        );
+        // Another page of the host, even one whose name starts the same, is not ours.
+        assert_eq!(from_browser_path("/admin/sso", "/admin/ssoextra"), None);
+        assert_eq!(from_browser_path("/admin/sso", "/elsewhere"), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_form_reads_its_provider_from_the_path() {
+        assert_eq!(
+            provider_id_in("/settings/identity-providers/p-1").as_deref(),
+            Some("p-1")
+        );
+        assert_eq!(provider_id_in("/settings/identity-providers/new"), None);
+        assert_eq!(provider_id_in("/settings/identity-providers"), None);
+        assert_eq!(provider_id_in("/settings/identity-providers/a/b"), None);
+        assert_eq!(split_location("/x?saved=1"), ("/x", "saved=1"));
+    }
+}

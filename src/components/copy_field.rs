@@ -57,7 +57,7 @@ pub fn CopyField(
         status.set(String::new());
         match clipboard_write(&text) {
             Some(promise) => {
-                leptos::task::spawn_local(async move {
+                leptos::task::spawn_local_scoped_with_cancellation(async move {
                     match wasm_bindgen_futures::JsFuture::from(promise).await {
                         Ok(_) => {
                             status.try_set("Copied to the clipboard.".to_string());

@@ -2,10 +2,9 @@
 //! form with inline checks, the live discovery check, the Redirect URL to copy, and a save
 //! that survives faults without losing what was typed or creating anything twice.
 
+use crate::nav::{provider_id_in, use_nav, NavLink, PROVIDERS_PATH};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api::{capitalise, use_api, ApiError};
 use crate::components::{CopyField, ErrorNotice, Findings, PublicUrlWarning, StatusRegion};
@@ -162,10 +161,8 @@ pub fn discovery_summary(result: &IssuerCheckResult) -> String {
 #[component]
 pub fn IdentityProviderFormPage() -> impl IntoView {
     let api = use_api();
-    let params = use_params_map();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let editing_id = params.with_untracked(|p| p.get("id"));
+    let nav = use_nav();
+    let editing_id = provider_id_in(&nav.path());
     let editing = editing_id.is_some();
     let me = use_context::<CurrentUser>()
         .map(|c| c.0)
@@ -225,7 +222,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let issuer_note = RwSignal::new(None::<String>);
     let server_error = RwSignal::new(None::<(Field, String)>);
     let form_error = RwSignal::new(None::<String>);
-    let saved_status = query.with_untracked(|q| q.get("saved")).map(|how| {
+    let saved_status = nav.query("saved").map(|how| {
         let lost = if how == "recovered" {
             "The server's answer was lost, but the provider was saved (found in the list). "
         } else {
@@ -261,8 +258,9 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         }) {
             return;
         }
-        // The page may be gone when the timer or the answer arrives: `try_` everywhere.
-        leptos::task::spawn_local(async move {
+        // Cancelled with the page (its timer cleared); `try_` anyway, for a page that goes
+        // between the answer and the next line.
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
             TimeoutFuture::new(DISCOVERY_DELAY_MS).await;
             if generation.try_get_value() != Some(this) {
                 return; // typing went on, or the page is gone
@@ -399,7 +397,6 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             }
         },
     );
-    let navigate_after = navigate.clone();
     Effect::new(move |_| match save.value().get() {
         Some(Ok((saved, recovered))) => {
             form.secret.set(String::new());
@@ -409,16 +406,13 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 if let Some(UnsavedChanges(flag)) = unsaved {
                     flag.set(false);
                 }
-                navigate_after(
+                nav.go(
                     &format!(
-                        "/settings/identity-providers/{}?saved={}",
+                        "{PROVIDERS_PATH}/{}?saved={}",
                         crate::api::encode_segment(&saved.id),
                         if recovered { "recovered" } else { "1" }
                     ),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
+                    true,
                 );
             } else {
                 loaded_for.set_value(None);
@@ -449,7 +443,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             && !save.pending().get()
             && !findings.with(|f| blocks_saving(f))
     };
-    let editing_for_submit = params.with_untracked(|p| p.get("id"));
+    let editing_for_submit = editing_id.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !can_save() {
@@ -499,6 +493,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         let public = redirect_url.with(|url| public_url_of_redirect(url).to_string());
         (origin_of(&public) != origin_of(&page_origin)).then_some(public)
     });
+    let page_head = NodeRef::<leptos::html::Div>::new();
     // Just saved: put the keyboard on the Redirect URL's Copy button (step 3).
     if saved_status.is_some() {
         let focused = StoredValue::new(false);
@@ -507,11 +502,13 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 return;
             }
             focused.set_value(true);
-            leptos::task::spawn_local(async {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
                 leptos::task::tick().await;
-                let button = crate::browser::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.query_selector("#redirect-url + button").ok().flatten())
+                let button = page_head
+                    .get_untracked()
+                    .and_then(|head| {
+                        crate::browser::query_in_root_of(&head, "#redirect-url + button")
+                    })
                     .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok());
                 if let Some(button) = button {
                     let _ = button.focus();
@@ -552,7 +549,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                     {format!("You opened the dashboard at {page_origin}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", page_origin = api.config().page_origin)}
                 </p>
             })}
-            <p><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
+            <p><a href=nav.outside_href("/help/redirect-uri")>"The provider says “Invalid redirect URI”?"</a></p>
         </section>
         }
     };
@@ -560,9 +557,9 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let described = |base: &str| format!("{base}-hint {base}-findings");
 
     view! {
-        <div class="page-head">
+        <div class="page-head" node_ref=page_head>
             <h2>{if editing { "Edit identity provider" } else { "Add identity provider" }}</h2>
-            <a href="/settings/identity-providers" class="button secondary">"Back to the list"</a>
+            <NavLink href=PROVIDERS_PATH.to_string() class="button secondary">"Back to the list"</NavLink>
         </div>
         <StatusRegion message=Signal::derive(move || status.get()) id="form-status"/>
         {just_saved.then(redirects.clone())}

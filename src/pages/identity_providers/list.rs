@@ -1,8 +1,8 @@
 //! `/settings/identity-providers`: the configured providers, search, and delete with a
 //! confirmation that says who is affected.
 
+use crate::nav::{use_nav, NavLink, PROVIDERS_PATH};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
@@ -80,6 +80,7 @@ pub fn delete_consequences(
 #[component]
 pub fn IdentityProvidersPage() -> impl IntoView {
     let api = use_api();
+    let nav = use_nav();
     let me = use_context::<CurrentUser>()
         .map(|c| c.0)
         .unwrap_or_else(|| Signal::derive(|| None));
@@ -140,7 +141,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         <div class="page-head">
             <h2>"Identity Providers"</h2>
             <Show when=can_write>
-                <A href="/settings/identity-providers/new" attr:class="button">"Add identity provider"</A>
+                <NavLink href=format!("{PROVIDERS_PATH}/new") class="button">"Add identity provider"</NavLink>
             </Show>
         </div>
         <p class="lede">"People sign in to QuFabric with these providers. Each one gets a button on the login screen."</p>
@@ -155,7 +156,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                     <p><strong>"No identity provider yet."</strong></p>
                     <p>"Add PocketID or another OpenID Connect provider so people can sign in with it."</p>
                     <Show when=can_write>
-                        <A href="/settings/identity-providers/new" attr:class="button">"Add identity provider"</A>
+                        <NavLink href=format!("{PROVIDERS_PATH}/new") class="button">"Add identity provider"</NavLink>
                     </Show>
                 </div>
             }.into_any(),
@@ -184,7 +185,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                                     <td>
                                         <span class="provider-name">
                                             <img src=format!("/icons/{}", info.icon) alt="" width="20" height="20"/>
-                                            <A href=href>{provider.name.clone()}</A>
+                                            <NavLink href=href>{provider.name.clone()}</NavLink>
                                         </span>
                                     </td>
                                     <td>{info.label}</td>
@@ -236,8 +237,12 @@ pub fn IdentityProvidersPage() -> impl IntoView {
             {move || {
                 let provider = to_delete.get()?;
                 let signs_in = users.get().and_then(Result::ok)?.iter().any(|u| u.idp_id.as_deref() == Some(provider.id.as_str()));
+                let users_href = nav.outside_href(&format!(
+                    "/settings/users?provider={}",
+                    qufabric_model::oidc::form_body(&[("x", &provider.id)]).trim_start_matches("x=")
+                ));
                 signs_in.then(|| view! {
-                    <p><a href=format!("/settings/users?provider={}", qufabric_model::oidc::form_body(&[("x", &provider.id)]).trim_start_matches("x="))>
+                    <p><a href=users_href>
                         {format!("See who signs in with {}", provider.name)}
                     </a></p>
                 })

@@ -1,0 +1,212 @@
+//! Navigation between the settings pages without assuming who owns the address bar.
+//!
+//! In the standalone app the router owns the URL and [`Nav`] is a thin face over it. In
+//! an embedded element the host page owns the URL: `leptos_router` cannot live there (its
+//! `Router` takes over the browser URL and catches every same-origin link on the page),
+//! so the element keeps its location in a signal, and reflects it under `base-path` with
+//! `pushState`/`popstate` when the host asks for that.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+/// Where the Identity Providers pages live in the app's own paths.
+pub const PROVIDERS_PATH: &str = "/settings/identity-providers";
+
+/// How to move to another page: (app path with query, replace the history entry).
+type Go = Rc<dyn Fn(&str, bool)>;
+
+/// The navigation of the pages below, from context. `Copy`.
+#[derive(Clone, Copy)]
+pub struct Nav {
+    /// The app path with its query, e.g. `/settings/identity-providers/new?saved=1`.
+    location: Signal<String>,
+    go: StoredValue<Go, LocalStorage>,
+    /// Where links to pages outside the element point (the standalone dashboard at the
+    /// management server's origin); empty in the standalone app.
+    outside_origin: StoredValue<String>,
+    /// The URL prefix of in-element links (`base-path`), if the element shows its
+    /// location in the address bar.
+    base_path: StoredValue<Option<String>>,
+}
+
+impl Nav {
+    /// The app path without its query.
+    pub fn path(&self) -> String {
+        self.location.with(|l| split_location(l).0.to_string())
+    }
+
+    /// A query parameter of the current location.
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.location
+            .with_untracked(|l| qufabric_model::oidc::query_value(split_location(l).1, name))
+    }
+
+    /// Go to an app path (with query).
+    pub fn go(&self, to: &str, replace: bool) {
+        if let Some(go) = self.go.try_with_value(Rc::clone) {
+            go(to, replace);
+        }
+    }
+
+    /// The `href` of a link to an app page inside this view.
+    pub fn href(&self, to: &str) -> String {
+        match self.base_path.get_value() {
+            Some(base) => to_browser_path(&base, to),
+            None if self.outside_origin.with_value(String::is_empty) => to.to_string(),
+            // An element without base-path: links still carry a real address (open in a
+            // new tab works), that of the standalone dashboard.
+            None => self.outside_href(to),
+        }
+    }
+
+    /// The `href` of a page that only the standalone dashboard has (help, users).
+    pub fn outside_href(&self, to: &str) -> String {
+        format!("{}{to}", self.outside_origin.get_value())
+    }
+
+    /// Whether clicks on in-view links are handled here (an element) rather than by the
+    /// router.
+    pub fn is_element(&self) -> bool {
+        !self.outside_origin.with_value(String::is_empty)
+    }
+}
+
+/// `/a/b?x=1` → (`/a/b`, `x=1`).
+pub fn split_location(location: &str) -> (&str, &str) {
+    location.split_once('?').unwrap_or((location, ""))
+}
+
+/// The address-bar path of an app path under `base`:
+/// (`/admin/sso`, `/settings/identity-providers/new`) → `/admin/sso/new`.
+pub fn to_browser_path(base: &str, app_path: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let rest = app_path.strip_prefix(PROVIDERS_PATH).unwrap_or(app_path);
+    if rest.is_empty() || rest.starts_with('?') {
+        format!("{base}/{rest}")
+    } else {
+        format!("{base}{rest}")
+    }
+}
+
+/// The app path an address-bar path under `base` stands for; `None` outside `base`.
+pub fn from_browser_path(base: &str, browser_path: &str) -> Option<String> {
+    let base = base.trim_end_matches('/');
+    let rest = browser_path.strip_prefix(base)?;
+    if !(rest.is_empty() || rest.starts_with('/') || rest.starts_with('?')) {
+        return None;
+    }
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    Some(if rest.is_empty() || rest.starts_with('?') {
+        format!("{PROVIDERS_PATH}{rest}")
+    } else {
+        format!("{PROVIDERS_PATH}/{rest}")
+    })
+}
+
+/// The provider a form path is about: `Some(id)` for `/settings/identity-providers/{id}`,
+/// `None` for `/new` and the list.
+pub fn provider_id_in(path: &str) -> Option<String> {
+    let rest = path.strip_prefix(PROVIDERS_PATH)?.strip_prefix('/')?;
+    (!rest.is_empty() && rest != "new" && !rest.contains('/')).then(|| rest.to_string())
+}
+
+/// The router's navigation, for the standalone app (call inside a `Router`).
+pub fn provide_router_nav() {
+    let location = leptos_router::hooks::use_location();
+    let navigate = leptos_router::hooks::use_navigate();
+    let current = Signal::derive(move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!(
+                "{}?{}",
+                location.pathname.get(),
+                search.trim_start_matches('?')
+            )
+        }
+    });
+    let go: Go = Rc::new(move |to: &str, replace: bool| {
+        navigate(
+            to,
+            leptos_router::NavigateOptions {
+                replace,
+                ..Default::default()
+            },
+        )
+    });
+    provide_context(Nav {
+        location: current,
+        go: StoredValue::new_local(go),
+        outside_origin: StoredValue::new(String::new()),
+        base_path: StoredValue::new(None),
+    });
+}
+
+/// An element's own navigation, starting at `start`. With `base_path`, moves are pushed
+/// to the browser history and the back button comes back through `popstate` (the
+/// listener goes with the element's owner).
+pub fn provide_element_nav(start: String, outside_origin: String, base_path: Option<String>) {
+    let location = RwSignal::new(start);
+    let reflect = base_path.clone();
+    let go: Go = Rc::new(move |to: &str, replace: bool| {
+        if let Some(base) = reflect.as_deref() {
+            crate::browser::push_history(&to_browser_path(base, to), replace);
+        }
+        location.set(to.to_string());
+    });
+    if let Some(base) = base_path.clone() {
+        let listener = window_event_listener(leptos::ev::popstate, move |_| {
+            if let Some(app) = from_browser_path(&base, &crate::browser::current_path_and_query()) {
+                location.set(app);
+            }
+        });
+        on_cleanup(move || listener.remove());
+    }
+    provide_context(Nav {
+        location: location.into(),
+        go: StoredValue::new_local(go),
+        outside_origin: StoredValue::new(outside_origin),
+        base_path: StoredValue::new(base_path),
+    });
+}
+
+/// The navigation from context; without one (a page mounted alone), a fixed location
+/// that goes nowhere, never a panic.
+pub fn use_nav() -> Nav {
+    use_context::<Nav>().unwrap_or_else(|| {
+        let go: Go = Rc::new(|_: &str, _: bool| {});
+        Nav {
+            location: Signal::derive(|| PROVIDERS_PATH.to_string()),
+            go: StoredValue::new_local(go),
+            outside_origin: StoredValue::new(String::new()),
+            base_path: StoredValue::new(None),
+        }
+    })
+}
+
+/// A link to another page of this view: the router's `<A>` in the standalone app, an
+/// anchor that navigates inside the element otherwise (modified clicks — new tab, new
+/// window — keep the browser's behaviour).
+#[component]
+pub fn NavLink(
+    href: String,
+    #[prop(optional)] class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let nav = use_nav();
+    if !nav.is_element() {
+        return view! { <leptos_router::components::A href=href attr:class=class>{children()}</leptos_router::components::A> }.into_any();
+    }
+    let target = href.clone();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let plain =
+            ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+        if plain && !ev.default_prevented() {
+            ev.prevent_default();
+            nav.go(&target, false);
+        }
+    };
+    view! { <a href=nav.href(&href) class=class on:click=on_click>{children()}</a> }.into_any()
+}
