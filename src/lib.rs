@@ -10,6 +10,9 @@ pub mod auth;
 pub mod browser;
 pub mod components;
 pub mod config;
+#[cfg(feature = "embed")]
+pub mod embed;
+pub mod host;
 pub mod nav;
 pub mod pages;
 

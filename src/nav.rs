@@ -157,10 +157,12 @@ pub fn provide_element_nav(start: String, outside_origin: String, base_path: Opt
         location.set(to.to_string());
     });
     if let Some(base) = base_path.clone() {
+        // Back to an address outside the base path (the host's page the element started
+        // on): the element's first page.
         let listener = window_event_listener(leptos::ev::popstate, move |_| {
-            if let Some(app) = from_browser_path(&base, &crate::browser::current_path_and_query()) {
-                location.set(app);
-            }
+            let app = from_browser_path(&base, &crate::browser::current_path_and_query())
+                .unwrap_or_else(|| PROVIDERS_PATH.to_string());
+            location.set(app);
         });
         on_cleanup(move || listener.remove());
     }

@@ -1829,11 +1829,17 @@ mod navigation {
         let cases = [
             ("/settings/identity-providers", "/admin/sso/"),
             ("/settings/identity-providers/new", "/admin/sso/new"),
-            ("/settings/identity-providers/p-1?saved=1", "/admin/sso/p-1?saved=1"),
+            (
+                "/settings/identity-providers/p-1?saved=1",
+                "/admin/sso/p-1?saved=1",
+            ),
         ];
         for (app, browser) in cases {
             assert_eq!(to_browser_path("/admin/sso/", app), browser);
-            assert_eq!(from_browser_path("/admin/sso", browser).as_deref(), Some(app));
+            assert_eq!(
+                from_browser_path("/admin/sso", browser).as_deref(),
+                Some(app)
+            );
         }
         assert_eq!(
             from_browser_path("/admin/sso", "/admin/sso").as_deref(),

@@ -4,12 +4,14 @@
 
 pub mod api;
 pub mod checks;
+pub mod embedding;
 pub mod group_checks;
 pub mod issuer;
 pub mod microsoft;
 pub mod oidc;
 pub mod origins;
 pub mod providers;
+pub mod shadow_css;
 pub mod user_rules;
 
 pub use api::*;

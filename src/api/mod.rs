@@ -22,6 +22,8 @@ use qufabric_model::*;
 pub struct Api {
     config: StoredValue<Config>,
     session: Session,
+    /// Set in an embedded element: the host page authorises the requests.
+    host: Option<crate::host::HostLink>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,35 @@ impl Api {
         Api {
             config: StoredValue::new(config),
             session,
+            host: None,
+        }
+    }
+
+    /// The client of an embedded element: no session of its own, the host's
+    /// `getAuthorization` on every request.
+    pub fn for_host(config: Config, host: crate::host::HostLink) -> Api {
+        Api {
+            config: StoredValue::new(config),
+            session: Session::with_tokens(None),
+            host: Some(host),
+        }
+    }
+
+    /// Tell the host page (an element's host) that something happened; nothing in the
+    /// standalone app.
+    pub fn emit(&self, event: &str, detail: serde_json::Value) {
+        if let Some(host) = self.host {
+            crate::host::emit(host, event, &detail);
+        }
+    }
+
+    /// Whether the signed-in state just ended (a draft then stays for the next sign-in,
+    /// or for the host's next authorization). Reads nothing from the reactive arena, so it
+    /// is safe while a page is being disposed.
+    pub fn authorization_lost(&self) -> bool {
+        match self.host {
+            Some(host) => crate::host::session_required(host),
+            None => self.session.tokens_untracked_if_alive().is_none(),
         }
     }
 
@@ -160,14 +191,20 @@ impl Api {
         path: &str,
         body: Option<String>,
     ) -> Result<T, ApiError> {
-        let config = self.config.get_value();
+        let Some(config) = self.config.try_get_value() else {
+            return Err(ApiError::Network("the page was closed".into()));
+        };
+        if let Some(host) = self.host {
+            return call_for_host(host, &config, method, path, body).await;
+        }
         let url = config.api_url(path);
         let first = send(
             &url,
             method,
-            self.session.access_token(),
+            self.session.access_token().map(|t| format!("Bearer {t}")),
             body.clone(),
             config.request_timeout_ms,
+            None,
         )
         .await;
         let text = match first {
@@ -179,9 +216,10 @@ impl Api {
                 send(
                     &url,
                     method,
-                    self.session.access_token(),
+                    self.session.access_token().map(|t| format!("Bearer {t}")),
                     body,
                     config.request_timeout_ms,
+                    None,
                 )
                 .await?
             }
@@ -189,6 +227,55 @@ impl Api {
         };
         decode(&text)
     }
+}
+
+/// A request of an embedded element: the host's authorization, asked again once after a
+/// 401. Once the element is removed nothing after an await runs (the future stays pending
+/// and is dropped with its task), so no disposed signal is ever touched.
+async fn call_for_host<T: DeserializeOwned>(
+    host: crate::host::HostLink,
+    config: &Config,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<T, ApiError> {
+    use crate::host;
+    let url = config.api_url(path);
+    let mut last = ApiError::Unauthorized("not authorised".into());
+    for _attempt in 0..2 {
+        let header = host::authorization(host).await;
+        if host::is_closed(host) {
+            return std::future::pending().await;
+        }
+        let header = match header {
+            Ok(header) => header,
+            Err(why) => {
+                host::require_session(host, &why);
+                return Err(ApiError::Unauthorized(why));
+            }
+        };
+        let answer = send(
+            &url,
+            method,
+            Some(header),
+            body.clone(),
+            config.request_timeout_ms,
+            host::abort_signal(host),
+        )
+        .await;
+        if host::is_closed(host) {
+            return std::future::pending().await;
+        }
+        match answer {
+            Err(ApiError::Unauthorized(message)) => last = ApiError::Unauthorized(message),
+            other => {
+                host::authorised(host);
+                return decode(&other?);
+            }
+        }
+    }
+    host::require_session(host, "the server refused the host's authorization");
+    Err(last)
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, ApiError> {
@@ -219,13 +306,19 @@ pub fn encode_segment(segment: &str) -> String {
 async fn send(
     url: &str,
     method: Method,
-    token: Option<String>,
+    authorization: Option<String>,
     body: Option<String>,
     timeout_ms: u32,
+    scope: Option<web_sys::AbortSignal>,
 ) -> Result<String, ApiError> {
     use gloo_net::http::RequestBuilder;
     let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(|c| c.signal());
+    let own = controller.as_ref().map(|c| c.signal());
+    // The request ends at its time limit, or when the element that made it is removed.
+    let signal = match (own, scope) {
+        (Some(own), Some(scope)) => Some(crate::host::either_signal(&own, &scope)),
+        (own, _) => own,
+    };
     let method = match method {
         Method::Get => gloo_net::http::Method::GET,
         Method::Post => gloo_net::http::Method::POST,
@@ -236,8 +329,8 @@ async fn send(
         .method(method)
         .header("Accept", "application/json")
         .abort_signal(signal.as_ref());
-    if let Some(token) = token {
-        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    if let Some(authorization) = authorization {
+        builder = builder.header("Authorization", &authorization);
     }
     let request = match body {
         Some(body) => builder

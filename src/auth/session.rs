@@ -119,6 +119,12 @@ impl Session {
         self.tokens.get_untracked()
     }
 
+    /// The tokens, or `None` also when the session's signal is already disposed (during a
+    /// page's cleanup).
+    pub fn tokens_untracked_if_alive(&self) -> Option<Tokens> {
+        self.tokens.try_get_untracked().flatten()
+    }
+
     /// Reactive: whether someone is signed in.
     pub fn is_signed_in(&self) -> bool {
         self.tokens.with(Option::is_some)

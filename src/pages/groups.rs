@@ -216,7 +216,12 @@ pub fn GroupsPage() -> impl IntoView {
             settings,
             onboarding: account.onboarding.clone(),
         };
-        api.update_account(&account.id, &request).await
+        let saved = api.update_account(&account.id, &request).await?;
+        api.emit(
+            "qufabric:groups-saved",
+            serde_json::json!({ "settings": saved.settings }),
+        );
+        Ok(saved)
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => {

@@ -49,9 +49,9 @@ pub fn guard_unsaved_edits<T: Serialize + 'static>(
     });
     // Leaving the page normally discards the edits; a session that ended keeps them for
     // the sign-in that follows.
-    let session = crate::api::use_api().session();
+    let api = crate::api::use_api();
     on_cleanup(move || {
-        if session.tokens().is_some() {
+        if !api.authorization_lost() {
             crate::browser::session_remove(key);
         }
     });

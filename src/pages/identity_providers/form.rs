@@ -158,6 +158,52 @@ pub fn discovery_summary(result: &IssuerCheckResult) -> String {
     format!("Discovery found {issuer}: endpoints {endpoints}; {groups}; {pkce}.")
 }
 
+/// Create or update. A create whose answer was lost may have landed: the next attempt
+/// (and the lost one itself) looks for our provider in the list before creating again.
+/// The bool says whether the provider was found that way.
+async fn save_provider(
+    api: crate::api::Api,
+    id: Option<String>,
+    request: IdentityProviderRequest,
+    before: Vec<String>,
+    create_outcome_unknown: StoredValue<bool>,
+) -> Result<(IdentityProvider, bool), ApiError> {
+    if let Some(id) = id {
+        return api.update_provider(&id, &request).await.map(|p| (p, false));
+    }
+    // Our own provider: same type, issuer and client id, and not there before.
+    let (kind, issuer, client_id) = (
+        request.kind,
+        effective_issuer(request.kind, &request.issuer),
+        request.client_id.clone(),
+    );
+    let find_ours = move |list: Vec<IdentityProvider>| {
+        list.into_iter().find(|p| {
+            p.kind == kind
+                && p.issuer == issuer
+                && p.client_id == client_id
+                && !before.contains(&p.id)
+        })
+    };
+    if create_outcome_unknown.try_get_value() == Some(true) {
+        if let Some(landed) = api.providers().await.ok().and_then(&find_ours) {
+            return Ok((landed, true));
+        }
+    }
+    match api.create_provider(&request).await {
+        Err(error) if error.outcome_unknown() => {
+            create_outcome_unknown.try_set_value(true);
+            api.providers()
+                .await
+                .ok()
+                .and_then(&find_ours)
+                .map(|p| (p, true))
+                .ok_or(error)
+        }
+        other => other.map(|p| (p, false)),
+    }
+}
+
 #[component]
 pub fn IdentityProviderFormPage() -> impl IntoView {
     let api = use_api();
@@ -360,40 +406,18 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         move |(id, request, before): &(Option<String>, IdentityProviderRequest, Vec<String>)| {
             let (id, request, before) = (id.clone(), request.clone(), before.clone());
             async move {
-                if let Some(id) = id {
-                    return api.update_provider(&id, &request).await.map(|p| (p, false));
+                let saved = save_provider(api, id, request, before, create_outcome_unknown).await;
+                if let Ok((provider, _)) = &saved {
+                    api.emit(
+                        "qufabric:provider-saved",
+                        serde_json::json!({
+                            "id": provider.id,
+                            "name": provider.name,
+                            "type": provider.kind,
+                        }),
+                    );
                 }
-                // Our own provider: same type, issuer and client id, and not there before.
-                let (kind, issuer, client_id) = (
-                    request.kind,
-                    effective_issuer(request.kind, &request.issuer),
-                    request.client_id.clone(),
-                );
-                let find_ours = move |list: Vec<IdentityProvider>| {
-                    list.into_iter().find(|p| {
-                        p.kind == kind
-                            && p.issuer == issuer
-                            && p.client_id == client_id
-                            && !before.contains(&p.id)
-                    })
-                };
-                if create_outcome_unknown.try_get_value() == Some(true) {
-                    if let Some(landed) = api.providers().await.ok().and_then(&find_ours) {
-                        return Ok((landed, true));
-                    }
-                }
-                match api.create_provider(&request).await {
-                    Err(error) if error.outcome_unknown() => {
-                        create_outcome_unknown.try_set_value(true);
-                        api.providers()
-                            .await
-                            .ok()
-                            .and_then(&find_ours)
-                            .map(|p| (p, true))
-                            .ok_or(error)
-                    }
-                    other => other.map(|p| (p, false)),
-                }
+                saved
             }
         },
     );
@@ -587,7 +611,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                                     disabled=editing
                                     prop:checked=move || form.kind.get() == Some(kind)
                                     on:change=move |_| choose_kind(kind)/>
-                                <img src=format!("/icons/{}", info.icon) alt="" width="24" height="24"/>
+                                <img src=nav.outside_href(&format!("/icons/{}", info.icon)) alt="" width="24" height="24"/>
                                 <span>{info.label}</span>
                             </label>
                         }

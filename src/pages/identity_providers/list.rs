@@ -97,7 +97,14 @@ pub fn IdentityProvidersPage() -> impl IntoView {
 
     let delete = Action::new_local(move |provider: &IdentityProvider| {
         let provider = provider.clone();
-        async move { api.delete_provider(&provider.id).await.map(|_| provider) }
+        async move {
+            api.delete_provider(&provider.id).await?;
+            api.emit(
+                "qufabric:provider-deleted",
+                serde_json::json!({ "id": provider.id }),
+            );
+            Ok::<_, crate::api::ApiError>(provider)
+        }
     });
     Effect::new(move |_| match delete.value().get() {
         Some(Ok(provider)) => {
@@ -184,7 +191,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                                 <tr>
                                     <td>
                                         <span class="provider-name">
-                                            <img src=format!("/icons/{}", info.icon) alt="" width="20" height="20"/>
+                                            <img src=nav.outside_href(&format!("/icons/{}", info.icon)) alt="" width="20" height="20"/>
                                             <NavLink href=href>{provider.name.clone()}</NavLink>
                                         </span>
                                     </td>

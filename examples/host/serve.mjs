@@ -1,0 +1,47 @@
+// Serve the example host page on its own origin:
+//   node examples/host/serve.mjs [--port 8090] [--api http://127.0.0.1:8080]
+// Files of this folder at /, the built elements (dist-embed/, from scripts/embed.sh) at
+// /qufabric/, and index.html for every /sso/providers… address (the Identity Providers
+// element reflects its pages there). A strict Content-Security-Policy, as a real console
+// would send: no inline scripts or styles, only the API origin besides its own.
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const EMBED = path.resolve(HERE, '..', '..', 'dist-embed');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+
+export function startHost({ port = 0, api }) {
+  const csp = [
+    "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
+    `img-src 'self' data: ${api}`, `connect-src 'self' ${api}`, "object-src 'none'", "base-uri 'none'",
+  ].join('; ');
+  const server = http.createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://host');
+    let file;
+    if (url.pathname.startsWith('/qufabric/')) file = path.join(EMBED, path.basename(url.pathname));
+    else if (url.pathname === '/' || url.pathname.startsWith('/sso/')) file = path.join(HERE, 'index.html');
+    else file = path.join(HERE, path.basename(url.pathname));
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'cache-control': 'no-cache' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
+    const url = `http://127.0.0.1:${server.address().port}`;
+    resolve({ url, close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }) });
+  }));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = (name, fallback) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : fallback; };
+  const api = arg('--api', 'http://127.0.0.1:8080');
+  const host = await startHost({ port: Number(arg('--port', '8090')), api });
+  console.log(`example host page: ${host.url}/?api=${encodeURIComponent(api)}`);
+}

@@ -1,0 +1,89 @@
+//! The dashboard's stylesheet made fit for a shadow root (the embedded elements).
+//!
+//! - `:root` rules become `:host` rules, so the custom properties (colours, `--font`,
+//!   `--radius`, `--gap`) are set on the element, where a host page can override them
+//!   (outer rules win over `:host` rules);
+//! - the dark scheme follows `prefers-color-scheme` unless `theme="light"`, and
+//!   `theme="dark"` forces it;
+//! - `html, body` becomes the inner wrapper `.qf-root`, which also resets the inherited
+//!   properties a host page may force on our element itself (`* { … !important }` matches
+//!   the host element, and font, letter-spacing, colour… inherit into the shadow tree).
+
+/// The class of the wrapper every element mounts into.
+pub const WRAPPER_CLASS: &str = "qf-root";
+
+const DARK_MEDIA: &str = "@media (prefers-color-scheme: dark) {";
+
+/// Rewrite `css` (the standalone stylesheet) for a shadow root.
+pub fn for_shadow_root(css: &str) -> String {
+    let dark = dark_declarations(css);
+    let mut out = css.replacen(
+        ":root {",
+        ":host { display: block;",
+        1,
+    );
+    if let Some(start) = out.find(DARK_MEDIA) {
+        let inner = start + DARK_MEDIA.len();
+        if let Some(offset) = out[inner..].find(":root {") {
+            let at = inner + offset;
+            out.replace_range(at..at + ":root {".len(), ":host(:not([theme=\"light\"])) {");
+        }
+    }
+    out = out.replace(":root", ":host");
+    out = out.replacen("html, body {", &format!(".{WRAPPER_CLASS} {{"), 1);
+    if let Some(dark) = dark {
+        out.push_str(&format!(
+            "\n:host([theme=\"dark\"]) {{ color-scheme: dark; {dark} }}\n"
+        ));
+    }
+    out.push_str(&format!(
+        ":host([theme=\"light\"]) {{ color-scheme: light; }}\n\
+         .{WRAPPER_CLASS} {{ font: var(--font); font-style: normal; font-weight: 400; \
+         letter-spacing: normal; word-spacing: normal; text-transform: none; text-align: start; \
+         text-indent: 0; text-shadow: none; white-space: normal; color: var(--text); }}\n"
+    ));
+    out
+}
+
+/// The declarations of the `:root` rule inside the dark-scheme media query.
+fn dark_declarations(css: &str) -> Option<String> {
+    let start = css.find(DARK_MEDIA)? + DARK_MEDIA.len();
+    let rule = start + css[start..].find(":root {")? + ":root {".len();
+    let end = rule + css[rule..].find('}')?;
+    Some(css[rule..end].trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSS: &str = include_str!("../../style/main.css");
+
+    #[test]
+    fn nothing_targets_the_document_and_the_themes_are_on_the_host() {
+        let css = for_shadow_root(CSS);
+        assert!(!css.contains(":root"), "no :root left");
+        assert!(!css.contains("html, body"), "no document rules left");
+        assert!(css.contains(":host { display: block;"));
+        assert!(css.contains(":host(:not([theme=\"light\"])) {"));
+        // theme="dark" carries the dark colours themselves.
+        let forced = css
+            .split(":host([theme=\"dark\"]) {")
+            .nth(1)
+            .expect("a theme=dark rule");
+        assert!(forced.contains("--bg: #101318"), "{forced}");
+        // The wrapper resets what a host can force onto the element and what inherits.
+        let wrapper = css.rsplit(".qf-root {").next().unwrap_or_default();
+        for property in ["font: var(--font)", "letter-spacing: normal", "color: var(--text)"] {
+            assert!(wrapper.contains(property), "{property}");
+        }
+    }
+
+    #[test]
+    fn a_stylesheet_without_a_dark_scheme_still_converts() {
+        let css = for_shadow_root(":root { --bg: #fff; }\nhtml, body { margin: 0; }");
+        assert!(css.starts_with(":host { display: block; --bg: #fff; }"));
+        assert!(css.contains(".qf-root { margin: 0; }"));
+        assert!(!css.contains("theme=\"dark\""));
+    }
+}
