@@ -20,7 +20,9 @@ use crate::components::ErrorNotice;
 use crate::config::Config;
 use crate::host::{self, HostLink};
 use crate::nav::{from_browser_path, provide_element_nav, use_nav, PROVIDERS_PATH};
-use crate::pages::{CurrentUser, GroupsPage, IdentityProviderFormPage, IdentityProvidersPage, UnsavedChanges};
+use crate::pages::{
+    CurrentUser, GroupsPage, IdentityProviderFormPage, IdentityProvidersPage, UnsavedChanges,
+};
 use qufabric_model::{embedding, shadow_css};
 
 const STYLESHEET: &str = include_str!("../style/main.css");

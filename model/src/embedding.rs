@@ -18,7 +18,9 @@ pub fn api_origin(value: Option<&str>, page_origin: &str) -> Result<String, Stri
     // Only the origin itself (with or without a final slash) is accepted: a path here
     // would be silently dropped and requests would go somewhere else than written.
     let bare = value.trim_end_matches('/').eq_ignore_ascii_case(&origin)
-        || value.trim_end_matches('/').eq_ignore_ascii_case(&with_default_port(&origin));
+        || value
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case(&with_default_port(&origin));
     if scheme_ok && bare {
         Ok(origin)
     } else {
@@ -79,7 +81,12 @@ mod tests {
             api_origin(Some("HTTPS://QF.example.com:443"), page).as_deref(),
             Ok("https://qf.example.com")
         );
-        for wrong in ["qf.example.com", "https://qf.example.com/api", "ftp://qf.example.com", "https://"] {
+        for wrong in [
+            "qf.example.com",
+            "https://qf.example.com/api",
+            "ftp://qf.example.com",
+            "https://",
+        ] {
             let error = api_origin(Some(wrong), page).expect_err(wrong);
             assert!(error.contains("is not an origin"), "{error}");
         }
@@ -88,7 +95,10 @@ mod tests {
     #[test]
     fn base_path_is_a_plain_absolute_path() {
         assert_eq!(base_path(None), Ok(None));
-        assert_eq!(base_path(Some("/admin/sso/")), Ok(Some("/admin/sso".into())));
+        assert_eq!(
+            base_path(Some("/admin/sso/")),
+            Ok(Some("/admin/sso".into()))
+        );
         assert_eq!(base_path(Some("/")), Ok(Some(String::new())));
         for wrong in ["admin", "//evil.example", "/a?b", "/a#b"] {
             assert!(base_path(Some(wrong)).is_err(), "{wrong}");
@@ -98,6 +108,8 @@ mod tests {
     #[test]
     fn theme_is_light_dark_or_absent() {
         assert!(theme(None).is_ok() && theme(Some("dark")).is_ok() && theme(Some("light")).is_ok());
-        assert!(theme(Some("blue")).unwrap_err().contains("not light or dark"));
+        assert!(theme(Some("blue"))
+            .unwrap_err()
+            .contains("not light or dark"));
     }
 }

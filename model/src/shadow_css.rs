@@ -17,11 +17,7 @@ const DARK_MEDIA: &str = "@media (prefers-color-scheme: dark) {";
 /// Rewrite `css` (the standalone stylesheet) for a shadow root.
 pub fn for_shadow_root(css: &str) -> String {
     let dark = dark_declarations(css);
-    let mut out = css.replacen(
-        ":root {",
-        ":host { display: block;",
-        1,
-    );
+    let mut out = css.replacen(":root {", ":host { display: block;", 1);
     if let Some(start) = out.find(DARK_MEDIA) {
         let inner = start + DARK_MEDIA.len();
         if let Some(offset) = out[inner..].find(":root {") {
@@ -74,7 +70,11 @@ mod tests {
         assert!(forced.contains("--bg: #101318"), "{forced}");
         // The wrapper resets what a host can force onto the element and what inherits.
         let wrapper = css.rsplit(".qf-root {").next().unwrap_or_default();
-        for property in ["font: var(--font)", "letter-spacing: normal", "color: var(--text)"] {
+        for property in [
+            "font: var(--font)",
+            "letter-spacing: normal",
+            "color: var(--text)",
+        ] {
             assert!(wrapper.contains(property), "{property}");
         }
     }

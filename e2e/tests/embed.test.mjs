@@ -1,0 +1,263 @@
+// The embedded elements in a host page that is not ours (examples/host/, served from a
+// second origin with a strict CSP and aggressive global styles), against the reference
+// server and the stand-in PocketID: authorised by the host's personal access token (no
+// sign-in screen), a provider added and deleted, group settings saved, the events heard by
+// the host; styles that neither leak in nor out; and removal that leaves nothing running.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, signInWithEmail } from '../harness.mjs';
+import { startPocketId } from '../pocketid.mjs';
+import { startHost } from '../../examples/host/serve.mjs';
+
+const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+let server;
+let standIn;
+let host;
+let browser;
+let pat;
+
+before(async () => {
+  server = await startServer({ args: ['--enable-test-faults', '--setup-pat-enabled'] });
+  const created = await (await fetch(`${server.url}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...OWNER, create_pat: true }),
+  })).json();
+  pat = created.personal_access_token;
+  standIn = await startPocketId({
+    clients: [{ client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`], allowed_groups: ['QuFabric'] }],
+  });
+  host = await startHost({ api: server.url });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+  await standIn?.close();
+  await server?.cleanup();
+});
+
+/**
+ * Runs in the host page before any of its scripts: wraps addEventListener, timers and
+ * fetch, and attributes each call by its stack (our glue script under /qufabric/, or a
+ * wasm frame) so the test can ask what of ours is still active.
+ */
+function tracker() {
+  const OURS = /\/qufabric\/|wasm:\/\//;
+  const ours = () => OURS.test(new Error().stack || '');
+  const listeners = [];
+  const timers = new Map();
+  const fetches = [];
+  const captureOf = (options) => (typeof options === 'boolean' ? options : !!options?.capture);
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, listener, options) {
+    listeners.push({ target: this, type, listener, capture: captureOf(options), ours: ours(), removed: false });
+    return add.call(this, type, listener, options);
+  };
+  EventTarget.prototype.removeEventListener = function (type, listener, options) {
+    const capture = captureOf(options);
+    for (const entry of listeners) {
+      if (!entry.removed && entry.target === this && entry.type === type && entry.listener === listener && entry.capture === capture) entry.removed = true;
+    }
+    return remove.call(this, type, listener, options);
+  };
+  const { setTimeout: setT, clearTimeout: clearT, setInterval: setI, clearInterval: clearI, fetch: originalFetch } = window;
+  window.setTimeout = function (callback, delay, ...args) {
+    const entry = { ours: ours(), done: false, delay };
+    const id = setT.call(window, (...a) => { entry.done = true; if (typeof callback === 'function') callback(...a); }, delay, ...args);
+    timers.set(id, entry);
+    return id;
+  };
+  window.clearTimeout = function (id) { const entry = timers.get(id); if (entry) entry.done = true; return clearT.call(window, id); };
+  window.setInterval = function (callback, delay, ...args) {
+    const id = setI.call(window, callback, delay, ...args);
+    timers.set(id, { ours: ours(), done: false, delay, interval: true });
+    return id;
+  };
+  window.clearInterval = function (id) { const entry = timers.get(id); if (entry) entry.done = true; return clearI.call(window, id); };
+  window.fetch = function (input, init) {
+    const entry = { ours: ours(), settled: false, url: String(input?.url ?? input) };
+    fetches.push(entry);
+    const answer = originalFetch.call(window, input, init);
+    answer.then(() => { entry.settled = true; }, () => { entry.settled = true; });
+    return answer;
+  };
+  window.__tracker = {
+    report() {
+      const live = (target) => target === window || target === document || (target instanceof Node && target.isConnected);
+      return {
+        listeners: listeners.filter((l) => l.ours && !l.removed && live(l.target)).map((l) => `${l.type} on ${l.target === window ? 'window' : l.target === document ? 'document' : l.target.nodeName}`),
+        timers: [...timers.values()].filter((t) => t.ours && !t.done).map((t) => `timer of ${t.delay} ms`),
+        fetches: fetches.filter((f) => f.ours && !f.settled).map((f) => f.url),
+        oursSeen: { listeners: listeners.filter((l) => l.ours).length, timers: [...timers.values()].filter((t) => t.ours).length, fetches: fetches.filter((f) => f.ours).length },
+      };
+    },
+  };
+}
+
+const STYLE_PROPERTIES = ['font-family', 'font-size', 'letter-spacing', 'color', 'background-color', 'padding-top', 'border-top-width', 'border-top-style', 'border-radius', 'text-decoration-line', 'text-transform'];
+
+async function stylesOf(locator) {
+  return locator.evaluate((element, properties) => {
+    const style = getComputedStyle(element);
+    return Object.fromEntries(properties.map((p) => [p, style.getPropertyValue(p)]));
+  }, STYLE_PROPERTIES);
+}
+
+const hostUrl = () => `${host.url}/?api=${encodeURIComponent(server.url)}`;
+
+test('the elements in a foreign host page: host authorization, a provider added and deleted, groups saved, events, styles kept apart, nothing left after removal', async () => {
+  // The host page as it looks without our module (requests for it refused): the baseline
+  // for "our styles do not change the host".
+  const bare = await newPage(browser, { viewport: { width: 1400, height: 1000 } });
+  await bare.page.route('**/qufabric/**', (route) => route.abort());
+  await bare.page.goto(hostUrl());
+  const headerBefore = await stylesOf(bare.page.locator('.host-header a').first());
+  const logoBefore = await stylesOf(bare.page.locator('.host-logo'));
+  await bare.context.close();
+
+  const { page, problems, context } = await newPage(browser, { viewport: { width: 1400, height: 1000 } });
+  await page.addInitScript(tracker);
+  await page.goto(hostUrl());
+  const providers = page.locator('qufabric-identity-providers');
+  const groups = page.locator('qufabric-groups-settings');
+  const events = () => page.evaluate(() => window.hostEvents);
+
+  // No token yet: the elements wait for the host, never show a sign-in, and say so.
+  await providers.getByText('Waiting for the page to sign you in').waitFor();
+  await groups.getByText('Waiting for the page to sign you in').waitFor();
+  assert.ok((await events()).some((e) => e.type === 'qufabric:session-required'), 'session-required reached the host');
+  assert.equal(await page.getByRole('button', { name: /Continue with|Sign in/ }).count(), 0, 'no sign-in screen');
+
+  // The host authorises: both elements start over with it.
+  await page.getByLabel('Personal access token').fill(pat);
+  await page.getByRole('button', { name: 'Use this token' }).click();
+  await providers.getByText('No identity provider yet.').waitFor();
+  await groups.getByRole('switch', { name: 'Enable JWT group sync' }).waitFor();
+
+  // Add PocketID inside the element; its pages show under the base path.
+  await providers.getByRole('link', { name: 'Add identity provider' }).first().click();
+  await page.waitForURL(`${host.url}/sso/providers/new`);
+  await providers.getByLabel('PocketID', { exact: true }).check();
+  await providers.getByLabel('Issuer').fill(standIn.issuer);
+  await providers.getByLabel('Client ID').fill('QuFabric');
+  await providers.getByLabel('Client Secret').fill('pocket-secret');
+  await providers.locator('#provider-issuer-findings').getByText('names exactly this issuer').waitFor();
+  await providers.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForURL(/\/sso\/providers\/pocketid-/);
+  await providers.locator('#saved-confirmation').waitFor();
+  const saved = (await events()).find((e) => e.type === 'qufabric:provider-saved');
+  assert.ok(saved, 'provider-saved reached the host');
+  assert.match(saved.detail.id, /^pocketid-/);
+  assert.deepEqual({ name: saved.detail.name, type: saved.detail.type }, { name: 'PocketID', type: 'pocketid' });
+  assert.ok(page.url().endsWith(`/sso/providers/${saved.detail.id}?saved=1`), page.url());
+
+  // The browser's back button goes back inside the element.
+  await page.goBack();
+  await providers.getByRole('link', { name: 'PocketID' }).waitFor();
+
+  // Groups: enable sync with the groups claim and save.
+  await groups.getByRole('switch', { name: 'Enable JWT group sync' }).click();
+  await groups.getByLabel('JWT claim').fill('groups');
+  await groups.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForFunction(() => window.hostEvents.some((e) => e.type === 'qufabric:groups-saved'));
+  const groupsSaved = (await events()).find((e) => e.type === 'qufabric:groups-saved');
+  assert.equal(groupsSaved.detail.settings.jwt_groups_enabled, true);
+  assert.equal(groupsSaved.detail.settings.jwt_groups_claim_name, 'groups');
+
+  // Styles: the host's `* {… !important}`, `button`, `input` and `a` rules do not reach
+  // inside; ours look as in the standalone dashboard. And the host's header is unchanged.
+  const standalone = await newPage(browser, { viewport: { width: 1400, height: 1000 } });
+  await signInWithEmail(standalone.page, server, OWNER);
+  await standalone.page.goto(`${server.url}/settings/identity-providers`);
+  const pairs = [
+    ['the "Add identity provider" button', (p) => p.getByRole('link', { name: 'Add identity provider' }).first()],
+    ['the provider link in the list', (p) => p.getByRole('link', { name: 'PocketID' })],
+  ];
+  for (const [what, find] of pairs) {
+    await find(standalone.page).waitFor();
+    assert.deepEqual(await stylesOf(find(providers)), await stylesOf(find(standalone.page)), what);
+  }
+  await standalone.page.getByRole('link', { name: 'Groups' }).click();
+  const claimStandalone = standalone.page.getByLabel('JWT claim');
+  await claimStandalone.waitFor();
+  assert.deepEqual(await stylesOf(groups.getByLabel('JWT claim')), await stylesOf(claimStandalone), 'the claim input');
+  await standalone.context.close();
+  assert.deepEqual(await stylesOf(page.locator('.host-header a').first()), headerBefore, 'host header link');
+  assert.deepEqual(await stylesOf(page.locator('.host-logo')), logoBefore, 'host logo');
+
+  assert.deepEqual(await axeViolations(page), [], 'axe on the host page with both elements');
+  await screenshot(page, 'embed-host-page');
+
+  // Delete the provider from the list: the host hears it.
+  await providers.getByRole('button', { name: /Delete PocketID/ }).click();
+  await providers.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await providers.getByText('No identity provider yet.').waitFor();
+  const deleted = (await events()).find((e) => e.type === 'qufabric:provider-deleted');
+  assert.deepEqual(deleted?.detail, { id: saved.detail.id });
+
+  // A request in flight when the elements go: the list's next load is held by the server.
+  await providers.getByRole('link', { name: 'Add identity provider' }).first().click();
+  await providers.getByLabel('PocketID', { exact: true }).check();
+  const armed = await fetch(`${server.url}/__test__/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'GET', path: '/api/identity-providers', phase: 'before', kind: 'delay', ms: 20000 }),
+  });
+  assert.equal(armed.status, 204, 'the fault is armed');
+  await providers.getByRole('link', { name: 'Back to the list' }).click();
+  await page.waitForFunction(() => window.__tracker.report().fetches.some((url) => url.endsWith('/api/identity-providers')));
+
+  const removed = await page.evaluate(() => {
+    const elements = [...document.querySelectorAll('qufabric-identity-providers, qufabric-groups-settings')];
+    for (const element of elements) element.remove();
+    window.__removed = elements;
+    return elements.length;
+  });
+  assert.equal(removed, 2);
+  // Give aborted requests and cleared timers a moment to settle.
+  await page.waitForTimeout(500);
+  const report = await page.evaluate(() => window.__tracker.report());
+  assert.ok(report.oursSeen.listeners > 0 && report.oursSeen.timers > 0 && report.oursSeen.fetches > 0, `the tracker saw our calls: ${JSON.stringify(report.oursSeen)}`);
+  assert.deepEqual(report.listeners, [], 'no listener of ours left on the window, the document or the page');
+  assert.deepEqual(report.timers, [], 'no timer of ours pending');
+  assert.deepEqual(report.fetches, [], 'no request of ours in flight');
+  const left = await page.evaluate(() => ({
+    shadowNodes: window.__removed.map((element) => element.shadowRoot?.childNodes.length ?? 0),
+    styles: document.querySelectorAll('style').length,
+    links: document.querySelectorAll('link').length,
+    adopted: document.adoptedStyleSheets.length,
+    strangers: [...document.body.querySelectorAll('*')].filter((e) => e.tagName.includes('-') || e.classList.contains('qf-root')).length,
+  }));
+  assert.deepEqual(left, { shadowNodes: [0, 0], styles: 0, links: 1, adopted: 0, strangers: 0 }, 'no node of ours is left');
+
+  // Re-added, an element works again (the fault was spent on the aborted request or is
+  // cleared here).
+  await fetch(`${server.url}/__test__/faults`, { method: 'DELETE' });
+  await page.evaluate((api) => {
+    const element = document.createElement('qufabric-identity-providers');
+    element.setAttribute('api-origin', api);
+    element.getAuthorization = async () => `Token ${sessionStorage.getItem('host.pat')}`;
+    document.querySelector('.columns section').append(element);
+  }, server.url);
+  await page.locator('qufabric-identity-providers').getByText('No identity provider yet.').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong attribute is explained inside the element and in the console, never a panic', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(hostUrl());
+  const element = page.locator('qufabric-groups-settings');
+  await page.evaluate(() => document.querySelector('qufabric-groups-settings').setAttribute('theme', 'blue'));
+  await element.getByRole('alert').getByText('theme "blue" is not light or dark').waitFor();
+  assert.ok(problems.some((p) => p.includes('theme "blue"')), 'the console says it too');
+  // Fixed at runtime, it works.
+  await page.evaluate(() => document.querySelector('qufabric-groups-settings').setAttribute('theme', 'dark'));
+  await element.getByText('Waiting for the page to sign you in').waitFor();
+  assert.ok(problems.every((p) => p.includes('theme "blue"')), problems.join('\n'));
+  await context.close();
+});
