@@ -3,8 +3,10 @@
 #   1. formatting and clippy (native and wasm32, warnings are errors)
 #   2. native unit and integration tests (model, reference server)
 #   3. browser component tests (wasm-bindgen-test in headless Chromium)
-#   4. release build of the dashboard and its download size (gzip -9)
-#   5. full-stack e2e tests (reference server + stand-in PocketID + Chromium)
+#   4. release builds: the dashboard and the embeddable elements, with their download
+#      sizes (gzip -9)
+#   5. full-stack e2e tests (reference server + stand-in PocketID + Chromium, and the
+#      elements in the example host page)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -20,6 +22,8 @@ step "Clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "Clippy (wasm32)"
 cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "Clippy (wasm32, the embeddable elements)"
+cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --features embed --lib -- -D warnings
 
 step "Native tests (model, reference server)"
 cargo test -p qufabric-model -p qufabric-server 2>&1 | tee "$LOG_DIR/native.log"
@@ -31,6 +35,8 @@ step "Release build of the dashboard"
 trunk build --release
 step "Download size of the dashboard (gzip -9)"
 "$ROOT/scripts/size.sh" | tee "$LOG_DIR/size.log"
+step "Release build of the embeddable elements"
+"$ROOT/scripts/embed.sh" | tee "$LOG_DIR/embed.log"
 
 step "Full-stack e2e tests"
 cargo build -p qufabric-server
@@ -51,4 +57,5 @@ echo "native tests:            $(sum_cargo "$LOG_DIR/native.log")"
 echo "browser component tests: $(sum_cargo "$LOG_DIR/wasm.log")"
 echo "e2e tests:               $(e2e_count "$LOG_DIR/e2e.log")"
 echo "dashboard download:      $(tail -n 1 "$LOG_DIR/size.log" | sed -E 's/^TOTAL +//')"
+echo "elements module:         $(grep -E '^embed module' "$LOG_DIR/embed.log" | sed -E 's/^embed module \(dist-embed\/\): +//')"
 echo "screenshots:             $ROOT/e2e/screenshots/"

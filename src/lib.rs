@@ -12,6 +12,7 @@ pub mod components;
 pub mod config;
 #[cfg(feature = "embed")]
 pub mod embed;
+#[cfg(feature = "embed")]
 pub mod host;
 pub mod nav;
 pub mod pages;

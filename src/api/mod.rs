@@ -23,6 +23,7 @@ pub struct Api {
     config: StoredValue<Config>,
     session: Session,
     /// Set in an embedded element: the host page authorises the requests.
+    #[cfg(feature = "embed")]
     host: Option<crate::host::HostLink>,
 }
 
@@ -39,12 +40,14 @@ impl Api {
         Api {
             config: StoredValue::new(config),
             session,
+            #[cfg(feature = "embed")]
             host: None,
         }
     }
 
     /// The client of an embedded element: no session of its own, the host's
     /// `getAuthorization` on every request.
+    #[cfg(feature = "embed")]
     pub fn for_host(config: Config, host: crate::host::HostLink) -> Api {
         Api {
             config: StoredValue::new(config),
@@ -55,20 +58,26 @@ impl Api {
 
     /// Tell the host page (an element's host) that something happened; nothing in the
     /// standalone app.
-    pub fn emit(&self, event: &str, detail: serde_json::Value) {
+    /// `detail` is built only when there is a host to tell (the standalone bundle carries
+    /// none of it).
+    pub fn emit(&self, event: &str, detail: impl FnOnce() -> serde_json::Value) {
+        #[cfg(feature = "embed")]
         if let Some(host) = self.host {
-            crate::host::emit(host, event, &detail);
+            crate::host::emit(host, event, &detail());
         }
+        #[cfg(not(feature = "embed"))]
+        let _ = (event, detail);
     }
 
     /// Whether the signed-in state just ended (a draft then stays for the next sign-in,
     /// or for the host's next authorization). Reads nothing from the reactive arena, so it
     /// is safe while a page is being disposed.
     pub fn authorization_lost(&self) -> bool {
-        match self.host {
-            Some(host) => crate::host::session_required(host),
-            None => self.session.tokens_untracked_if_alive().is_none(),
+        #[cfg(feature = "embed")]
+        if let Some(host) = self.host {
+            return crate::host::session_required(host);
         }
+        self.session.tokens_untracked_if_alive().is_none()
     }
 
     pub fn config(&self) -> Config {
@@ -194,6 +203,7 @@ impl Api {
         let Some(config) = self.config.try_get_value() else {
             return Err(ApiError::Network("the page was closed".into()));
         };
+        #[cfg(feature = "embed")]
         if let Some(host) = self.host {
             return call_for_host(host, &config, method, path, body).await;
         }
@@ -229,6 +239,7 @@ impl Api {
     }
 }
 
+#[cfg(feature = "embed")]
 /// A request of an embedded element: the host's authorization, asked again once after a
 /// 401. Once the element is removed nothing after an await runs (the future stays pending
 /// and is dropped with its task), so no disposed signal is ever touched.
@@ -315,9 +326,15 @@ async fn send(
     let controller = web_sys::AbortController::new().ok();
     let own = controller.as_ref().map(|c| c.signal());
     // The request ends at its time limit, or when the element that made it is removed.
+    #[cfg(feature = "embed")]
     let signal = match (own, scope) {
         (Some(own), Some(scope)) => Some(crate::host::either_signal(&own, &scope)),
         (own, _) => own,
+    };
+    #[cfg(not(feature = "embed"))]
+    let signal = {
+        let _ = scope;
+        own
     };
     let method = match method {
         Method::Get => gloo_net::http::Method::GET,

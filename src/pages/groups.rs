@@ -219,7 +219,7 @@ pub fn GroupsPage() -> impl IntoView {
         let saved = api.update_account(&account.id, &request).await?;
         api.emit(
             "qufabric:groups-saved",
-            serde_json::json!({ "settings": saved.settings }),
+            || serde_json::json!({ "settings": saved.settings }),
         );
         Ok(saved)
     });

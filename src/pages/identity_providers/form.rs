@@ -408,14 +408,13 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             async move {
                 let saved = save_provider(api, id, request, before, create_outcome_unknown).await;
                 if let Ok((provider, _)) = &saved {
-                    api.emit(
-                        "qufabric:provider-saved",
+                    api.emit("qufabric:provider-saved", || {
                         serde_json::json!({
                             "id": provider.id,
                             "name": provider.name,
                             "type": provider.kind,
-                        }),
-                    );
+                        })
+                    });
                 }
                 saved
             }

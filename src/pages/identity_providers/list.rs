@@ -101,7 +101,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
             api.delete_provider(&provider.id).await?;
             api.emit(
                 "qufabric:provider-deleted",
-                serde_json::json!({ "id": provider.id }),
+                || serde_json::json!({ "id": provider.id }),
             );
             Ok::<_, crate::api::ApiError>(provider)
         }
