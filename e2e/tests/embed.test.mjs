@@ -192,8 +192,22 @@ test('the elements in a foreign host page: host authorization, a provider added 
   assert.deepEqual(await axeViolations(page), [], 'axe on the host page with both elements');
   await screenshot(page, 'embed-host-page');
 
+  // A dialog inside the shadow root gives focus back to what opened it.
+  const deleteButton = providers.getByRole('button', { name: /Delete PocketID/ });
+  await deleteButton.focus();
+  await page.keyboard.press('Enter');
+  await providers.getByRole('alertdialog').waitFor();
+  await page.keyboard.press('Escape');
+  await providers.getByRole('alertdialog').waitFor({ state: 'detached' });
+  const focused = await page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.textContent?.trim();
+  });
+  assert.equal(focused, 'Delete PocketID', 'focus is back on the Delete button');
+
   // Delete the provider from the list: the host hears it.
-  await providers.getByRole('button', { name: /Delete PocketID/ }).click();
+  await deleteButton.click();
   await providers.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
   await providers.getByText('No identity provider yet.').waitFor();
   const deleted = (await events()).find((e) => e.type === 'qufabric:provider-deleted');
@@ -259,5 +273,55 @@ test('a wrong attribute is explained inside the element and in the console, neve
   await page.evaluate(() => document.querySelector('qufabric-groups-settings').setAttribute('theme', 'dark'));
   await element.getByText('Waiting for the page to sign you in').waitFor();
   assert.ok(problems.every((p) => p.includes('theme "blue"')), problems.join('\n'));
+  await context.close();
+});
+
+test('an element removed before the WebAssembly started is never mounted', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await page.addInitScript(tracker);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/qufabric/qufabric_sso_wasm_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(hostUrl());
+  // Defined and connected (the module ran), while the wasm is still on its way.
+  const gone = await page.evaluate(async () => {
+    await customElements.whenDefined('qufabric-groups-settings');
+    const element = document.querySelector('qufabric-groups-settings');
+    element.remove();
+    window.__gone = element;
+    return element.isConnected;
+  });
+  assert.equal(gone, false);
+  release();
+  await page.locator('qufabric-identity-providers').getByText('Waiting for the page to sign you in').waitFor();
+  const mounted = await page.evaluate(() => window.__gone.shadowRoot?.childNodes.length ?? 0);
+  assert.equal(mounted, 0, 'the removed element was never mounted');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('after a 401 the host is asked once more, and its second answer is used', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await page.addInitScript((token) => {
+    // A host whose first token is stale and whose second is fresh.
+    let calls = 0;
+    window.authorizationCalls = () => calls;
+    window.staleThenFresh = async () => { calls += 1; return calls === 1 ? 'Token stale-token' : `Token ${token}`; };
+  }, pat);
+  await page.route('**/host.js', (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: `for (const e of document.querySelectorAll('qufabric-identity-providers, qufabric-groups-settings')) {
+      e.setAttribute('api-origin', ${JSON.stringify(server.url)});
+      if (e.localName === 'qufabric-groups-settings') e.remove(); else e.getAuthorization = window.staleThenFresh;
+    }
+    window.hostEvents = [];
+    document.addEventListener('qufabric:session-required', (event) => window.hostEvents.push(event.type));
+    await import('./qufabric/qufabric-sso.js');`,
+  }));
+  await page.goto(hostUrl());
+  await page.locator('qufabric-identity-providers').getByText(/No identity provider yet|1 provider/).waitFor();
+  assert.ok(await page.evaluate(() => window.authorizationCalls()) >= 2);
+  assert.deepEqual(await page.evaluate(() => window.hostEvents), [], 'no session-required: the second answer worked');
+  assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   await context.close();
 });
