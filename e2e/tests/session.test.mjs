@@ -12,12 +12,23 @@ import { startServer, launchBrowser, newPage, SERVER_BIN, sessionToken, setupOwn
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
 
-test('the access token is renewed before it expires and the page keeps working', async () => {
-  // 62 s tokens: the dashboard renews a minute before expiry, i.e. after about 2 s.
+/** One test's own server (62 s access tokens: a renewal about every 2 s) with the owner
+ * set up, and a browser; both go afterwards. */
+async function withFastRenewals(body) {
   const server = await startServer({ args: ['--access-token-ttl', '62'] });
   const browser = await launchBrowser();
   try {
     await setupOwner(server, OWNER);
+    await body(server, browser);
+  } finally {
+    await browser.close();
+    await server.cleanup();
+  }
+}
+
+test('the access token is renewed before it expires and the page keeps working', async () => {
+  // 62 s tokens: the dashboard renews a minute before expiry, i.e. after about 2 s.
+  await withFastRenewals(async (server, browser) => {
     const { page, problems } = await newPage(browser);
     await signInWithEmail(page, server, OWNER);
     const token = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
@@ -35,20 +46,14 @@ test('the access token is renewed before it expires and the page keeps working',
     await page.getByRole('link', { name: 'Groups' }).click();
     await page.getByRole('heading', { name: 'Groups' }).waitFor();
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await server.cleanup();
-  }
+  });
 });
 
 test('two tabs of one session (a duplicated tab) both keep working across several refreshes', async () => {
   // A duplicated tab starts with a copy of sessionStorage, refresh token included. The
   // server ends the whole session when a spent refresh token comes back, so the tabs must
   // take turns and share what they renewed. 62 s tokens: a renewal about every 2 s.
-  const server = await startServer({ args: ['--access-token-ttl', '62'] });
-  const browser = await launchBrowser();
-  try {
-    await setupOwner(server, OWNER);
+  await withFastRenewals(async (server, browser) => {
     const { page: first, problems, context } = await newPage(browser);
     await signInWithEmail(first, server, OWNER);
     const stored = await first.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
@@ -91,17 +96,11 @@ test('two tabs of one session (a duplicated tab) both keep working across severa
       assert.ok(!page.url().includes('/login'), page.url());
     }
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await server.cleanup();
-  }
+  });
 });
 
 test('a copy of the refresh token used elsewhere ends the session: the tab lands on session_expired and gets its draft back', async () => {
-  const server = await startServer({ args: ['--access-token-ttl', '62'] });
-  const browser = await launchBrowser();
-  try {
-    await setupOwner(server, OWNER);
+  await withFastRenewals(async (server, browser) => {
     const { page, problems } = await newPage(browser);
     await signInWithEmail(page, server, OWNER);
     await page.getByRole('link', { name: 'Groups' }).click();
@@ -134,10 +133,7 @@ test('a copy of the refresh token used elsewhere ends the session: the tab lands
     await page.waitForFunction(() => document.querySelector('#jwt-claim')?.value === 'roles');
     assert.equal(await page.getByRole('switch', { name: 'Enable JWT group sync' }).getAttribute('aria-checked'), 'true');
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await server.cleanup();
-  }
+  });
 });
 
 test('--disable-local-auth is refused while no external provider exists', async () => {
