@@ -115,10 +115,12 @@ impl ElementHandle {
     /// dispose its reactive owner.
     pub fn unmount(&mut self) {
         if let Some(mounted) = self.mounted.take() {
+            // The view goes first: its cleanups still see whether the host's authorization
+            // was lost (then a form keeps its draft for the next mount).
+            drop(mounted.view);
             if let Some(link) = mounted.link {
                 host::close(link);
             }
-            drop(mounted.view);
         }
         if let Some(root) = self.element.shadow_root() {
             while let Some(child) = root.first_child() {

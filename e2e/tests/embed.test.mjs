@@ -325,3 +325,31 @@ test('after a 401 the host is asked once more, and its second answer is used', a
   assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   await context.close();
 });
+
+test('when the host\'s authorization stops working, what was typed waits for the next one', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(hostUrl());
+  await page.getByLabel('Personal access token').fill(pat);
+  await page.getByRole('button', { name: 'Use this token' }).click();
+  const providers = page.locator('qufabric-identity-providers');
+  await providers.getByRole('link', { name: 'Add identity provider' }).first().click();
+  await providers.getByLabel('PocketID', { exact: true }).check();
+  await providers.getByLabel('Name').fill('PocketID for staff');
+  await providers.getByLabel('Issuer').fill(standIn.issuer);
+  await providers.getByLabel('Client ID').fill('QuFabric');
+  await providers.getByLabel('Client Secret').fill('pocket-secret');
+  await providers.locator('#provider-issuer-findings').getByText('names exactly this issuer').waitFor();
+  // The host's token is revoked behind its back: the save is refused twice.
+  await page.evaluate(() => sessionStorage.setItem('host.pat', 'revoked-token'));
+  await providers.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.waitForFunction(() => window.hostEvents.some((e) => e.type === 'qufabric:session-required'));
+  assert.equal(await page.getByRole('button', { name: /Continue with|Sign in/ }).count(), 0, 'no sign-in screen');
+  // The host gets a new token and hands it over: the element starts over with the draft.
+  await page.getByLabel('Personal access token').fill(pat);
+  await page.getByRole('button', { name: 'Use this token' }).click();
+  await providers.getByText('Restored what you typed').waitFor();
+  assert.equal(await providers.getByLabel('Name').inputValue(), 'PocketID for staff');
+  assert.equal(await providers.getByLabel('Client ID').inputValue(), 'QuFabric');
+  assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
+  await context.close();
+});

@@ -56,7 +56,11 @@ const api = async (method, path, body) => {
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 };
-const arm = (rule) => fetch(`${server.url}/__test__/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+/** Arm a fault and check the switch took it (a switch that is off must fail the cell). */
+const arm = async (rule) => {
+  const response = await fetch(`${server.url}/__test__/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+  assert.equal(response.status, 204, `the fault ${JSON.stringify(rule)} is armed`);
+};
 const providersWith = async (clientId) => (await api('GET', '/api/identity-providers')).filter((p) => p.client_id === clientId);
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -88,6 +92,9 @@ for (const [faultName, fault] of FAULTS) {
       await arm({ method: 'POST', path: '/api/identity-providers', phase, ...fault });
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       const first = await outcome(() => page.waitForURL(/identity-providers\/pocketid-/, { timeout: 20000 }));
+      // Before the handler nothing was created: the first attempt must fail. After it, the
+      // create landed and the answer was lost: an error, or the provider recognised.
+      if (phase === 'before') assert.equal(first, 'error', 'the first attempt fails');
       let retried = false;
       if (first === 'error') {
         // Everything typed is still there, the secret included (it was never sent back).
@@ -118,6 +125,7 @@ for (const [faultName, fault] of FAULTS) {
       await arm({ method: 'PUT', path: `/api/identity-providers/${created.id}`, phase, ...fault });
       await page.getByRole('button', { name: 'Save changes' }).click();
       const first = await outcome(() => page.getByText(`Saved Renamed ${faultName} ${phase}.`).waitFor({ timeout: 20000 }));
+      assert.equal(first, 'error', 'the first attempt fails (an update has nothing to recover from)');
       let retried = false;
       if (first === 'error') {
         assert.equal(await page.getByLabel('Name').inputValue(), `Renamed ${faultName} ${phase}`);
@@ -142,6 +150,7 @@ for (const [faultName, fault] of FAULTS) {
       await arm({ method: 'DELETE', path: `/api/identity-providers/${created.id}`, phase, ...fault });
       await dialog.getByRole('button', { name: 'Delete provider' }).click();
       const first = await outcome(() => page.getByText(`Deleted ${name}.`).waitFor({ timeout: 20000 }));
+      assert.equal(first, 'error', 'the first attempt fails');
       let retried = false;
       if (first === 'error') {
         if (fault.kind === 'delay') await pause(SLOW_MS);

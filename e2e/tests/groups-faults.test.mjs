@@ -39,7 +39,11 @@ after(async () => {
   await server?.cleanup();
 });
 
-const arm = (rule) => fetch(`${server.url}/__test__/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+/** Arm a fault and check the switch took it (a switch that is off must fail the cell). */
+const arm = async (rule) => {
+  const response = await fetch(`${server.url}/__test__/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+  assert.equal(response.status, 204, `the fault ${JSON.stringify(rule)} is armed`);
+};
 const settings = async () => (await (await fetch(`${server.url}/api/accounts`, { headers: { authorization: `Bearer ${token}` } })).json())[0].settings;
 
 let round = 0;
@@ -63,6 +67,7 @@ for (const [faultName, fault] of FAULTS) {
         error.waitFor({ timeout: 20000 }).then(() => 'error'),
         page.getByText('Saved group settings.').waitFor({ timeout: 20000 }).then(() => 'success'),
       ]);
+      assert.equal(first, 'error', 'the first attempt fails in every cell');
       if (first === 'error') {
         assert.equal(await page.getByRole('button', { name: `Remove ${group}` }).count(), 1, 'the edit is still there');
         assert.equal(await page.getByLabel('JWT claim').inputValue(), 'groups');

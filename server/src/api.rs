@@ -4,31 +4,20 @@
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+
+use axum::Json;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 use crate::error::parse_json;
 use crate::forwarded::RequestSource;
 use crate::keys::TokenRejection;
+use crate::routes::{Reader, Signed, Writer};
 use crate::store::{now_unix, UserRecord};
 use crate::{hash_secret, random_id, settings, ApiError, SharedState};
 use qufabric_model::oidc::DASHBOARD_CLIENT_ID;
 use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
 use qufabric_model::*;
-
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/instance", get(instance))
-        .route("/api/setup", post(setup))
-        .route("/api/users/current", get(current_user))
-        .route("/api/users", get(list_users))
-        .route("/api/users/{id}", put(update_user))
-        .route("/api/accounts", get(list_accounts))
-        .route("/api/accounts/{id}", put(update_account))
-        .route("/api/groups", get(list_groups).post(crate::groups::create))
-}
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,13 +139,13 @@ pub fn writer(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiErr
 // ----- public -----
 
 #[derive(Debug, serde::Deserialize)]
-struct InstanceQuery {
+pub(crate) struct InstanceQuery {
     /// The page's origin, as the dashboard knows it; behind `trunk serve`'s proxy the
     /// request's own origin is the proxy's target, not the page's.
     origin: Option<String>,
 }
 
-async fn instance(
+pub(crate) async fn instance(
     State(state): State<SharedState>,
     source: RequestSource,
     headers: axum::http::HeaderMap,
@@ -194,7 +183,7 @@ async fn instance(
 
 const MIN_PASSWORD_LEN: usize = 8;
 
-async fn setup(
+pub(crate) async fn setup(
     State(state): State<SharedState>,
     headers: HeaderMap,
     body: Bytes,
@@ -332,19 +321,14 @@ fn user_json(user: &UserRecord, current_id: &str) -> User {
     }
 }
 
-async fn current_user(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-) -> Result<Json<User>, ApiError> {
-    let caller = authenticate(&state, &headers)?;
+pub(crate) async fn current_user(Signed(caller): Signed) -> Result<Json<User>, ApiError> {
     Ok(Json(user_json(&caller.user, &caller.user.id)))
 }
 
-async fn list_users(
+pub(crate) async fn list_users(
     State(state): State<SharedState>,
-    headers: HeaderMap,
+    Reader(caller): Reader,
 ) -> Result<Json<Vec<User>>, ApiError> {
-    let caller = reader(&state, &headers)?;
     let users = state.store.users()?;
     Ok(Json(
         users
@@ -354,13 +338,13 @@ async fn list_users(
     ))
 }
 
-async fn update_user(
+pub(crate) async fn update_user(
     State(state): State<SharedState>,
+    Writer(caller): Writer,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<User>, ApiError> {
-    let caller = writer(&state, &headers)?;
     let request: UserRequest = parse_json(&headers, &body)?;
     let target = state
         .store
@@ -430,21 +414,20 @@ fn account_json(state: &SharedState) -> Result<Account, ApiError> {
     })
 }
 
-async fn list_accounts(
+pub(crate) async fn list_accounts(
     State(state): State<SharedState>,
-    headers: HeaderMap,
+    _: Reader,
 ) -> Result<Json<Vec<Account>>, ApiError> {
-    reader(&state, &headers)?;
     Ok(Json(vec![account_json(&state)?]))
 }
 
-async fn update_account(
+pub(crate) async fn update_account(
     State(state): State<SharedState>,
+    _: Writer,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Account>, ApiError> {
-    writer(&state, &headers)?;
     let request: Map<String, Value> = parse_json(&headers, &body)?;
     let Some(Value::Object(body_settings)) = request.get("settings") else {
         return Err(ApiError::unprocessable("settings are required"));
@@ -468,11 +451,10 @@ async fn update_account(
 
 // ----- groups -----
 
-async fn list_groups(
+pub(crate) async fn list_groups(
     State(state): State<SharedState>,
-    headers: HeaderMap,
+    _: Reader,
 ) -> Result<Json<Vec<Group>>, ApiError> {
-    reader(&state, &headers)?;
     let groups = state
         .store
         .groups()?

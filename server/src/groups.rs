@@ -12,8 +12,8 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{Map, Value};
 
-use crate::api::writer;
 use crate::error::parse_json;
+use crate::routes::Writer;
 use crate::store::{GroupRecord, StoreError, UserRecord};
 use crate::{random_id, settings, ApiError, SharedState};
 use qufabric_model::{Group, GroupIssued, GroupRequest};
@@ -24,10 +24,10 @@ pub const FORWARDED_CLAIM: &str = "groups";
 /// `POST /api/groups`: a group made through the API (`issued: "api"`).
 pub async fn create(
     State(state): State<SharedState>,
+    _: Writer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Group>, ApiError> {
-    writer(&state, &headers)?;
     let request: GroupRequest = parse_json(&headers, &body)?;
     let name = request.name.trim();
     if name.is_empty() {

@@ -15,6 +15,7 @@ pub mod idp;
 pub mod keys;
 pub mod outbound;
 pub mod providers;
+pub mod routes;
 pub mod settings;
 pub mod store;
 pub mod web;
@@ -177,8 +178,7 @@ impl AppState {
 /// The whole application.
 pub fn router(state: SharedState) -> Router {
     let mut app = Router::new()
-        .merge(api::routes())
-        .merge(providers::routes())
+        .merge(routes::api_router())
         .merge(idp::routes());
     if state.config.faults_enabled {
         app = app.merge(faults::routes());

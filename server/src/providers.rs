@@ -5,13 +5,12 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-use crate::api::{reader, writer};
 use crate::error::parse_json;
+use crate::routes::{Reader, Writer};
 use crate::store::ProviderRecord;
 use crate::{random_id, ApiError, SharedState};
 use qufabric_model::checks::{
@@ -25,16 +24,6 @@ use qufabric_model::{IdentityProvider, ProviderKind};
 const VALIDATION_TIMEOUT: Duration = Duration::from_secs(10);
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/identity-providers", get(list).post(create))
-        .route("/api/identity-providers/check-issuer", post(check_issuer))
-        .route(
-            "/api/identity-providers/{id}",
-            get(read).put(update).delete(remove),
-        )
-}
-
 fn to_json(record: &ProviderRecord) -> IdentityProvider {
     IdentityProvider {
         id: record.id.clone(),
@@ -46,20 +35,18 @@ fn to_json(record: &ProviderRecord) -> IdentityProvider {
     }
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<SharedState>,
-    headers: HeaderMap,
+    _: Reader,
 ) -> Result<Json<Vec<IdentityProvider>>, ApiError> {
-    reader(&state, &headers)?;
     Ok(Json(state.store.providers()?.iter().map(to_json).collect()))
 }
 
-async fn read(
+pub(crate) async fn read(
     State(state): State<SharedState>,
-    headers: HeaderMap,
+    _: Reader,
     Path(id): Path<String>,
 ) -> Result<Json<IdentityProvider>, ApiError> {
-    reader(&state, &headers)?;
     let record = state
         .store
         .provider(&id)?
@@ -131,12 +118,12 @@ async fn validate(
     Ok((kind, issuer))
 }
 
-async fn create(
+pub(crate) async fn create(
     State(state): State<SharedState>,
+    _: Writer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<IdentityProvider>, ApiError> {
-    writer(&state, &headers)?;
     let fields = fields(&headers, &body)?;
     let (kind, issuer) = validate(&state, &fields).await?;
     let id = match kind {
@@ -156,13 +143,13 @@ async fn create(
     Ok(Json(to_json(&record)))
 }
 
-async fn update(
+pub(crate) async fn update(
     State(state): State<SharedState>,
+    _: Writer,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<IdentityProvider>, ApiError> {
-    writer(&state, &headers)?;
     let fields = fields(&headers, &body)?;
     let stored = state
         .store
@@ -211,24 +198,23 @@ async fn update(
     Ok(Json(to_json(&record)))
 }
 
-async fn remove(
+pub(crate) async fn remove(
     State(state): State<SharedState>,
-    headers: HeaderMap,
+    _: Writer,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    writer(&state, &headers)?;
     if !state.store.delete_provider(&id)? {
         return Err(ApiError::not_found("identity provider"));
     }
     Ok(Json(Value::Object(Map::new())))
 }
 
-async fn check_issuer(
+pub(crate) async fn check_issuer(
     State(state): State<SharedState>,
+    _: Writer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<IssuerCheckResult>, ApiError> {
-    writer(&state, &headers)?;
     let request: IssuerCheckRequest = parse_json(&headers, &body)?;
     let issuer = effective_issuer(request.kind, &request.issuer);
     let Some(parsed) = qufabric_model::issuer::parse_issuer(&issuer) else {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use qufabric_model::oidc::{self, Audience, TokenClaims};
 use qufabric_model::Role;
+use qufabric_server::routes::{Access, API_ROUTES};
 use qufabric_server::store::{now_unix, Store, UserRecord};
 use qufabric_server::{AppState, Config};
 
@@ -830,25 +831,11 @@ async fn authz_matrix_for_every_role() {
     let client = reqwest::Client::new();
     let exp = now_unix() + 600;
 
-    // (method, path, body, is_write)
-    let endpoints: Vec<(&str, String, Option<Value>, bool)> = vec![
-        ("GET", "/api/users".into(), None, false),
-        ("GET", "/api/accounts".into(), None, false),
-        ("GET", "/api/groups".into(), None, false),
-        (
-            "PUT",
-            format!("/api/accounts/{account_id}"),
-            Some(json!({"settings": {"jwt_groups_enabled": false}})),
-            true,
-        ),
-        (
-            "PUT",
-            "/api/users/the-user".into(),
-            Some(json!({"role": "user", "auto_groups": [], "is_blocked": false})),
-            true,
-        ),
-    ];
+    // Every route of the table, with a caller of every role: the router is built from the
+    // same table, so a route added without a rule, or a handler whose extractor does not
+    // match its rule, fails here.
     let mut table = Vec::new();
+    let mut exercised = 0;
     for (caller, token) in [
         ("nobody", None),
         ("user", Some(token_for(&server, "the-user", exp))),
@@ -856,49 +843,62 @@ async fn authz_matrix_for_every_role() {
         ("admin", Some(token_for(&server, "the-admin", exp))),
         ("owner", Some(token_for(&server, &owner_id, exp))),
     ] {
-        for (method, path, body, is_write) in &endpoints {
-            let mut request =
-                client.request(method.parse().unwrap(), format!("{}{path}", server.url));
+        for route in API_ROUTES {
+            let path = route
+                .path
+                .replace("/api/users/{id}", "/api/users/the-user")
+                .replace("/api/accounts/{id}", &format!("/api/accounts/{account_id}"))
+                .replace("{id}", "no-such-provider");
+            assert!(
+                !path.contains('{'),
+                "a parameter of {} has no value",
+                route.path
+            );
+            let body = match (route.method, route.path) {
+                ("PUT", "/api/users/{id}") => {
+                    json!({"role": "user", "auto_groups": [], "is_blocked": false})
+                }
+                ("PUT", "/api/accounts/{id}") => json!({"settings": {"jwt_groups_enabled": false}}),
+                ("POST", "/api/groups") => json!({"name": format!("made by {caller}")}),
+                ("POST", "/api/identity-providers/check-issuer") => {
+                    json!({"type": "oidc", "issuer": "http://127.0.0.1:9"})
+                }
+                _ => json!({}),
+            };
+            let mut request = client.request(
+                route.method.parse().unwrap(),
+                format!("{}{path}", server.url),
+            );
             if let Some(token) = &token {
                 request = request.header("Authorization", bearer(token));
             }
-            if let Some(body) = body {
-                request = request.json(body);
+            if route.method != "GET" {
+                request = request.json(&body);
             }
             let status = request.send().await.unwrap().status();
-            let expected = match (caller, is_write) {
-                ("nobody", _) => StatusCode::UNAUTHORIZED,
-                ("user", _) => StatusCode::FORBIDDEN,
-                ("auditor", true) => StatusCode::FORBIDDEN,
-                _ => StatusCode::OK,
+            let refused = match (route.access, caller) {
+                (Access::Public, _) => None,
+                (_, "nobody") => Some(StatusCode::UNAUTHORIZED),
+                (Access::SignedIn, _) => None,
+                (Access::Read, "user") => Some(StatusCode::FORBIDDEN),
+                (Access::Read, _) => None,
+                (Access::Write, "user" | "auditor") => Some(StatusCode::FORBIDDEN),
+                (Access::Write, _) => None,
             };
-            table.push(format!("{caller:8} {method:4} {path:40} {status}"));
-            assert_eq!(status, expected, "{caller} {method} {path}");
+            table.push(format!("{caller:8} {:6} {path:48} {status}", route.method));
+            match refused {
+                Some(expected) => assert_eq!(status, expected, "{caller} {} {path}", route.method),
+                None => assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{caller} {} {path} was refused: {status}",
+                    route.method
+                ),
+            }
+            exercised += 1;
         }
-        // Everyone signed in may read themselves.
-        let mut me = client.get(format!("{}/api/users/current", server.url));
-        if let Some(token) = &token {
-            me = me.header("Authorization", bearer(token));
-        }
-        let status = me.send().await.unwrap().status();
-        let expected = if token.is_some() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNAUTHORIZED
-        };
-        assert_eq!(status, expected, "{caller} /api/users/current");
     }
     println!("{}", table.join("\n"));
-    // The public endpoint needs nothing.
-    assert_eq!(
-        client
-            .get(format!("{}/api/instance", server.url))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(exercised, API_ROUTES.len() * 5);
 }
 
 #[tokio::test]
@@ -1820,4 +1820,65 @@ async fn the_api_answers_other_origins_but_setup_and_the_idp_do_not() {
             "{path} is same-origin only"
         );
     }
+}
+
+#[tokio::test]
+async fn a_database_of_the_previous_schema_opens_and_keeps_working() {
+    // Written by schema version 4 (before refresh-token reuse detection), with the rows of
+    // an instance in use; opened by this version, which migrates it.
+    let dir = tempfile::tempdir().unwrap();
+    let far_future = (now_unix() + 86_400).to_string();
+    let sql = include_str!("fixtures/schema-v4.sql")
+        .replace(
+            "{{OWNER_HASH}}",
+            &qufabric_server::idp::hash_password(OWNER_PASSWORD).unwrap(),
+        )
+        .replace(
+            "{{SESSION_HASH}}",
+            &qufabric_server::hash_secret("session-of-v4"),
+        )
+        .replace(
+            "{{REFRESH_HASH}}",
+            &qufabric_server::hash_secret("refresh-of-v4"),
+        )
+        .replace("{{FAR_FUTURE}}", &far_future);
+    rusqlite::Connection::open(dir.path().join("qufabric.db"))
+        .unwrap()
+        .execute_batch(&sql)
+        .unwrap();
+    let server = start_with(Some(dir.path()), |_| {}).await;
+
+    // The owner signs in with the password set before the upgrade.
+    let (_client, tokens) = signed_in_browser(&server).await;
+    let access = tokens["access_token"].as_str().expect("signed in");
+    let get = |path: &str| {
+        reqwest::Client::new()
+            .get(format!("{}{path}", server.url))
+            .header("Authorization", bearer(access))
+            .send()
+    };
+    // What the previous version stored is all there.
+    let providers: Value = get("/api/identity-providers")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(providers[0]["id"], "pocketid-v4");
+    assert_eq!(providers[0]["logout_url_registered"], true);
+    let accounts: Value = get("/api/accounts").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        accounts[0]["settings"]["jwt_allow_groups"],
+        json!(["QuFabric"])
+    );
+    assert_eq!(accounts[0]["settings"]["peer_login_expiration"], 86_400);
+
+    // A refresh token issued before the upgrade renews once, and is spent after that.
+    let renewed = refresh_with(&server, "refresh-of-v4").await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let version: i64 = rusqlite::Connection::open(dir.path().join("qufabric.db"))
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert!(version > 4, "migrated past version 4, now {version}");
 }
