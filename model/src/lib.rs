@@ -12,7 +12,9 @@ pub mod oidc;
 pub mod origins;
 pub mod providers;
 pub mod shadow_css;
+pub mod sign_in;
 pub mod user_rules;
 
 pub use api::*;
 pub use providers::{ProviderInfo, ProviderKind, RequiredPath, SlashPolicy, CATALOGUE};
+pub use sign_in::SignInError;

@@ -24,7 +24,7 @@ use crate::forwarded::RequestSource;
 use crate::idp::{self, AuthRequest};
 use crate::store::{now_unix, ProviderRecord, SessionRecord, UserRecord};
 use crate::{hash_secret, random_id, random_secret, SharedState};
-use qufabric_model::{oidc, ProviderKind, Role, SignedOutProvider};
+use qufabric_model::{oidc, ProviderKind, Role, SignInError, SignedOutProvider};
 
 /// How long a user may spend at the provider.
 const BROKER_STATE_MAX_AGE: i64 = 600;
@@ -42,14 +42,45 @@ struct Pending {
 
 /// The failure codes product.md lists, with a description for the login screen.
 struct Failure {
-    code: &'static str,
+    code: SignInError,
     description: String,
 }
 
-fn fail(code: &'static str, description: impl Into<String>) -> Failure {
+fn fail(code: SignInError, description: impl Into<String>) -> Failure {
     Failure {
         code,
         description: description.into(),
+    }
+}
+
+/// Why the provider's ID token was refused, in words that point at the cause.
+fn token_rejected(error: openidconnect::ClaimsVerificationError) -> Failure {
+    use openidconnect::ClaimsVerificationError as E;
+    match &error {
+        E::InvalidAudience(_) => fail(
+            SignInError::ServerError,
+            "the ID token was rejected: it is meant for another client (audience)",
+        ),
+        E::SignatureVerification(_) => fail(
+            SignInError::ServerError,
+            "the ID token was rejected: its signature does not verify with the provider's published keys",
+        ),
+        E::InvalidNonce(_) => fail(
+            SignInError::ServerError,
+            "the ID token was rejected: its nonce does not belong to this sign-in",
+        ),
+        E::InvalidIssuer(_) => fail(
+            SignInError::IssuerMismatch,
+            format!("the ID token was rejected: {error}"),
+        ),
+        E::Expired(_) => fail(
+            SignInError::ServerError,
+            "the ID token was rejected: it has expired (check the clocks of both servers)",
+        ),
+        _ => fail(
+            SignInError::ServerError,
+            format!("the ID token was rejected: {error}"),
+        ),
     }
 }
 
@@ -64,11 +95,11 @@ fn login_url(redirect_uri: &str) -> String {
 fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
     tracing::info!(
         "sign-in refused: {} ({})",
-        failure.code,
+        failure.code.code(),
         failure.description
     );
     let query = oidc::form_body(&[
-        ("error", failure.code),
+        ("error", failure.code.code()),
         ("error_description", &failure.description),
     ]);
     Redirect::to(&format!("{}?{query}", login_url(base_redirect_uri))).into_response()
@@ -129,7 +160,7 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
         return to_login(
             &request.redirect_uri,
             fail(
-                "server_error",
+                SignInError::ServerError,
                 format!("could not store the sign-in: {error}"),
             ),
         );
@@ -148,7 +179,7 @@ async fn discover_reachable(
     }
     let detail = check.failure.map(|f| f.detail).unwrap_or_default();
     Err(fail(
-        "provider_unreachable",
+        SignInError::ProviderUnreachable,
         format!("{} could not be reached: {detail}", provider.name),
     ))
 }
@@ -201,7 +232,7 @@ async fn build(
         }
     } else {
         return Err(fail(
-            "issuer_mismatch",
+            SignInError::IssuerMismatch,
             format!(
                 "{} names its issuer {}, but QuFabric is configured with {}",
                 provider.name,
@@ -213,10 +244,15 @@ async fn build(
     let metadata = match rule {
         IssuerRule::Exact => {
             let issuer = IssuerUrl::new(provider.issuer.clone())
-                .map_err(|e| fail("issuer_mismatch", e.to_string()))?;
+                .map_err(|e| fail(SignInError::IssuerMismatch, e.to_string()))?;
             CoreProviderMetadata::discover_async(issuer, http)
                 .await
-                .map_err(|e| fail("provider_unreachable", format!("discovery failed: {e}")))?
+                .map_err(|e| {
+                    fail(
+                        SignInError::ProviderUnreachable,
+                        format!("discovery failed: {e}"),
+                    )
+                })?
         }
         IssuerRule::MicrosoftTenant { .. } => multi_tenant_metadata(&provider.issuer, http).await?,
     };
@@ -232,7 +268,7 @@ async fn build(
                 && !names.iter().any(|m| m == "client_secret_basic")
         });
     let redirect = RedirectUrl::new(state.config.redirect_url())
-        .map_err(|e| fail("server_error", e.to_string()))?;
+        .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;
     let mut client = CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(provider.client_id.clone()),
@@ -251,7 +287,12 @@ async fn multi_tenant_metadata(
     issuer: &str,
     http: &openidconnect::reqwest::Client,
 ) -> Result<CoreProviderMetadata, Failure> {
-    let unreachable = |e: String| fail("provider_unreachable", format!("discovery failed: {e}"));
+    let unreachable = |e: String| {
+        fail(
+            SignInError::ProviderUnreachable,
+            format!("discovery failed: {e}"),
+        )
+    };
     let response = http
         .get(qufabric_model::issuer::discovery_url(issuer))
         .send()
@@ -298,7 +339,7 @@ pub async fn callback(
         return to_login(
             &public_callback,
             fail(
-                "state_mismatch",
+                SignInError::StateMismatch,
                 "the answer from the identity provider does not belong to a sign-in in progress",
             ),
         );
@@ -307,8 +348,7 @@ pub async fn callback(
     if !idp::binding_matches(&headers, &pending.request.binding) {
         return to_login(
             &back,
-            fail(
-                "state_mismatch",
+            fail(SignInError::StateMismatch,
                 "the identity provider's answer arrived in another browser than the one that started the sign-in",
             ),
         );
@@ -316,16 +356,15 @@ pub async fn callback(
     if now_unix() - pending.created_at > BROKER_STATE_MAX_AGE {
         return to_login(
             &back,
-            fail("session_expired", "the sign-in took too long; start again"),
+            fail(
+                SignInError::SessionExpired,
+                "the sign-in took too long; start again",
+            ),
         );
     }
     if let Some(error) = query.error {
         let description = query.error_description.unwrap_or_default();
-        let code = match error.as_str() {
-            "access_denied" => "upstream_denied",
-            "invalid_client" | "unauthorized_client" => "invalid_client",
-            _ => "server_error",
-        };
+        let code = SignInError::from_oauth(&error);
         return to_login(&back, fail(code, format!("{error}: {description}")));
     }
     match finish(&state, &source, &pending, query.code.unwrap_or_default()).await {
@@ -343,10 +382,10 @@ async fn finish(
     let provider = state
         .store
         .provider(&pending.provider_id)
-        .map_err(|e| fail("server_error", e.0))?
+        .map_err(|e| fail(SignInError::ServerError, e.0))?
         .ok_or_else(|| {
             fail(
-                "server_error",
+                SignInError::ServerError,
                 "the identity provider was removed during the sign-in",
             )
         })?;
@@ -355,7 +394,7 @@ async fn finish(
     let (client, rule) = build(state, &provider, &http, &check).await?;
     let mut exchange = client
         .exchange_code(AuthorizationCode::new(code))
-        .map_err(|e| fail("server_error", e.to_string()))?;
+        .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;
     if let Some(verifier) = &pending.pkce_verifier {
         exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier.clone()));
     }
@@ -365,25 +404,24 @@ async fn finish(
         .map_err(|error| match error {
             RequestTokenError::ServerResponse(response) => {
                 let kind = response.error().to_string();
-                let code = if kind == "invalid_client" || kind == "unauthorized_client" {
-                    "invalid_client"
-                } else {
-                    "server_error"
-                };
                 fail(
-                    code,
+                    SignInError::from_oauth(&kind),
                     format!("the provider refused the code exchange: {kind}"),
                 )
             }
-            RequestTokenError::Request(e) => {
-                fail("provider_unreachable", format!("token endpoint: {e}"))
-            }
-            other => fail("server_error", format!("token exchange failed: {other}")),
+            RequestTokenError::Request(e) => fail(
+                SignInError::ProviderUnreachable,
+                format!("token endpoint: {e}"),
+            ),
+            other => fail(
+                SignInError::ServerError,
+                format!("token exchange failed: {other}"),
+            ),
         })?;
     let _ = tokens.access_token();
     let id_token = tokens
         .id_token()
-        .ok_or_else(|| fail("server_error", "the provider sent no ID token"))?;
+        .ok_or_else(|| fail(SignInError::ServerError, "the provider sent no ID token"))?;
     let mut verifier = client.id_token_verifier();
     if let IssuerRule::MicrosoftTenant { .. } = rule {
         // Checked below against the token's own tenant.
@@ -391,7 +429,7 @@ async fn finish(
     }
     let claims = id_token
         .claims(&verifier, &Nonce::new(pending.nonce.clone()))
-        .map_err(|e| fail("server_error", format!("the ID token was rejected: {e}")))?;
+        .map_err(token_rejected)?;
     if let IssuerRule::MicrosoftTenant { template } = &rule {
         let payload = jwt_payload(&id_token.to_string());
         let tid = payload
@@ -401,7 +439,7 @@ async fn finish(
         let iss = claims.issuer().as_str();
         if !qufabric_model::microsoft::token_issuer_valid(template, iss, tid) {
             return Err(fail(
-                "issuer_mismatch",
+                SignInError::IssuerMismatch,
                 format!(
                     "the ID token's issuer {iss} is not {template} for its tenant {}",
                     tid.unwrap_or("(none)")
@@ -422,13 +460,16 @@ async fn finish(
 
     let user = upsert_user(state, &provider.id, &subject, &email, &name)?;
     if user.is_blocked {
-        return Err(fail("upstream_denied", "this QuFabric account is blocked"));
+        return Err(fail(
+            SignInError::UpstreamDenied,
+            "this QuFabric account is blocked",
+        ));
     }
-    let outcome =
-        crate::groups::apply(state, &user, &groups).map_err(|e| fail("server_error", e.0))?;
+    let outcome = crate::groups::apply(state, &user, &groups)
+        .map_err(|e| fail(SignInError::ServerError, e.0))?;
     if outcome == crate::groups::SyncOutcome::NotInAllowedGroup {
         return Err(fail(
-            "not_in_allowed_group",
+            SignInError::NotInAllowedGroup,
             crate::groups::refusal_description(state, &groups),
         ));
     }
@@ -443,7 +484,7 @@ async fn finish(
     state
         .store
         .put_session(&session_hash, &session)
-        .map_err(|e| fail("server_error", e.0))?;
+        .map_err(|e| fail(SignInError::ServerError, e.0))?;
     let _ = state
         .store
         .set_upstream_id_token(&session_hash, &id_token.to_string());
@@ -468,12 +509,12 @@ fn upsert_user(
     let store = &state.store;
     if let Some(user) = store
         .external_user(provider_id, subject)
-        .map_err(|e| fail("server_error", e.0))?
+        .map_err(|e| fail(SignInError::ServerError, e.0))?
     {
         if user.email != email || user.name != name {
             store
                 .update_profile(&user.id, email, name)
-                .map_err(|e| fail("server_error", e.0))?;
+                .map_err(|e| fail(SignInError::ServerError, e.0))?;
         }
         return Ok(UserRecord {
             email: email.to_string(),
@@ -495,7 +536,7 @@ fn upsert_user(
     };
     store
         .insert_user(&user)
-        .map_err(|e| fail("server_error", e.0))?;
+        .map_err(|e| fail(SignInError::ServerError, e.0))?;
     Ok(user)
 }
 

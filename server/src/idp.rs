@@ -419,7 +419,7 @@ async fn authorize(
                         return redirect_error(
                             &request.redirect_uri,
                             &request.state,
-                            "not_in_allowed_group",
+                            qufabric_model::SignInError::NotInAllowedGroup.code(),
                             &description,
                         );
                     }
@@ -497,18 +497,27 @@ pub(crate) fn complete(
     new_cookie: Option<String>,
 ) -> Response {
     let code = random_secret();
-    let body = json!({
-        "user_id": user.id,
-        "client_id": request.client_id,
-        "redirect_uri": request.redirect_uri,
-        "nonce": request.nonce,
-        "code_challenge": request.code_challenge,
-        "scope": request.scope,
-        "connector_id": session.connector_id,
-        "groups": session.groups,
-        "session_hash": session_hash,
-    });
-    if state.store.put_code(&hash_secret(&code), &body).is_err() {
+    // Written and read as the same struct: a renamed field cannot break sign-in silently.
+    let grant = CodeGrant {
+        user_id: user.id.clone(),
+        client_id: request.client_id.clone(),
+        redirect_uri: request.redirect_uri.clone(),
+        nonce: request.nonce.clone(),
+        code_challenge: request.code_challenge.clone(),
+        scope: request.scope.clone(),
+        connector_id: session.connector_id.clone(),
+        groups: session.groups.clone(),
+        session_hash: session_hash.to_string(),
+    };
+    let stored = serde_json::to_value(&grant)
+        .map_err(|e| e.to_string())
+        .and_then(|body| {
+            state
+                .store
+                .put_code(&hash_secret(&code), &body)
+                .map_err(|e| e.0)
+        });
+    if stored.is_err() {
         return redirect_error(
             &request.redirect_uri,
             &request.state,
@@ -775,7 +784,8 @@ fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
-#[derive(Debug, Deserialize)]
+/// What an authorization code stands for (stored as JSON with the code's hash).
+#[derive(Debug, Serialize, Deserialize)]
 struct CodeGrant {
     user_id: String,
     client_id: String,

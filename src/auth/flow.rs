@@ -8,7 +8,7 @@ use super::PENDING_KEY;
 use crate::browser;
 use crate::config::Config;
 use qufabric_model::oidc::{self, AuthorizeRequest, DASHBOARD_SCOPES};
-use qufabric_model::{SignOutResult, SignedOutProvider};
+use qufabric_model::{SignInError, SignOutResult, SignedOutProvider};
 
 /// What the dashboard remembers between leaving for the IdP and coming back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,19 +42,17 @@ pub enum CallbackError {
 
 impl CallbackError {
     pub fn code(&self) -> String {
+        self.error().code().to_string()
+    }
+
+    /// The failure as the login screen names it (OAuth codes folded into ours).
+    pub fn error(&self) -> SignInError {
         match self {
-            CallbackError::Idp { code, .. } => match code.as_str() {
-                // Standard OAuth codes folded into product.md's codes.
-                "access_denied" => "upstream_denied".into(),
-                "invalid_request" | "unsupported_response_type" | "invalid_scope" => {
-                    "server_error".into()
-                }
-                other => other.to_string(),
-            },
-            CallbackError::StateMismatch => "state_mismatch".into(),
+            CallbackError::Idp { code, .. } => SignInError::from_oauth(code),
+            CallbackError::StateMismatch => SignInError::StateMismatch,
             CallbackError::Exchange(_)
             | CallbackError::InvalidToken(_)
-            | CallbackError::NoCrypto => "server_error".into(),
+            | CallbackError::NoCrypto => SignInError::ServerError,
         }
     }
 

@@ -16,41 +16,47 @@ use qufabric_model::{InstanceStatus, LoginProvider};
 /// What the user reads for each error code the IdP or the callback may report: what
 /// happened, then what to do.
 pub fn login_error_message(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "provider_unreachable" => (
+    use qufabric_model::SignInError as E;
+    let Some(error) = E::from_code(code) else {
+        return UNKNOWN_FAILURE;
+    };
+    match error {
+        E::ProviderUnreachable => (
             "The identity provider could not be reached.",
             "Try again in a moment. If it persists, an administrator should check the provider's issuer URL and that the server can reach it.",
         ),
-        "issuer_mismatch" => (
+        E::IssuerMismatch => (
             "The identity provider answered with a different issuer than configured.",
             "An administrator should correct the issuer under Settings → Identity Providers (watch for a trailing slash).",
         ),
-        "upstream_denied" => (
+        E::UpstreamDenied => (
             "The identity provider refused the sign-in.",
             "Your account may not be allowed to use QuFabric there (for PocketID: you must be in a group assigned to the QuFabric client). Ask your administrator.",
         ),
-        "invalid_client" => (
+        E::InvalidClient => (
             "The identity provider did not accept QuFabric's client credentials.",
             "An administrator should check the client ID and client secret under Settings → Identity Providers.",
         ),
-        "not_in_allowed_group" => (
+        E::NotInAllowedGroup => (
             "You signed in, but QuFabric only admits members of its allowed groups.",
             "None of your groups is in the JWT allow list under Settings → Groups. An administrator can add your group or change the list.",
         ),
-        "state_mismatch" => (
+        E::StateMismatch => (
             "This sign-in could not be verified.",
             "The answer did not belong to a sign-in started in this tab. Start again from this page.",
         ),
-        "session_expired" => (
+        E::SessionExpired => (
             "Your session has ended.",
             "Sign in again to continue where you left off.",
         ),
-        _ => (
-            "The sign-in did not complete.",
-            "Try again. If it keeps failing, an administrator can look at the server's log.",
-        ),
+        E::ServerError => UNKNOWN_FAILURE,
     }
 }
+
+const UNKNOWN_FAILURE: (&str, &str) = (
+    "The sign-in did not complete.",
+    "Try again. If it keeps failing, an administrator can look at the server's log.",
+);
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
