@@ -265,3 +265,28 @@ fn refusals_read_as_sentences() {
     );
     assert!(!text.contains("(groups)") && !text.contains("are none"));
 }
+
+/// The rule the server applies at every sign-in and renewal, and the Groups page checks
+/// against: one function for both.
+#[test]
+fn allow_list_boundaries() {
+    let groups = vec!["QuFabric".to_string()];
+    assert!(
+        admits(&draft(false, "groups", &["Other"]), &groups),
+        "sync off: no effect"
+    );
+    assert!(
+        admits(&draft(true, "groups", &[]), &[]),
+        "empty allow list admits all"
+    );
+    assert!(admits(&draft(true, "groups", &["QuFabric"]), &groups));
+    assert!(!admits(&draft(true, "groups", &["Admins"]), &groups));
+    assert!(
+        !admits(&draft(true, "roles", &["QuFabric"]), &groups),
+        "another claim yields no groups"
+    );
+    assert!(
+        !admits(&draft(true, "groups", &["qufabric"]), &groups),
+        "names are case-sensitive"
+    );
+}

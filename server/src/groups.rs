@@ -16,10 +16,8 @@ use crate::error::parse_json;
 use crate::routes::Writer;
 use crate::store::{GroupRecord, StoreError, UserRecord};
 use crate::{random_id, settings, ApiError, SharedState};
+use qufabric_model::group_checks::{self, SyncDraft};
 use qufabric_model::{Group, GroupIssued, GroupRequest};
-
-/// The only claim the embedded IdP forwards from upstream providers.
-pub const FORWARDED_CLAIM: &str = "groups";
 
 /// `POST /api/groups`: a group made through the API (`issued: "api"`).
 pub async fn create(
@@ -56,69 +54,41 @@ pub async fn create(
     }))
 }
 
-/// The sync settings of the account.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SyncSettings {
-    pub enabled: bool,
-    pub claim: String,
-    pub allow: Vec<String>,
+/// The account's sync settings as the model's rules read them (one source of truth with
+/// the Groups page's checks), from the stored settings object.
+pub fn sync_settings(settings: &Map<String, Value>) -> SyncDraft {
+    SyncDraft {
+        enabled: settings
+            .get("jwt_groups_enabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        claim: settings
+            .get("jwt_groups_claim_name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        allow: settings
+            .get("jwt_allow_groups")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }
 
-impl SyncSettings {
-    pub fn from_map(settings: &Map<String, Value>) -> SyncSettings {
-        SyncSettings {
-            enabled: settings
-                .get("jwt_groups_enabled")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            claim: settings
-                .get("jwt_groups_claim_name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            allow: settings
-                .get("jwt_allow_groups")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
-        }
-    }
-
-    pub fn load(state: &SharedState) -> Result<SyncSettings, StoreError> {
-        let account = state.store.account(&random_id(20), &settings::defaults())?;
-        Ok(SyncSettings::from_map(&account.settings))
-    }
-
-    /// The groups this configuration reads from a token of the embedded IdP, which carries
-    /// upstream groups in `groups` only: any other claim name yields none.
-    pub fn groups_in_token<'a>(&self, token_groups: &'a [String]) -> &'a [String] {
-        if self.claim == FORWARDED_CLAIM {
-            token_groups
-        } else {
-            &[]
-        }
-    }
-
-    /// Whether the allow list admits someone with these token groups.
-    pub fn admits(&self, token_groups: &[String]) -> bool {
-        !self.enabled
-            || self.allow.is_empty()
-            || self
-                .groups_in_token(token_groups)
-                .iter()
-                .any(|g| self.allow.contains(g))
-    }
+fn load_sync(state: &SharedState) -> Result<SyncDraft, StoreError> {
+    let account = state.store.account(&random_id(20), &settings::defaults())?;
+    Ok(sync_settings(&account.settings))
 }
 
 /// Words for the login screen: which rule refused the user.
 pub fn refusal_description(state: &SharedState, token_groups: &[String]) -> String {
-    let sync = SyncSettings::load(state).unwrap_or_default();
-    qufabric_model::group_checks::refusal_sentence(&sync.allow, sync.groups_in_token(token_groups))
+    let sync = load_sync(state).unwrap_or_default();
+    group_checks::refusal_sentence(&sync.allow, &group_checks::groups_read(&sync, token_groups))
 }
 
 /// Whether a user may in.
@@ -137,14 +107,14 @@ pub fn apply(
     if user.is_local() {
         return Ok(SyncOutcome::Admitted);
     }
-    let sync = SyncSettings::load(state)?;
+    let sync = load_sync(state)?;
     if !sync.enabled {
         return Ok(SyncOutcome::Admitted);
     }
-    let names = sync.groups_in_token(token_groups);
+    let names = group_checks::groups_read(&sync, token_groups);
     let mut groups = state.store.groups()?;
     let mut jwt_ids = Vec::new();
-    for name in names {
+    for name in &names {
         match groups.iter().find(|g| &g.name == name) {
             Some(group) if group.issued == GroupIssued::Jwt => jwt_ids.push(group.id.clone()),
             // A same-named group made through the API is not attached.
@@ -178,7 +148,7 @@ pub fn apply(
         // Only the groups: role and block may have changed since `user` was read.
         state.store.set_auto_groups(&user.id, &auto_groups)?;
     }
-    Ok(if sync.admits(token_groups) {
+    Ok(if group_checks::admits(&sync, token_groups) {
         SyncOutcome::Admitted
     } else {
         SyncOutcome::NotInAllowedGroup
@@ -189,37 +159,6 @@ pub fn apply(
 mod tests {
     use super::*;
 
-    fn sync(enabled: bool, claim: &str, allow: &[&str]) -> SyncSettings {
-        SyncSettings {
-            enabled,
-            claim: claim.into(),
-            allow: allow.iter().map(|s| s.to_string()).collect(),
-        }
-    }
-
-    #[test]
-    fn allow_list_boundaries() {
-        let groups = vec!["QuFabric".to_string()];
-        assert!(
-            sync(false, "groups", &["Other"]).admits(&groups),
-            "sync off: no effect"
-        );
-        assert!(
-            sync(true, "groups", &[]).admits(&[]),
-            "empty allow list admits all"
-        );
-        assert!(sync(true, "groups", &["QuFabric"]).admits(&groups));
-        assert!(!sync(true, "groups", &["Admins"]).admits(&groups));
-        assert!(
-            !sync(true, "roles", &["QuFabric"]).admits(&groups),
-            "another claim yields no groups"
-        );
-        assert!(
-            !sync(true, "groups", &["qufabric"]).admits(&groups),
-            "names are case-sensitive"
-        );
-    }
-
     #[test]
     fn settings_from_the_stored_map() {
         let map = match serde_json::json!({"jwt_groups_enabled": true, "jwt_groups_claim_name": "groups", "jwt_allow_groups": ["A", 1]})
@@ -227,7 +166,12 @@ mod tests {
             Value::Object(map) => map,
             _ => Map::new(),
         };
-        assert_eq!(SyncSettings::from_map(&map), sync(true, "groups", &["A"]));
-        assert_eq!(SyncSettings::from_map(&Map::new()), SyncSettings::default());
+        let expected = SyncDraft {
+            enabled: true,
+            claim: "groups".into(),
+            allow: vec!["A".into()],
+        };
+        assert_eq!(sync_settings(&map), expected);
+        assert_eq!(sync_settings(&Map::new()), SyncDraft::default());
     }
 }
