@@ -47,6 +47,12 @@ pub fn clean_claim(typed: &str) -> String {
     typed.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Whether a stored claim name is one the page could have typed (the server refuses
+/// others with this rule, the page removes the characters as typed).
+pub fn claim_name_valid(name: &str) -> bool {
+    clean_claim(name) == name
+}
+
 fn finding(
     field: Field,
     severity: Severity,

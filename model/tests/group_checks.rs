@@ -290,3 +290,11 @@ fn allow_list_boundaries() {
         "names are case-sensitive"
     );
 }
+
+#[test]
+fn a_claim_name_is_valid_exactly_when_typing_would_keep_it() {
+    assert!(claim_name_valid("groups"));
+    assert!(!claim_name_valid("my groups"));
+    assert!(!claim_name_valid("groups\t"));
+    assert_eq!(clean_claim("my groups"), "mygroups");
+}

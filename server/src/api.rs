@@ -439,7 +439,7 @@ pub(crate) async fn update_account(
     let new_settings = settings::replace(body_settings, state.config.local_auth_disabled)
         .map_err(ApiError::unprocessable)?;
     if let Some(Value::String(claim)) = new_settings.get("jwt_groups_claim_name") {
-        if claim.chars().any(char::is_whitespace) {
+        if !qufabric_model::group_checks::claim_name_valid(claim) {
             return Err(ApiError::unprocessable(
                 "jwt groups claim name must not contain spaces",
             ));
