@@ -12,9 +12,8 @@ use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
 };
 use openidconnect::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
-    Scope, TokenResponse,
+    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -110,11 +109,11 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
     // The server's one provider client (no redirects, no link-local or metadata
     // addresses, see `outbound`).
     let http = state.http.clone();
-    let check = match discover_reachable(&state, &provider).await {
+    let (check, document) = match discover_reachable(&state, &provider).await {
         Ok(check) => check,
         Err(failure) => return to_login(&request.redirect_uri, failure),
     };
-    let client = match build(&state, &provider, &http, &check).await {
+    let client = match build(&state, &provider, &http, &check, document).await {
         Ok((client, _)) => client,
         Err(failure) => return to_login(&request.redirect_uri, failure),
     };
@@ -168,14 +167,16 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
     Redirect::to(url.as_str()).into_response()
 }
 
-/// The provider's discovery document, or `provider_unreachable` when it cannot be fetched.
+/// The provider's discovery check and document (one fetch per sign-in leg), or
+/// `provider_unreachable` when it cannot be fetched.
 async fn discover_reachable(
     state: &SharedState,
     provider: &ProviderRecord,
-) -> Result<qufabric_model::checks::IssuerCheckResult, Failure> {
-    let check = crate::providers::discover(state, &provider.issuer, HTTP_TIMEOUT).await;
-    if check.reachable {
-        return Ok(check);
+) -> Result<(qufabric_model::checks::IssuerCheckResult, Value), Failure> {
+    let (check, document) =
+        crate::providers::discover_document(state, &provider.issuer, HTTP_TIMEOUT).await;
+    if let (true, Some(document)) = (check.reachable, document) {
+        return Ok((check, document));
     }
     let detail = check.failure.map(|f| f.detail).unwrap_or_default();
     Err(fail(
@@ -223,6 +224,7 @@ async fn build(
     provider: &ProviderRecord,
     http: &openidconnect::reqwest::Client,
     check: &qufabric_model::checks::IssuerCheckResult,
+    document: Value,
 ) -> Result<(DiscoveredClient, IssuerRule), Failure> {
     let rule = if check.exact_match {
         IssuerRule::Exact
@@ -241,21 +243,9 @@ async fn build(
             ),
         ));
     };
-    let metadata = match rule {
-        IssuerRule::Exact => {
-            let issuer = IssuerUrl::new(provider.issuer.clone())
-                .map_err(|e| fail(SignInError::IssuerMismatch, e.to_string()))?;
-            CoreProviderMetadata::discover_async(issuer, http)
-                .await
-                .map_err(|e| {
-                    fail(
-                        SignInError::ProviderUnreachable,
-                        format!("discovery failed: {e}"),
-                    )
-                })?
-        }
-        IssuerRule::MicrosoftTenant { .. } => multi_tenant_metadata(&provider.issuer, http).await?,
-    };
+    // The issuer was compared by the check above (exactly, or by Microsoft's rule), so
+    // the document already fetched is the provider's: no second discovery request.
+    let metadata = metadata_with_keys(document, http).await?;
     let only_post = metadata
         .token_endpoint_auth_methods_supported()
         .is_some_and(|methods| {
@@ -281,10 +271,9 @@ async fn build(
     Ok((client, rule))
 }
 
-/// The discovery document and keys of a multi-tenant endpoint, whose `issuer` is a
-/// template that openidconnect's discovery (rightly, for everyone else) refuses.
-async fn multi_tenant_metadata(
-    issuer: &str,
+/// The client's view of a discovery document, with the provider's signing keys.
+async fn metadata_with_keys(
+    document: Value,
     http: &openidconnect::reqwest::Client,
 ) -> Result<CoreProviderMetadata, Failure> {
     let unreachable = |e: String| {
@@ -293,17 +282,8 @@ async fn multi_tenant_metadata(
             format!("discovery failed: {e}"),
         )
     };
-    let response = http
-        .get(qufabric_model::issuer::discovery_url(issuer))
-        .send()
-        .await
-        .map_err(|e| unreachable(e.to_string()))?;
-    let text = response
-        .text()
-        .await
-        .map_err(|e| unreachable(e.to_string()))?;
     let metadata: CoreProviderMetadata =
-        serde_json::from_str(&text).map_err(|e| unreachable(e.to_string()))?;
+        serde_json::from_value(document).map_err(|e| unreachable(e.to_string()))?;
     let jwks = CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), http)
         .await
         .map_err(|e| unreachable(format!("keys: {e}")))?;
@@ -390,8 +370,8 @@ async fn finish(
             )
         })?;
     let http = state.http.clone();
-    let check = discover_reachable(state, &provider).await?;
-    let (client, rule) = build(state, &provider, &http, &check).await?;
+    let (check, document) = discover_reachable(state, &provider).await?;
+    let (client, rule) = build(state, &provider, &http, &check, document).await?;
     let mut exchange = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;

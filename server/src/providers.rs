@@ -232,10 +232,25 @@ pub(crate) async fn check_issuer(
 
 /// Fetch `<issuer without trailing slash>/.well-known/openid-configuration` and compare.
 pub async fn discover(state: &SharedState, issuer: &str, timeout: Duration) -> IssuerCheckResult {
-    let failed = |kind, detail: String| IssuerCheckResult {
-        reachable: false,
-        failure: Some(DiscoveryFailure { kind, detail }),
-        ..Default::default()
+    discover_document(state, issuer, timeout).await.0
+}
+
+/// The check and, when the provider answered with JSON, the document itself: a sign-in
+/// leg builds its client from the same fetch instead of fetching discovery again.
+pub async fn discover_document(
+    state: &SharedState,
+    issuer: &str,
+    timeout: Duration,
+) -> (IssuerCheckResult, Option<Value>) {
+    let failed = |kind, detail: String| {
+        (
+            IssuerCheckResult {
+                reachable: false,
+                failure: Some(DiscoveryFailure { kind, detail }),
+                ..Default::default()
+            },
+            None,
+        )
     };
     if let Some(refused) =
         crate::outbound::refused_literal(issuer, state.config.deny_private_issuers)
@@ -316,7 +331,7 @@ pub async fn discover(state: &SharedState, issuer: &str, timeout: Duration) -> I
             })
             .unwrap_or_default()
     };
-    IssuerCheckResult {
+    let check = IssuerCheckResult {
         reachable: true,
         failure: None,
         discovered_issuer: Some(discovered.to_string()),
@@ -328,7 +343,8 @@ pub async fn discover(state: &SharedState, issuer: &str, timeout: Duration) -> I
         end_session_endpoint: text_field("end_session_endpoint"),
         scopes_supported: list("scopes_supported"),
         code_challenge_methods_supported: list("code_challenge_methods_supported"),
-    }
+    };
+    (check, Some(document))
 }
 
 /// Tell DNS, TLS, timeout and connection failures apart from reqwest's error chain, and

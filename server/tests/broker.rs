@@ -40,9 +40,13 @@ struct Upstream {
     mode: Mutex<Mode>,
     /// code -> nonce; a code is good once.
     codes: Mutex<HashMap<String, String>>,
+    /// How often the discovery document was fetched.
+    discovery_fetches: std::sync::atomic::AtomicUsize,
 }
 
 async fn discovery(State(up): State<Arc<Upstream>>) -> Json<serde_json::Value> {
+    up.discovery_fetches
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let base = &up.base;
     Json(json!({
         "issuer": base,
@@ -161,6 +165,7 @@ async fn start() -> (String, Arc<AppState>, Arc<Upstream>) {
         foreign: Keys::load_or_create(&Store::in_memory().unwrap()).unwrap(),
         mode: Mutex::new(Mode::Good),
         codes: Mutex::new(HashMap::new()),
+        discovery_fetches: std::sync::atomic::AtomicUsize::new(0),
     });
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
@@ -277,8 +282,15 @@ async fn round_trip_with(url: &str, connector: &str) -> (String, String) {
 
 #[tokio::test]
 async fn a_good_id_token_signs_the_user_in_with_groups() {
-    let (url, state, _upstream) = start().await;
+    let (url, state, upstream) = start().await;
     let (target, callback) = round_trip(&url).await;
+    // One discovery fetch per leg (to the provider, back from it), not one per use.
+    assert_eq!(
+        upstream
+            .discovery_fetches
+            .load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
     assert!(
         target.starts_with(&format!("{url}/auth/callback?code=")),
         "{target}"
