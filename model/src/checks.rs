@@ -598,6 +598,18 @@ pub struct Refusal {
 
 /// The server's static validation, in product.md's order and with its messages. The
 /// network checks (reachable, exact match) follow on the server.
+/// Why an issuer is not a URL a provider can be discovered at: the one rule behind the
+/// save validation and the live discovery check.
+pub fn issuer_url_refusal(issuer: &str) -> Option<&'static str> {
+    let Some(url) = parse_issuer(issuer.trim()) else {
+        return Some("identity provider issuer must be a valid URL");
+    };
+    if url.query.is_some() || url.fragment.is_some() {
+        return Some("identity provider issuer must not contain a query or fragment");
+    }
+    None
+}
+
 pub fn validate_request(
     type_id: &str,
     name: &str,
@@ -618,17 +630,8 @@ pub fn validate_request(
         if issuer.trim().is_empty() {
             return refuse(Field::Issuer, "identity provider issuer is required");
         }
-        let Some(url) = parse_issuer(issuer.trim()) else {
-            return refuse(
-                Field::Issuer,
-                "identity provider issuer must be a valid URL",
-            );
-        };
-        if url.query.is_some() || url.fragment.is_some() {
-            return refuse(
-                Field::Issuer,
-                "identity provider issuer must not contain a query or fragment",
-            );
+        if let Some(message) = issuer_url_refusal(issuer) {
+            return refuse(Field::Issuer, message);
         }
     }
     if client_id.trim().is_empty() {

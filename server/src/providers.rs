@@ -217,15 +217,8 @@ pub(crate) async fn check_issuer(
 ) -> Result<Json<IssuerCheckResult>, ApiError> {
     let request: IssuerCheckRequest = parse_json(&headers, &body)?;
     let issuer = effective_issuer(request.kind, &request.issuer);
-    let Some(parsed) = qufabric_model::issuer::parse_issuer(&issuer) else {
-        return Err(ApiError::unprocessable(
-            "identity provider issuer must be a valid URL",
-        ));
-    };
-    if parsed.query.is_some() || parsed.fragment.is_some() {
-        return Err(ApiError::unprocessable(
-            "identity provider issuer must not contain a query or fragment",
-        ));
+    if let Some(refusal) = qufabric_model::checks::issuer_url_refusal(&issuer) {
+        return Err(ApiError::unprocessable(refusal));
     }
     Ok(Json(discover(&state, &issuer, CHECK_TIMEOUT).await))
 }
