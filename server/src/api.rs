@@ -1,140 +1,20 @@
-//! The management API under `/api`: authentication of each request (bearer JWT from the
-//! embedded IdP, or `Token <pat>`), the role rules, and the endpoints.
+//! The management API's endpoints under `/api` (who may call each: `crate::routes`; how
+//! callers are recognised: `crate::access`).
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
-
 use axum::Json;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+use crate::access::{Reader, Signed, Writer};
 use crate::error::parse_json;
 use crate::forwarded::RequestSource;
-use crate::keys::TokenRejection;
-use crate::routes::{Reader, Signed, Writer};
-use crate::store::{now_unix, UserRecord};
+use crate::store::{now_unix, GroupRecord, UserRecord};
 use crate::{hash_secret, random_id, settings, ApiError, SharedState};
-use qufabric_model::oidc::DASHBOARD_CLIENT_ID;
 use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
 use qufabric_model::*;
-
-/// How the caller proved who they are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credential {
-    /// An access token from the embedded IdP, with the groups it carried.
-    Session {
-        connector_id: String,
-        groups: Vec<String>,
-    },
-    PersonalAccessToken,
-}
-
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: UserRecord,
-    pub credential: Credential,
-}
-
-/// Who is calling. 401 with the real server's messages when nobody valid is.
-pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(ApiError::unauthenticated)?;
-    let (scheme, token) = value
-        .split_once(' ')
-        .ok_or_else(ApiError::unauthenticated)?;
-    let token = token.trim();
-    let (user_id, credential) = match scheme.to_ascii_lowercase().as_str() {
-        "bearer" => {
-            let claims = state
-                .keys
-                .verify_access_token(token, &state.config.issuer(), DASHBOARD_CLIENT_ID)
-                .map_err(|rejection| match rejection {
-                    TokenRejection::Expired => ApiError::token_expired(),
-                    TokenRejection::Invalid => ApiError::token_invalid(),
-                })?;
-            let connector_id = claims.connector_id.unwrap_or_else(|| "local".into());
-            (
-                claims.sub,
-                Credential::Session {
-                    connector_id,
-                    groups: claims.groups,
-                },
-            )
-        }
-        "token" => {
-            let user_id = state
-                .store
-                .pat_user(&hash_secret(token))?
-                .ok_or_else(ApiError::token_invalid)?;
-            (user_id, Credential::PersonalAccessToken)
-        }
-        _ => return Err(ApiError::unauthenticated()),
-    };
-    let user = state
-        .store
-        .user(&user_id)?
-        .ok_or_else(ApiError::token_invalid)?;
-    if user.is_blocked {
-        // 401, not 403: the session is over (the dashboard signs out), not short of a right.
-        return Err(ApiError::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "user is blocked",
-        ));
-    }
-    // JWT group sync on every request of a session that came through a provider; PATs and
-    // local users are exempt.
-    if let Credential::Session {
-        connector_id,
-        groups,
-    } = &credential
-    {
-        if connector_id != qufabric_model::oidc::LOCAL_CONNECTOR
-            && crate::groups::apply(state, &user, groups)?
-                == crate::groups::SyncOutcome::NotInAllowedGroup
-        {
-            return Err(ApiError::token_invalid());
-        }
-    }
-    // Re-read: sync may have changed the user's groups.
-    let user = state
-        .store
-        .user(&user_id)?
-        .ok_or_else(ApiError::token_invalid)?;
-    Ok(Caller { user, credential })
-}
-
-fn require_read(caller: &Caller) -> Result<(), ApiError> {
-    if caller.user.role.can_read_settings() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
-fn require_write(caller: &Caller) -> Result<(), ApiError> {
-    if caller.user.role.can_write_settings() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
-/// Who may read. Handlers call it first, so every endpoint answers 401/403 before any work.
-pub fn reader(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let caller = authenticate(state, headers)?;
-    require_read(&caller)?;
-    Ok(caller)
-}
-
-/// Who may write.
-pub fn writer(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let caller = authenticate(state, headers)?;
-    require_write(&caller)?;
-    Ok(caller)
-}
 
 // ----- public -----
 
@@ -470,6 +350,41 @@ pub(crate) async fn list_groups(
         })
         .collect();
     Ok(Json(groups))
+}
+
+/// `POST /api/groups`: a group made through the API (`issued: "api"`).
+pub(crate) async fn create_group(
+    State(state): State<SharedState>,
+    _: Writer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Group>, ApiError> {
+    let request: GroupRequest = parse_json(&headers, &body)?;
+    let name = request.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::unprocessable("group name is required"));
+    }
+    if state.store.groups()?.iter().any(|g| g.name == name) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "group with this name already exists",
+        ));
+    }
+    let group = GroupRecord {
+        id: random_id(20),
+        name: name.to_string(),
+        issued: GroupIssued::Api,
+    };
+    state.store.insert_group(&group)?;
+    Ok(Json(Group {
+        id: group.id,
+        name: group.name,
+        peers_count: 0,
+        resources_count: 0,
+        issued: GroupIssued::Api,
+        peers: vec![],
+        resources: vec![],
+    }))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! JWT group sync as the real server does it, and `POST /api/groups`.
+//! JWT group sync as the real server does it, on the model's rules.
 //!
 //! With sync on, the groups in the configured claim of a user's token become account
 //! groups (created with `issued: "jwt"` when missing) and the user's `auto_groups`; a group
@@ -6,53 +6,12 @@
 //! a user in none of its groups is refused. Local (email) users and personal access tokens
 //! are exempt from both, so a local owner can always get back in.
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::Json;
 use serde_json::{Map, Value};
 
-use crate::error::parse_json;
-use crate::routes::Writer;
 use crate::store::{GroupRecord, StoreError, UserRecord};
-use crate::{random_id, settings, ApiError, SharedState};
+use crate::{random_id, settings, SharedState};
 use qufabric_model::group_checks::{self, SyncDraft};
-use qufabric_model::{Group, GroupIssued, GroupRequest};
-
-/// `POST /api/groups`: a group made through the API (`issued: "api"`).
-pub async fn create(
-    State(state): State<SharedState>,
-    _: Writer,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Group>, ApiError> {
-    let request: GroupRequest = parse_json(&headers, &body)?;
-    let name = request.name.trim();
-    if name.is_empty() {
-        return Err(ApiError::unprocessable("group name is required"));
-    }
-    if state.store.groups()?.iter().any(|g| g.name == name) {
-        return Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            "group with this name already exists",
-        ));
-    }
-    let group = GroupRecord {
-        id: random_id(20),
-        name: name.to_string(),
-        issued: GroupIssued::Api,
-    };
-    state.store.insert_group(&group)?;
-    Ok(Json(Group {
-        id: group.id,
-        name: group.name,
-        peers_count: 0,
-        resources_count: 0,
-        issued: GroupIssued::Api,
-        peers: vec![],
-        resources: vec![],
-    }))
-}
+use qufabric_model::GroupIssued;
 
 /// The account's sync settings as the model's rules read them (one source of truth with
 /// the Groups page's checks), from the stored settings object.

@@ -4,6 +4,7 @@
 //! `main.rs` parses flags and calls [`serve`]; tests build the same [`router`] around an
 //! in-memory or temporary store.
 
+pub mod access;
 pub mod api;
 pub mod assets;
 pub mod broker;

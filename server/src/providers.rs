@@ -9,8 +9,8 @@ use axum::Json;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
+use crate::access::{Reader, Writer};
 use crate::error::parse_json;
-use crate::routes::{Reader, Writer};
 use crate::store::ProviderRecord;
 use crate::{random_id, ApiError, SharedState};
 use qufabric_model::checks::{

@@ -1,46 +1,13 @@
-//! Access control in the types, and every management API route once.
+//! Every management API route once: method, path, who may call it, and the handler.
 //!
-//! A handler names the access it needs as an argument ([`Signed`], [`Reader`],
-//! [`Writer`]): axum checks it before the handler runs, so no handler can forget it. The
-//! router is built from [`API_ROUTES`] (method, path, rule, handler), and the authz matrix
-//! test walks that table with a caller of every role, so a route cannot exist without a
-//! rule and a rule cannot go untested.
+//! The router is built from [`API_ROUTES`], and the authz matrix test walks the same table
+//! with a caller of every role, so a route cannot exist without a rule and a rule cannot
+//! go untested. The rules themselves are extractors (`crate::access`).
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 
-use crate::api::{self, Caller};
-use crate::{groups, providers, ApiError, SharedState};
-
-/// Any signed-in caller (reading themselves).
-pub struct Signed(pub Caller);
-/// A caller whose role may read the settings.
-pub struct Reader(pub Caller);
-/// A caller whose role may change the settings.
-pub struct Writer(pub Caller);
-
-impl FromRequestParts<SharedState> for Signed {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        api::authenticate(state, &parts.headers).map(Signed)
-    }
-}
-
-impl FromRequestParts<SharedState> for Reader {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        api::reader(state, &parts.headers).map(Reader)
-    }
-}
-
-impl FromRequestParts<SharedState> for Writer {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        api::writer(state, &parts.headers).map(Writer)
-    }
-}
+use crate::{api, providers, SharedState};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +85,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
         method: "POST",
         path: "/api/groups",
         access: Access::Write,
-        handler: || post(groups::create),
+        handler: || post(api::create_group),
     },
     ApiRoute {
         method: "GET",
