@@ -209,7 +209,7 @@ fn read_asset(dist: &Path, path: &PathBuf) -> Option<(String, Asset)> {
     );
     let bytes = std::fs::read(path).ok()?;
     let name = path.file_name()?.to_string_lossy().to_string();
-    let content_type = crate::web::content_type(path);
+    let content_type = content_type(path);
     let gzip = if compressible(content_type) && bytes.len() >= MIN_COMPRESSIBLE {
         gzip(&bytes).map(Bytes::from)
     } else {
@@ -225,6 +225,21 @@ fn read_asset(dist: &Path, path: &PathBuf) -> Option<(String, Asset)> {
             compressed: OnceLock::new(),
         },
     ))
+}
+
+/// The `Content-Type` of a dashboard file, by its extension.
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    }
 }
 
 #[cfg(test)]

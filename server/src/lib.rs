@@ -7,7 +7,7 @@
 pub mod access;
 pub mod api;
 pub mod assets;
-pub mod broker;
+pub mod discovery;
 pub mod error;
 pub mod faults;
 pub mod forwarded;

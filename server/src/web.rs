@@ -123,7 +123,7 @@ pub async fn static_or_index(State(state): State<SharedState>, request: Request)
                 if let Ok(bytes) = tokio::fs::read(&file).await {
                     return (
                         [
-                            (header::CONTENT_TYPE, content_type(&file)),
+                            (header::CONTENT_TYPE, crate::assets::content_type(&file)),
                             (header::CACHE_CONTROL, "no-cache"),
                         ],
                         Body::from(bytes),
@@ -194,20 +194,6 @@ fn safe_join(dist: &Path, url_path: &str) -> Option<PathBuf> {
         return None;
     }
     Some(dist.join(relative))
-}
-
-pub fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "wasm" => "application/wasm",
-        "css" => "text/css; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "json" => "application/json",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]

@@ -6,92 +6,30 @@
 //! completes the dashboard's own authorization request. Every failure returns the browser
 //! to the dashboard's `/login?error=<code>`.
 
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
-};
-use openidconnect::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
-};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use std::time::Duration;
-
-use crate::forwarded::RequestSource;
-use crate::idp::{self, AuthRequest};
-use crate::store::{now_unix, ProviderRecord, SessionRecord, UserRecord};
-use crate::{hash_secret, random_id, random_secret, SharedState};
-use qufabric_model::{oidc, ProviderKind, Role, SignInError, SignedOutProvider};
+use super::*;
 
 /// How long a user may spend at the provider.
-const BROKER_STATE_MAX_AGE: i64 = 600;
-const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const BROKER_STATE_MAX_AGE: i64 = 600;
 
 /// A sign-in at an external provider, kept until its callback.
 #[derive(Debug, Serialize, Deserialize)]
-struct Pending {
-    request: AuthRequest,
-    provider_id: String,
-    nonce: String,
-    pkce_verifier: Option<String>,
-    created_at: i64,
-}
-
-/// The failure codes product.md lists, with a description for the login screen.
-struct Failure {
-    code: SignInError,
-    description: String,
-}
-
-fn fail(code: SignInError, description: impl Into<String>) -> Failure {
-    Failure {
-        code,
-        description: description.into(),
-    }
-}
-
-/// Why the provider's ID token was refused, in words that point at the cause.
-fn token_rejected(error: openidconnect::ClaimsVerificationError) -> Failure {
-    use openidconnect::ClaimsVerificationError as E;
-    match &error {
-        E::InvalidAudience(_) => fail(
-            SignInError::ServerError,
-            "the ID token was rejected: it is meant for another client (audience)",
-        ),
-        E::SignatureVerification(_) => fail(
-            SignInError::ServerError,
-            "the ID token was rejected: its signature does not verify with the provider's published keys",
-        ),
-        E::InvalidNonce(_) => fail(
-            SignInError::ServerError,
-            "the ID token was rejected: its nonce does not belong to this sign-in",
-        ),
-        E::InvalidIssuer(_) => fail(
-            SignInError::IssuerMismatch,
-            format!("the ID token was rejected: {error}"),
-        ),
-        E::Expired(_) => fail(
-            SignInError::ServerError,
-            "the ID token was rejected: it has expired (check the clocks of both servers)",
-        ),
-        _ => fail(
-            SignInError::ServerError,
-            format!("the ID token was rejected: {error}"),
-        ),
-    }
+pub(super) struct Pending {
+    pub(super) request: AuthRequest,
+    pub(super) provider_id: String,
+    pub(super) nonce: String,
+    pub(super) pkce_verifier: Option<String>,
+    pub(super) created_at: i64,
 }
 
 /// The dashboard's login screen on the origin the request came from.
-fn login_url(redirect_uri: &str) -> String {
+pub(super) fn login_url(redirect_uri: &str) -> String {
     let base = redirect_uri
         .strip_suffix("/auth/callback")
         .unwrap_or(redirect_uri);
     format!("{base}/login")
 }
 
-fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
+pub(super) fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
     tracing::info!(
         "sign-in refused: {} ({})",
         failure.code.code(),
@@ -167,135 +105,16 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
     Redirect::to(url.as_str()).into_response()
 }
 
-/// The provider's discovery check and document (one fetch per sign-in leg), or
-/// `provider_unreachable` when it cannot be fetched.
-async fn discover_reachable(
-    state: &SharedState,
-    provider: &ProviderRecord,
-) -> Result<(qufabric_model::checks::IssuerCheckResult, Value), Failure> {
-    let (check, document) =
-        crate::providers::discover_document(state, &provider.issuer, HTTP_TIMEOUT).await;
-    if let (true, Some(document)) = (check.reachable, document) {
-        return Ok((check, document));
-    }
-    let detail = check.failure.map(|f| f.detail).unwrap_or_default();
-    Err(fail(
-        SignInError::ProviderUnreachable,
-        format!("{} could not be reached: {detail}", provider.name),
-    ))
-}
-
-fn broker_key(upstream_state: &str) -> String {
+pub(super) fn broker_key(upstream_state: &str) -> String {
     format!("broker-{}", hash_secret(upstream_state))
-}
-
-type DiscoveredClient = openidconnect::Client<
-    openidconnect::EmptyAdditionalClaims,
-    openidconnect::core::CoreAuthDisplay,
-    openidconnect::core::CoreGenderClaim,
-    openidconnect::core::CoreJweContentEncryptionAlgorithm,
-    openidconnect::core::CoreJsonWebKey,
-    openidconnect::core::CoreAuthPrompt,
-    openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
-    openidconnect::core::CoreTokenResponse,
-    openidconnect::core::CoreTokenIntrospectionResponse,
-    openidconnect::core::CoreRevocableToken,
-    openidconnect::core::CoreRevocationErrorResponse,
-    openidconnect::EndpointSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointMaybeSet,
-    openidconnect::EndpointMaybeSet,
->;
-
-/// How an ID token's `iss` is checked against the provider.
-enum IssuerRule {
-    /// Byte for byte equal to the configured issuer (openidconnect's own check).
-    Exact,
-    /// A Microsoft multi-tenant endpoint: the discovered `{tenantid}` template filled in
-    /// with the token's `tid` (see `qufabric_model::microsoft`).
-    MicrosoftTenant { template: String },
-}
-
-/// Discover (exact issuer match, or Microsoft's multi-tenant rule) and build the client.
-async fn build(
-    state: &SharedState,
-    provider: &ProviderRecord,
-    http: &openidconnect::reqwest::Client,
-    check: &qufabric_model::checks::IssuerCheckResult,
-    document: Value,
-) -> Result<(DiscoveredClient, IssuerRule), Failure> {
-    let rule = if check.exact_match {
-        IssuerRule::Exact
-    } else if check.issuer_accepted(&provider.issuer) {
-        IssuerRule::MicrosoftTenant {
-            template: check.discovered_issuer.clone().unwrap_or_default(),
-        }
-    } else {
-        return Err(fail(
-            SignInError::IssuerMismatch,
-            format!(
-                "{} names its issuer {}, but QuFabric is configured with {}",
-                provider.name,
-                check.discovered_issuer.clone().unwrap_or_default(),
-                provider.issuer
-            ),
-        ));
-    };
-    // The issuer was compared by the check above (exactly, or by Microsoft's rule), so
-    // the document already fetched is the provider's: no second discovery request.
-    let metadata = metadata_with_keys(document, http).await?;
-    let only_post = metadata
-        .token_endpoint_auth_methods_supported()
-        .is_some_and(|methods| {
-            let names: Vec<String> = methods
-                .iter()
-                .filter_map(|m| serde_json::to_value(m).ok())
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
-            names.iter().any(|m| m == "client_secret_post")
-                && !names.iter().any(|m| m == "client_secret_basic")
-        });
-    let redirect = RedirectUrl::new(state.config.redirect_url())
-        .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;
-    let mut client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(provider.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect);
-    if only_post {
-        client = client.set_auth_type(AuthType::RequestBody);
-    }
-    Ok((client, rule))
-}
-
-/// The client's view of a discovery document, with the provider's signing keys.
-async fn metadata_with_keys(
-    document: Value,
-    http: &openidconnect::reqwest::Client,
-) -> Result<CoreProviderMetadata, Failure> {
-    let unreachable = |e: String| {
-        fail(
-            SignInError::ProviderUnreachable,
-            format!("discovery failed: {e}"),
-        )
-    };
-    let metadata: CoreProviderMetadata =
-        serde_json::from_value(document).map_err(|e| unreachable(e.to_string()))?;
-    let jwks = CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), http)
-        .await
-        .map_err(|e| unreachable(format!("keys: {e}")))?;
-    Ok(metadata.set_jwks(jwks))
 }
 
 #[derive(Debug, Deserialize)]
 pub struct CallbackQuery {
-    state: Option<String>,
-    code: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
+    pub(super) state: Option<String>,
+    pub(super) code: Option<String>,
+    pub(super) error: Option<String>,
+    pub(super) error_description: Option<String>,
 }
 
 /// `/oauth2/callback`: the provider sends the browser back here.
@@ -325,7 +144,7 @@ pub async fn callback(
         );
     };
     let back = pending.request.redirect_uri.clone();
-    if !idp::binding_matches(&headers, &pending.request.binding) {
+    if !binding_matches(&headers, &pending.request.binding) {
         return to_login(
             &back,
             fail(SignInError::StateMismatch,
@@ -353,7 +172,7 @@ pub async fn callback(
     }
 }
 
-async fn finish(
+pub(super) async fn finish(
     state: &SharedState,
     source: &RequestSource,
     pending: &Pending,
@@ -468,8 +287,8 @@ async fn finish(
     let _ = state
         .store
         .set_upstream_id_token(&session_hash, &id_token.to_string());
-    let cookie = idp::session_cookie(source, &session_id, state.config.session_ttl_secs);
-    Ok(idp::complete(
+    let cookie = session_cookie(source, &session_id, state.config.session_ttl_secs);
+    Ok(complete(
         state,
         &pending.request,
         &user,
@@ -479,7 +298,7 @@ async fn finish(
     ))
 }
 
-fn upsert_user(
+pub(super) fn upsert_user(
     state: &SharedState,
     provider_id: &str,
     subject: &str,
@@ -520,29 +339,6 @@ fn upsert_user(
     Ok(user)
 }
 
-/// The payload of a (verified) JWT as JSON.
-fn jwt_payload(jwt: &str) -> Option<Value> {
-    jwt.split('.')
-        .nth(1)
-        .and_then(oidc::base64url_decode)
-        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-}
-
-/// The named claim of a (verified) JWT as a list of group names: a string or an array of
-/// strings; anything else is ignored.
-pub fn groups_claim(jwt: &str, claim: &str) -> Vec<String> {
-    let payload = jwt_payload(jwt);
-    match payload.as_ref().and_then(|p| p.get(claim)) {
-        Some(Value::String(one)) => vec![one.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The provider a session came from and its end-session address: with QuFabric's Logout
 /// URL as the return address (and the `id_token_hint` most providers need to honour it)
 /// only when the administrator marked that URL as registered there, since a provider such
@@ -555,7 +351,7 @@ pub async fn upstream_sign_out(
 ) -> Option<SignedOutProvider> {
     let provider = state.store.provider(connector_id).ok()??;
     let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Unknown);
-    let check = crate::providers::discover(state, &provider.issuer, Duration::from_secs(3)).await;
+    let check = crate::discovery::discover(state, &provider.issuer, Duration::from_secs(3)).await;
     let end_session_url = check
         .end_session_endpoint
         .filter(|_| check.reachable)
