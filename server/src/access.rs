@@ -7,9 +7,11 @@ use axum::http::request::Parts;
 
 use axum::http::{header, HeaderMap};
 
+use crate::error::ApiError;
 use crate::keys::TokenRejection;
+use crate::secrets::hash_secret;
 use crate::store::UserRecord;
-use crate::{hash_secret, ApiError, SharedState};
+use crate::SharedState;
 use qufabric_model::oidc::DASHBOARD_CLIENT_ID;
 
 /// Any signed-in caller (reading themselves).

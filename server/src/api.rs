@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 
 use crate::access::{Reader, Signed, Writer};
 use crate::error::parse_json;
+use crate::error::ApiError;
 use crate::forwarded::RequestSource;
+use crate::secrets::{hash_secret, random_id};
 use crate::store::{now_unix, GroupRecord, UserRecord};
-use crate::{hash_secret, random_id, settings, ApiError, SharedState};
+use crate::{settings, SharedState};
 use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
 use qufabric_model::*;
 

@@ -15,7 +15,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::error::parse_json;
-use crate::{ApiError, SharedState};
+use crate::error::ApiError;
+use crate::SharedState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -8,8 +8,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::secrets::random_id;
 use crate::store::{GroupRecord, StoreError, UserRecord};
-use crate::{random_id, settings, SharedState};
+use crate::{settings, SharedState};
 use qufabric_model::group_checks::{self, SyncDraft};
 use qufabric_model::GroupIssued;
 

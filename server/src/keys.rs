@@ -37,7 +37,7 @@ impl Keys {
             return Self::from_signing_key(kid, &key);
         }
         let key = SigningKey::random(&mut rand::rngs::OsRng);
-        let kid = crate::random_id(16);
+        let kid = crate::secrets::random_id(16);
         let pem = key
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|e| StoreError(format!("cannot encode signing key: {e}")))?;

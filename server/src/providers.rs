@@ -12,8 +12,10 @@ use std::time::Duration;
 use crate::access::{Reader, Writer};
 use crate::discovery::discover;
 use crate::error::parse_json;
+use crate::error::ApiError;
+use crate::secrets::random_id;
 use crate::store::ProviderRecord;
-use crate::{random_id, ApiError, SharedState};
+use crate::SharedState;
 use qufabric_model::checks::{
     effective_issuer, validate_request, IssuerCheckRequest, IssuerCheckResult,
 };

@@ -108,7 +108,7 @@ pub async fn security_headers(
 pub async fn static_or_index(State(state): State<SharedState>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     if path.starts_with("/api/") || path.starts_with("/oauth2/") {
-        return crate::ApiError::not_found("resource").into_response();
+        return crate::error::ApiError::not_found("resource").into_response();
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();

@@ -181,7 +181,7 @@ pub(super) async fn authorize(
     if state.config.local_auth_disabled {
         return local_auth_refused(&request);
     }
-    let request_id = crate::random_id(32);
+    let request_id = crate::secrets::random_id(32);
     match serde_json::to_value(&request)
         .map(|body| state.store.put_auth_request(&request_id, &body))
     {

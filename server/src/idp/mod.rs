@@ -49,8 +49,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::forwarded::RequestSource;
+use crate::secrets::{hash_secret, random_id, random_secret};
 use crate::store::{now_unix, CodeUse, ProviderRecord, RefreshUse, SessionRecord, UserRecord};
-use crate::{hash_secret, random_id, random_secret, SharedState};
+use crate::SharedState;
 use qufabric_model::oidc::{self, Audience, TokenClaims, DASHBOARD_CLIENT_ID, LOCAL_CONNECTOR};
 use qufabric_model::{ProviderKind, Role, SignInError, SignOutResult, SignedOutProvider};
 
