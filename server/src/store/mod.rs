@@ -9,11 +9,18 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use qufabric_model::{GroupIssued, Role};
 
-mod accounts;
-mod grants;
+mod account;
+mod groups;
+mod providers;
+mod refresh_tokens;
+mod requests;
+mod sessions;
+mod signing_keys;
+mod users;
 
-pub use accounts::AccountRow;
-pub use grants::{CodeUse, RefreshUse, TakenRefresh};
+pub use account::AccountRow;
+pub use refresh_tokens::{RefreshUse, TakenRefresh};
+pub use requests::CodeUse;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[

@@ -1,0 +1,63 @@
+//! The external identity providers.
+
+use super::*;
+
+impl Store {
+    pub fn providers(&self) -> StoreResult<Vec<ProviderRecord>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered FROM identity_providers ORDER BY created_at, id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(ProviderRecord {
+                id: row.get(0)?,
+                kind: row.get(1)?,
+                name: row.get(2)?,
+                issuer: row.get(3)?,
+                client_id: row.get(4)?,
+                client_secret: row.get(5)?,
+                logout_url_registered: row.get::<_, i64>(6)? != 0,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn insert_provider(&self, provider: &ProviderRecord) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                provider.id,
+                provider.kind,
+                provider.name,
+                provider.issuer,
+                provider.client_id,
+                provider.client_secret,
+                now_rfc3339(),
+                provider.logout_url_registered as i64
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn provider(&self, id: &str) -> StoreResult<Option<ProviderRecord>> {
+        Ok(self.providers()?.into_iter().find(|p| p.id == id))
+    }
+
+    pub fn update_provider(&self, provider: &ProviderRecord) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6 WHERE id = ?1",
+            params![provider.id, provider.name, provider.issuer, provider.client_id, provider.client_secret, provider.logout_url_registered as i64],
+        )?;
+        Ok(changed == 1)
+    }
+
+    pub fn delete_provider(&self, id: &str) -> StoreResult<bool> {
+        let changed = self
+            .lock()
+            .execute("DELETE FROM identity_providers WHERE id = ?1", params![id])?;
+        Ok(changed == 1)
+    }
+
+    // ----- signing key -----
+}

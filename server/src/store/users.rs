@@ -1,0 +1,175 @@
+//! Users (local and from providers) and their personal access tokens.
+
+use super::*;
+
+impl Store {
+    pub fn owner_exists(&self) -> StoreResult<bool> {
+        Ok(self.lock().query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Create the first owner, atomically refusing when one exists already.
+    pub fn create_first_owner(&self, user: &UserRecord) -> StoreResult<bool> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')",
+            [],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Ok(false);
+        }
+        insert_user(&tx, user)?;
+        tx.execute("UPDATE account SET created_by = ?1", params![user.id])?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    pub fn insert_user(&self, user: &UserRecord) -> StoreResult<()> {
+        insert_user(&self.lock(), user)?;
+        Ok(())
+    }
+
+    pub fn user(&self, id: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self
+            .lock()
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+                params![id],
+                user_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn local_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self
+            .lock()
+            .query_row(
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE idp_id IS NULL AND lower(email) = lower(?1)"
+                ),
+                params![email],
+                user_from_row,
+            )
+            .optional()?)
+    }
+
+    /// A user who signs in through `idp_id`, by the provider's subject.
+    pub fn external_user(&self, idp_id: &str, subject: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self
+            .lock()
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE idp_id = ?1 AND idp_subject = ?2"),
+                params![idp_id, subject],
+                user_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn update_profile(&self, id: &str, email: &str, name: &str) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE users SET email = ?2, name = ?3 WHERE id = ?1",
+            params![id, email, name],
+        )?;
+        Ok(())
+    }
+
+    pub fn users(&self) -> StoreResult<Vec<UserRecord>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, id"
+        ))?;
+        let rows = statement.query_map([], user_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn update_user(
+        &self,
+        id: &str,
+        role: Role,
+        auto_groups: &[String],
+        is_blocked: bool,
+    ) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE users SET role = ?2, auto_groups = ?3, is_blocked = ?4 WHERE id = ?1",
+            params![
+                id,
+                role.as_str(),
+                serde_json::to_string(auto_groups)?,
+                is_blocked as i64
+            ],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Set a user's auto groups and nothing else (JWT group sync).
+    pub fn set_auto_groups(&self, id: &str, auto_groups: &[String]) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE users SET auto_groups = ?2 WHERE id = ?1",
+            params![id, serde_json::to_string(auto_groups)?],
+        )?;
+        Ok(changed == 1)
+    }
+
+    pub fn touch_login(&self, id: &str) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE users SET last_login = ?2 WHERE id = ?1",
+            params![id, now_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    // ----- personal access tokens -----
+
+    pub fn insert_pat(
+        &self,
+        id: &str,
+        user_id: &str,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        self.lock().execute(
+            "INSERT INTO personal_access_tokens (id, user_id, token_hash, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, user_id, token_hash, expires_at],
+        )?;
+        Ok(())
+    }
+
+    /// The user a PAT belongs to, when it exists and has not expired.
+    pub fn pat_user(&self, token_hash: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT user_id FROM personal_access_tokens WHERE token_hash = ?1 AND expires_at > ?2",
+                params![token_hash, now_unix()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    // ----- groups -----
+}
+
+fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<usize> {
+    connection.execute(
+        "INSERT INTO users (id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, created_at, last_login)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            user.id,
+            user.email,
+            user.name,
+            user.password_hash,
+            user.role.as_str(),
+            serde_json::to_string(&user.auto_groups).unwrap_or_else(|_| "[]".into()),
+            user.idp_id,
+            user.idp_subject,
+            user.is_blocked as i64,
+            now_rfc3339(),
+            user.last_login,
+        ],
+    )
+}
