@@ -16,7 +16,6 @@ pub mod groups;
 pub mod idp;
 pub mod keys;
 pub mod outbound;
-pub mod providers;
 pub mod routes;
 pub mod secrets;
 pub mod settings;

@@ -7,7 +7,7 @@
 use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, providers, SharedState};
+use crate::{api, SharedState};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,91 +37,91 @@ pub const API_ROUTES: &[ApiRoute] = &[
         method: "GET",
         path: "/api/instance",
         access: Access::Public,
-        handler: || get(api::instance),
+        handler: || get(api::instance::instance),
     },
     ApiRoute {
         method: "POST",
         path: "/api/setup",
         access: Access::Public,
-        handler: || post(api::setup),
+        handler: || post(api::instance::setup),
     },
     ApiRoute {
         method: "GET",
         path: "/api/users/current",
         access: Access::SignedIn,
-        handler: || get(api::current_user),
+        handler: || get(api::users::current_user),
     },
     ApiRoute {
         method: "GET",
         path: "/api/users",
         access: Access::Read,
-        handler: || get(api::list_users),
+        handler: || get(api::users::list_users),
     },
     ApiRoute {
         method: "PUT",
         path: "/api/users/{id}",
         access: Access::Write,
-        handler: || put(api::update_user),
+        handler: || put(api::users::update_user),
     },
     ApiRoute {
         method: "GET",
         path: "/api/accounts",
         access: Access::Read,
-        handler: || get(api::list_accounts),
+        handler: || get(api::accounts::list_accounts),
     },
     ApiRoute {
         method: "PUT",
         path: "/api/accounts/{id}",
         access: Access::Write,
-        handler: || put(api::update_account),
+        handler: || put(api::accounts::update_account),
     },
     ApiRoute {
         method: "GET",
         path: "/api/groups",
         access: Access::Read,
-        handler: || get(api::list_groups),
+        handler: || get(api::groups::list_groups),
     },
     ApiRoute {
         method: "POST",
         path: "/api/groups",
         access: Access::Write,
-        handler: || post(api::create_group),
+        handler: || post(api::groups::create_group),
     },
     ApiRoute {
         method: "GET",
         path: "/api/identity-providers",
         access: Access::Read,
-        handler: || get(providers::list),
+        handler: || get(api::identity_providers::list),
     },
     ApiRoute {
         method: "POST",
         path: "/api/identity-providers",
         access: Access::Write,
-        handler: || post(providers::create),
+        handler: || post(api::identity_providers::create),
     },
     ApiRoute {
         method: "POST",
         path: "/api/identity-providers/check-issuer",
         access: Access::Write,
-        handler: || post(providers::check_issuer),
+        handler: || post(api::identity_providers::check_issuer),
     },
     ApiRoute {
         method: "GET",
         path: "/api/identity-providers/{id}",
         access: Access::Read,
-        handler: || get(providers::read),
+        handler: || get(api::identity_providers::read),
     },
     ApiRoute {
         method: "PUT",
         path: "/api/identity-providers/{id}",
         access: Access::Write,
-        handler: || put(providers::update),
+        handler: || put(api::identity_providers::update),
     },
     ApiRoute {
         method: "DELETE",
         path: "/api/identity-providers/{id}",
         access: Access::Write,
-        handler: || delete(providers::remove),
+        handler: || delete(api::identity_providers::remove),
     },
 ];
 

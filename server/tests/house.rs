@@ -24,7 +24,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("domain", &["keys", "settings", "groups", "discovery"]),
     ("the embedded IdP and its broker", &["idp"]),
     ("who is calling", &["access"]),
-    ("the API's endpoints", &["api", "providers"]),
+    ("the API's endpoints, one module per resource", &["api"]),
     ("the route table", &["routes"]),
     (
         "serving the dashboard, the test fault switch",

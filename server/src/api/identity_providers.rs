@@ -22,10 +22,11 @@ use qufabric_model::checks::{
 use qufabric_model::{IdentityProvider, ProviderKind};
 
 /// How long validation waits for the issuer (product.md: 10 s) and the live check (5 s).
-const VALIDATION_TIMEOUT: Duration = Duration::from_secs(10);
-const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const VALIDATION_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn to_json(record: &ProviderRecord) -> IdentityProvider {
+pub(super) const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub(super) fn to_json(record: &ProviderRecord) -> IdentityProvider {
     IdentityProvider {
         id: record.id.clone(),
         kind: ProviderKind::from_id(&record.kind).unwrap_or(ProviderKind::Unknown),
@@ -57,7 +58,7 @@ pub(crate) async fn read(
 
 /// The request's fields as strings: a missing or mistyped field is "", so the validation
 /// order decides the message (as the real server does), not the JSON decoder.
-struct Fields {
+pub(super) struct Fields {
     kind: String,
     name: String,
     issuer: String,
@@ -66,7 +67,7 @@ struct Fields {
     logout_url_registered: bool,
 }
 
-fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiError> {
+pub(super) fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiError> {
     let map: Map<String, Value> = parse_json(headers, body)?;
     let text = |key: &str| {
         map.get(key)
@@ -88,7 +89,7 @@ fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiError> {
 }
 
 /// Static validation, then the issuer must answer and name itself exactly as typed.
-async fn validate(
+pub(super) async fn validate(
     state: &SharedState,
     fields: &Fields,
 ) -> Result<(ProviderKind, String), ApiError> {

@@ -1,0 +1,57 @@
+//! `/api/accounts`: the one account and its settings (replace semantics).
+
+use super::*;
+
+pub(super) fn account_json(state: &SharedState) -> Result<Account, ApiError> {
+    let row = state.store.account(&random_id(20), &settings::defaults())?;
+    let mut stored = row.settings;
+    settings::apply_read_only(&mut stored, state.config.local_auth_disabled);
+    let settings: AccountSettings =
+        serde_json::from_value(Value::Object(stored)).map_err(ApiError::internal)?;
+    Ok(Account {
+        id: row.id,
+        settings,
+        domain: row.domain,
+        domain_category: "private".into(),
+        created_at: row.created_at,
+        created_by: row.created_by,
+        onboarding: Some(AccountOnboarding::default()),
+    })
+}
+
+pub(crate) async fn list_accounts(
+    State(state): State<SharedState>,
+    _: Reader,
+) -> Result<Json<Vec<Account>>, ApiError> {
+    Ok(Json(vec![account_json(&state)?]))
+}
+
+pub(crate) async fn update_account(
+    State(state): State<SharedState>,
+    _: Writer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Account>, ApiError> {
+    let request: Map<String, Value> = parse_json(&headers, &body)?;
+    let Some(Value::Object(body_settings)) = request.get("settings") else {
+        return Err(ApiError::unprocessable("settings are required"));
+    };
+    let account = account_json(&state)?;
+    if account.id != id {
+        return Err(ApiError::not_found("account"));
+    }
+    let new_settings = settings::replace(body_settings, state.config.local_auth_disabled)
+        .map_err(ApiError::unprocessable)?;
+    if let Some(Value::String(claim)) = new_settings.get("jwt_groups_claim_name") {
+        if !qufabric_model::group_checks::claim_name_valid(claim) {
+            return Err(ApiError::unprocessable(
+                "jwt groups claim name must not contain spaces",
+            ));
+        }
+    }
+    state.store.save_settings(&id, &new_settings)?;
+    Ok(Json(account_json(&state)?))
+}
+
+// ----- groups -----
