@@ -2,12 +2,14 @@
 //! ([`Signed`], [`Reader`], [`Writer`]) and axum checks it before the handler runs, so no
 //! handler can forget it.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-
 use axum::http::{header, HeaderMap};
+use std::convert::Infallible;
+use std::net::SocketAddr;
 
 use crate::error::ApiError;
+use crate::forwarded::RequestSource;
 use crate::keys::TokenRejection;
 use crate::secrets::hash_secret;
 use crate::store::UserRecord;
@@ -115,7 +117,7 @@ pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, 
     } = &credential
     {
         if connector_id != qufabric_model::oidc::LOCAL_CONNECTOR
-            && crate::groups::apply(state, &user, groups)?
+            && crate::groups::apply(&state.store, &user, groups)?
                 == crate::groups::SyncOutcome::NotInAllowedGroup
         {
             return Err(ApiError::token_invalid());
@@ -157,4 +159,26 @@ pub fn writer(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiErr
     let caller = authenticate(state, headers)?;
     require_write(&caller)?;
     Ok(caller)
+}
+
+/// Where a request came from (scheme, origin, client address), as `crate::forwarded`
+/// reads it with this server's trusted proxies.
+impl FromRequestParts<SharedState> for RequestSource {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(RequestSource::from_headers(
+            &parts.headers,
+            peer,
+            &state.config.trusted_proxies,
+            &state.config.public_url,
+        ))
+    }
 }

@@ -6,21 +6,28 @@ use axum::http::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
 
-use crate::SharedState;
+use crate::config::Config;
 use qufabric_model::checks::{
     describe_discovery_failure, DiscoveryFailure, DiscoveryFailureKind, IssuerCheckResult,
 };
 use qufabric_model::issuer::discovery_url;
 
 /// Fetch `<issuer without trailing slash>/.well-known/openid-configuration` and compare.
-pub async fn discover(state: &SharedState, issuer: &str, timeout: Duration) -> IssuerCheckResult {
-    discover_document(state, issuer, timeout).await.0
+/// `http` is the server's one provider client (`outbound`).
+pub async fn discover(
+    http: &reqwest::Client,
+    config: &Config,
+    issuer: &str,
+    timeout: Duration,
+) -> IssuerCheckResult {
+    discover_document(http, config, issuer, timeout).await.0
 }
 
 /// The check and, when the provider answered with JSON, the document itself: a sign-in
 /// leg builds its client from the same fetch instead of fetching discovery again.
 pub async fn discover_document(
-    state: &SharedState,
+    http: &reqwest::Client,
+    config: &Config,
     issuer: &str,
     timeout: Duration,
 ) -> (IssuerCheckResult, Option<Value>) {
@@ -34,12 +41,10 @@ pub async fn discover_document(
             None,
         )
     };
-    if let Some(refused) =
-        crate::outbound::refused_literal(issuer, state.config.deny_private_issuers)
-    {
+    if let Some(refused) = crate::outbound::refused_literal(issuer, config.deny_private_issuers) {
         return failed(DiscoveryFailureKind::Connect, refused);
     }
-    let client = &state.http;
+    let client = http;
     let url = discovery_url(issuer);
     let response = match client
         .get(&url)

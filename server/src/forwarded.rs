@@ -4,14 +4,9 @@
 //! believed only from the addresses given with `--trusted-proxy`: from anyone else they
 //! would let a client claim any address or scheme.
 
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use ipnet::IpNet;
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
-
-use crate::SharedState;
+use std::net::IpAddr;
 
 /// Parse a `--trusted-proxy` value: an address (`10.0.0.5`, `::1`) or a network
 /// (`10.0.0.0/8`).
@@ -99,26 +94,6 @@ impl RequestSource {
             origin,
             client_ip,
         }
-    }
-}
-
-impl FromRequestParts<SharedState> for RequestSource {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &SharedState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
-        Ok(RequestSource::from_headers(
-            &parts.headers,
-            peer,
-            &state.config.trusted_proxies,
-            &state.config.public_url,
-        ))
     }
 }
 

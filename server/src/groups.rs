@@ -9,8 +9,8 @@
 use serde_json::{Map, Value};
 
 use crate::secrets::random_id;
-use crate::store::{GroupRecord, StoreError, UserRecord};
-use crate::{settings, SharedState};
+use crate::settings;
+use crate::store::{GroupRecord, Store, StoreError, UserRecord};
 use qufabric_model::group_checks::{self, SyncDraft};
 use qufabric_model::GroupIssued;
 
@@ -40,14 +40,14 @@ pub fn sync_settings(settings: &Map<String, Value>) -> SyncDraft {
     }
 }
 
-fn load_sync(state: &SharedState) -> Result<SyncDraft, StoreError> {
-    let account = state.store.account(&random_id(20), &settings::defaults())?;
+fn load_sync(store: &Store) -> Result<SyncDraft, StoreError> {
+    let account = store.account(&random_id(20), &settings::defaults())?;
     Ok(sync_settings(&account.settings))
 }
 
 /// Words for the login screen: which rule refused the user.
-pub fn refusal_description(state: &SharedState, token_groups: &[String]) -> String {
-    let sync = load_sync(state).unwrap_or_default();
+pub fn refusal_description(store: &Store, token_groups: &[String]) -> String {
+    let sync = load_sync(store).unwrap_or_default();
     group_checks::refusal_sentence(&sync.allow, &group_checks::groups_read(&sync, token_groups))
 }
 
@@ -60,19 +60,19 @@ pub enum SyncOutcome {
 
 /// Apply sync and the allow list for an external user with the groups of their token.
 pub fn apply(
-    state: &SharedState,
+    store: &Store,
     user: &UserRecord,
     token_groups: &[String],
 ) -> Result<SyncOutcome, StoreError> {
     if user.is_local() {
         return Ok(SyncOutcome::Admitted);
     }
-    let sync = load_sync(state)?;
+    let sync = load_sync(store)?;
     if !sync.enabled {
         return Ok(SyncOutcome::Admitted);
     }
     let names = group_checks::groups_read(&sync, token_groups);
-    let mut groups = state.store.groups()?;
+    let mut groups = store.groups()?;
     let mut jwt_ids = Vec::new();
     for name in &names {
         match groups.iter().find(|g| &g.name == name) {
@@ -85,7 +85,7 @@ pub fn apply(
                     name: name.clone(),
                     issued: GroupIssued::Jwt,
                 };
-                state.store.insert_group(&group)?;
+                store.insert_group(&group)?;
                 jwt_ids.push(group.id.clone());
                 groups.push(group);
             }
@@ -106,7 +106,7 @@ pub fn apply(
     auto_groups.extend(jwt_ids);
     if auto_groups != user.auto_groups {
         // Only the groups: role and block may have changed since `user` was read.
-        state.store.set_auto_groups(&user.id, &auto_groups)?;
+        store.set_auto_groups(&user.id, &auto_groups)?;
     }
     Ok(if group_checks::admits(&sync, token_groups) {
         SyncOutcome::Admitted

@@ -245,7 +245,7 @@ async fn sync_changes_only_auto_groups_so_a_concurrent_block_or_promotion_stands
         .update_user("alice", Role::Admin, &[], true)
         .unwrap();
     let outcome =
-        qufabric_server::groups::apply(&s.state, &stale, &["QuFabric".to_string()]).unwrap();
+        qufabric_server::groups::apply(&s.state.store, &stale, &["QuFabric".to_string()]).unwrap();
     assert_eq!(outcome, qufabric_server::groups::SyncOutcome::Admitted);
     let now = s.state.store.user("alice").unwrap().unwrap();
     assert!(now.is_blocked, "the block stands");

@@ -2,8 +2,9 @@
 //! its own floor or below, with no circle between modules and no file over 500 lines.
 //! A new module must be given a floor here, so the layering stays true as the server grows.
 //!
-//! Known exception, still to go: `AppState` (`SharedState`) lives in `lib.rs`, on top, and
-//! every floor takes it; this test reads module paths only, so it does not see that.
+//! `AppState` (`SharedState`, in `lib.rs`) is what a request handler holds: the ground and
+//! domain floors never take it (they get the store, the configuration or the client they
+//! need); the IdP and the floors above still do (lowering it is the next step).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ const FLOORS: &[(&str, &[&str])] = &[
 ];
 
 const MAX_LINES: usize = 500;
+
+/// Ground and domain (the first two floors) work without the request handlers' state.
+const HIGHEST_FLOOR_WITHOUT_APP_STATE: usize = 1;
 
 fn source_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -126,6 +130,20 @@ fn every_module_uses_only_its_floor_or_below_and_no_file_is_too_long() {
         let Some(module) = module_of(file) else {
             continue;
         };
+        let code_only: String = code
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if floor_of[module.as_str()] <= HIGHEST_FLOOR_WITHOUT_APP_STATE
+            && (code_only.contains("SharedState") || code_only.contains("AppState"))
+        {
+            problems.push(format!(
+                "{} ({}) takes the whole AppState; give it what it needs instead",
+                file.display(),
+                FLOORS[floor_of[module.as_str()]].0
+            ));
+        }
         for used in referenced_modules(&code, &modules) {
             if used == module {
                 continue;

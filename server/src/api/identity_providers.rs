@@ -102,7 +102,7 @@ pub(super) async fn validate(
     .map_err(|refusal| ApiError::unprocessable(refusal.message))?;
     let issuer = effective_issuer(kind, &fields.issuer);
     if kind.info().builtin_issuer.is_none() {
-        let result = discover(state, &issuer, VALIDATION_TIMEOUT).await;
+        let result = discover(&state.http, &state.config, &issuer, VALIDATION_TIMEOUT).await;
         if !result.reachable {
             let detail = result.failure.map(|f| f.detail).unwrap_or_default();
             return Err(ApiError::unprocessable(format!(
@@ -222,5 +222,7 @@ pub(crate) async fn check_issuer(
     if let Some(refusal) = qufabric_model::checks::issuer_url_refusal(&issuer) {
         return Err(ApiError::unprocessable(refusal));
     }
-    Ok(Json(discover(&state, &issuer, CHECK_TIMEOUT).await))
+    Ok(Json(
+        discover(&state.http, &state.config, &issuer, CHECK_TIMEOUT).await,
+    ))
 }

@@ -152,12 +152,12 @@ pub(super) async fn authorize(
                     // user is not let in through it.
                     let refused = session.connector_id != LOCAL_CONNECTOR
                         && matches!(
-                            crate::groups::apply(&state, &user, &session.groups),
+                            crate::groups::apply(&state.store, &user, &session.groups),
                             Ok(crate::groups::SyncOutcome::NotInAllowedGroup)
                         );
                     if refused {
                         let description =
-                            crate::groups::refusal_description(&state, &session.groups);
+                            crate::groups::refusal_description(&state.store, &session.groups);
                         return redirect_error(
                             &request.redirect_uri,
                             &request.state,

@@ -154,7 +154,7 @@ pub(super) fn refresh(state: &SharedState, token: &str, client_id: &str) -> Resp
     if session.connector_id != LOCAL_CONNECTOR {
         let refused = match state.store.user(&grant.user_id) {
             Ok(Some(user)) => matches!(
-                crate::groups::apply(state, &user, &session.groups),
+                crate::groups::apply(&state.store, &user, &session.groups),
                 Ok(crate::groups::SyncOutcome::NotInAllowedGroup)
             ),
             _ => true,

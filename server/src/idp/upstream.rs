@@ -264,12 +264,12 @@ pub(super) async fn finish(
             "this QuFabric account is blocked",
         ));
     }
-    let outcome = crate::groups::apply(state, &user, &groups)
+    let outcome = crate::groups::apply(&state.store, &user, &groups)
         .map_err(|e| fail(SignInError::ServerError, e.0))?;
     if outcome == crate::groups::SyncOutcome::NotInAllowedGroup {
         return Err(fail(
             SignInError::NotInAllowedGroup,
-            crate::groups::refusal_description(state, &groups),
+            crate::groups::refusal_description(&state.store, &groups),
         ));
     }
     let session_id = random_secret();
@@ -351,7 +351,13 @@ pub async fn upstream_sign_out(
 ) -> Option<SignedOutProvider> {
     let provider = state.store.provider(connector_id).ok()??;
     let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Unknown);
-    let check = crate::discovery::discover(state, &provider.issuer, Duration::from_secs(3)).await;
+    let check = crate::discovery::discover(
+        &state.http,
+        &state.config,
+        &provider.issuer,
+        Duration::from_secs(3),
+    )
+    .await;
     let end_session_url = check
         .end_session_endpoint
         .filter(|_| check.reachable)

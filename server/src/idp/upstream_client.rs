@@ -55,8 +55,13 @@ pub(super) async fn discover_reachable(
     state: &SharedState,
     provider: &ProviderRecord,
 ) -> Result<(qufabric_model::checks::IssuerCheckResult, Value), Failure> {
-    let (check, document) =
-        crate::discovery::discover_document(state, &provider.issuer, HTTP_TIMEOUT).await;
+    let (check, document) = crate::discovery::discover_document(
+        &state.http,
+        &state.config,
+        &provider.issuer,
+        HTTP_TIMEOUT,
+    )
+    .await;
     if let (true, Some(document)) = (check.reachable, document) {
         return Ok((check, document));
     }
