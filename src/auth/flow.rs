@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::session::{Session, TokenResponse};
+use super::session::Session;
+use super::tokens::post_token;
 use super::PENDING_KEY;
 use crate::browser;
 use crate::config::Config;
@@ -178,37 +179,6 @@ async fn discovered_issuer(config: &Config) -> String {
     found
         .map(|d| d.issuer)
         .unwrap_or_else(|| config.authority.clone())
-}
-
-/// POST a form to the token endpoint and read the answer.
-pub(crate) async fn post_token(config: &Config, body: String) -> Result<TokenResponse, String> {
-    let request = gloo_net::http::Request::post(&format!("{}/token", config.authority))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .map_err(|e| e.to_string())?;
-    let response = request
-        .send()
-        .await
-        .map_err(|_| "the sign-in server could not be reached".to_string())?;
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    if !(200..300).contains(&status) {
-        #[derive(Deserialize)]
-        struct TokenError {
-            #[serde(default)]
-            error: String,
-            #[serde(default)]
-            error_description: String,
-        }
-        let detail = serde_json::from_str::<TokenError>(&text)
-            .map(|e| format!("{}: {}", e.error, e.error_description))
-            .unwrap_or_else(|_| format!("status {status}"));
-        return Err(format!(
-            "the sign-in server refused the exchange ({detail})"
-        ));
-    }
-    serde_json::from_str(&text)
-        .map_err(|_| "the sign-in server's answer could not be read".to_string())
 }
 
 /// sessionStorage key of what the "Signed out" screen shows (never a token).

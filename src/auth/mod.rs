@@ -5,13 +5,15 @@
 mod flow;
 mod session;
 mod tabs;
+mod tokens;
 
 pub use flow::{
     complete_sign_in, sign_out, start_sign_in, CallbackError, SignedOutRecord, SIGNED_OUT_KEY,
     SIGNED_OUT_PATH,
 };
-pub use session::{provide_session, use_session, Session, TokenResponse, Tokens};
-pub use tabs::listen as share_session_with_other_tabs;
+pub use session::share_with_other_tabs as share_session_with_other_tabs;
+pub use session::{provide_session, use_session, Session};
+pub use tokens::{TokenResponse, Tokens};
 
 /// sessionStorage keys. Everything the sign-in needs lives per tab.
 pub(crate) const SESSION_KEY: &str = "qufabric.session";

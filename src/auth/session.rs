@@ -2,97 +2,12 @@
 //! reload keeps the user signed in, and a refresh shortly before the access token expires.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
+use super::tokens::{post_token, Tokens};
 use super::SESSION_KEY;
 use crate::browser;
 use crate::config::Config;
 use qufabric_model::oidc::{self, TokenClaims};
-
-/// What the token endpoint gave us.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tokens {
-    pub access_token: String,
-    #[serde(default)]
-    pub refresh_token: Option<String>,
-    #[serde(default)]
-    pub id_token: String,
-    /// Milliseconds since the epoch.
-    pub expires_at_ms: i64,
-    /// Claims of the ID token (who, how, which groups).
-    pub claims: TokenClaims,
-}
-
-// Tokens must never reach a log line.
-impl std::fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tokens")
-            .field("sub", &self.claims.sub)
-            .field("expires_at_ms", &self.expires_at_ms)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The token endpoint's answer.
-#[derive(Debug, Clone, Deserialize)]
-pub struct TokenResponse {
-    pub access_token: String,
-    #[serde(default)]
-    pub refresh_token: Option<String>,
-    #[serde(default)]
-    pub id_token: Option<String>,
-    #[serde(default)]
-    pub expires_in: Option<i64>,
-}
-
-impl TokenResponse {
-    /// Check the ID token's claims and turn the answer into a session. `issuer` is the
-    /// embedded IdP's issuer (its public URL, not necessarily this page's origin). `nonce` is `Some`
-    /// for a code exchange (it must match) and `None` for a refresh, where the previous
-    /// claims stay when the IdP sends no new ID token.
-    pub fn into_tokens(
-        self,
-        issuer: &str,
-        config: &Config,
-        nonce: Option<&str>,
-        previous: Option<&Tokens>,
-        now_ms: i64,
-    ) -> Result<Tokens, String> {
-        let (id_token, claims) = match (self.id_token, previous) {
-            (Some(id_token), _) => {
-                let claims = oidc::jwt_claims(&id_token)
-                    .ok_or_else(|| "the ID token could not be read".to_string())?;
-                (id_token, claims)
-            }
-            (None, Some(previous)) => (previous.id_token.clone(), previous.claims.clone()),
-            (None, None) => return Err("the IdP sent no ID token".into()),
-        };
-        if claims.iss != issuer {
-            return Err(format!(
-                "the ID token comes from {}, not {issuer}",
-                claims.iss
-            ));
-        }
-        if !claims.aud.contains(&config.client_id) {
-            return Err("the ID token is meant for another client".into());
-        }
-        if let Some(expected) = nonce {
-            if claims.nonce.as_deref() != Some(expected) {
-                return Err("the ID token's nonce does not match this sign-in".into());
-            }
-        }
-        let lifetime_ms = self.expires_in.unwrap_or(300).clamp(5, 86_400) * 1000;
-        Ok(Tokens {
-            access_token: self.access_token,
-            refresh_token: self
-                .refresh_token
-                .or_else(|| previous.and_then(|p| p.refresh_token.clone())),
-            id_token,
-            expires_at_ms: now_ms + lifetime_ms,
-            claims,
-        })
-    }
-}
 
 /// The session, shared through context. `Copy`, so closures can hold it.
 #[derive(Clone, Copy)]
@@ -195,7 +110,7 @@ impl Session {
             // Renewed while this caller waited: here, or adopted from another tab.
             return Ok(());
         }
-        if super::tabs::ask_for_newer(*self, &previous).await {
+        if super::tabs::ask_for_newer(|| self.tokens(), &previous).await {
             return Ok(());
         }
         let Some(refresh_token) = previous.refresh_token.clone() else {
@@ -207,18 +122,16 @@ impl Session {
             ("refresh_token", &refresh_token),
             ("client_id", &config.client_id),
         ]);
-        let result = super::flow::post_token(config, body)
-            .await
-            .and_then(|response| {
-                // A renewed session comes from the issuer of the one it renews.
-                response.into_tokens(
-                    &previous.claims.iss,
-                    config,
-                    None,
-                    Some(&previous),
-                    browser::now_ms() as i64,
-                )
-            });
+        let result = post_token(config, body).await.and_then(|response| {
+            // A renewed session comes from the issuer of the one it renews.
+            response.into_tokens(
+                &previous.claims.iss,
+                config,
+                None,
+                Some(&previous),
+                browser::now_ms() as i64,
+            )
+        });
         match result {
             Ok(tokens) => {
                 super::tabs::announce(&tokens);
@@ -265,4 +178,12 @@ pub fn provide_session(session: Session) {
 /// The session from context; an empty one if none was provided (never panics).
 pub fn use_session() -> Session {
     use_context::<Session>().unwrap_or_else(|| Session::with_tokens(None))
+}
+
+/// Share this tab's session with the other tabs of the same browser (see `tabs`).
+pub fn share_with_other_tabs(session: Session) {
+    super::tabs::listen(
+        move || session.tokens(),
+        move |offered| session.adopt_if_newer(offered),
+    );
 }

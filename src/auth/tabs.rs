@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{BroadcastChannel, MessageEvent};
 
-use super::session::{Session, Tokens};
+use super::tokens::Tokens;
 
 const CHANNEL_NAME: &str = "qufabric.session";
 const LOCK_NAME: &str = "qufabric.refresh";
@@ -56,9 +56,13 @@ thread_local! {
     static ADOPTED: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
-/// Listen to the other tabs for `session`. Without `BroadcastChannel` (very old browsers)
+/// Listen to the other tabs. `current` gives this tab's tokens, `adopt` takes newer ones
+/// of the same session (true when it did). Without `BroadcastChannel` (very old browsers)
 /// tabs simply do not share; each still refreshes one at a time.
-pub fn listen(session: Session) {
+pub fn listen(
+    current: impl Fn() -> Option<Tokens> + 'static,
+    adopt: impl Fn(Tokens) -> bool + 'static,
+) {
     let Ok(channel) = BroadcastChannel::new(CHANNEL_NAME) else {
         return;
     };
@@ -70,13 +74,13 @@ pub fn listen(session: Session) {
             return;
         };
         if let Some(tokens) = message.tokens {
-            if session.adopt_if_newer(tokens) {
+            if adopt(tokens) {
                 if let Some(resolve) = ADOPTED.with(|a| a.borrow_mut().take()) {
                     let _ = resolve.call0(&JsValue::NULL);
                 }
             }
         } else if let Some(newer_than_ms) = message.newer_than_ms {
-            if let Some(ours) = session.tokens() {
+            if let Some(ours) = current() {
                 if ours.claims.sid.is_some()
                     && ours.claims.sid == message.sid
                     && ours.expires_at_ms > newer_than_ms
@@ -119,7 +123,7 @@ pub fn announce(tokens: &Tokens) {
 
 /// Ask the other tabs for tokens of this session newer than `ours`; true when one
 /// answered and they were adopted.
-pub async fn ask_for_newer(session: Session, ours: &Tokens) -> bool {
+pub async fn ask_for_newer(current: impl Fn() -> Option<Tokens>, ours: &Tokens) -> bool {
     let listening = CHANNEL.with(|c| c.borrow().is_some());
     if !listening || ours.claims.sid.is_none() {
         return false;
@@ -140,9 +144,7 @@ pub async fn ask_for_newer(session: Session, ours: &Tokens) -> bool {
     });
     let _ = JsFuture::from(Promise::race(&Array::of2(&adopted, &timed_out))).await;
     ADOPTED.with(|a| a.borrow_mut().take());
-    session
-        .tokens()
-        .is_some_and(|now| now.expires_at_ms != ours.expires_at_ms)
+    current().is_some_and(|now| now.expires_at_ms != ours.expires_at_ms)
 }
 
 /// Run `work` when no other refresh runs, in this tab or (under a Web Lock) any other.
