@@ -182,10 +182,8 @@ pub(super) async fn authorize(
         return local_auth_refused(&request);
     }
     let request_id = crate::secrets::random_id(32);
-    match serde_json::to_value(&request)
-        .map(|body| state.store.put_auth_request(&request_id, &body))
-    {
-        Ok(Ok(())) => {}
+    match state.store.put_auth_request(&request_id, &request) {
+        Ok(()) => {}
         _ => {
             return error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,

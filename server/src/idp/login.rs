@@ -28,12 +28,7 @@ pub(super) async fn local_login(
             )
         }
     };
-    let request: Option<AuthRequest> = state
-        .store
-        .auth_request(&form.req)
-        .ok()
-        .flatten()
-        .and_then(|v| serde_json::from_value(v).ok());
+    let request: Option<AuthRequest> = state.store.auth_request(&form.req).ok().flatten();
     let Some(request) = request else {
         return error_page(
             StatusCode::BAD_REQUEST,

@@ -137,15 +137,7 @@ pub(crate) fn complete(
         groups: session.groups.clone(),
         session_hash: session_hash.to_string(),
     };
-    let stored = serde_json::to_value(&grant)
-        .map_err(|e| e.to_string())
-        .and_then(|body| {
-            state
-                .store
-                .put_code(&hash_secret(&code), &body)
-                .map_err(|e| e.0)
-        });
-    if stored.is_err() {
+    if state.store.put_code(&hash_secret(&code), &grant).is_err() {
         return redirect_error(
             &request.redirect_uri,
             &request.state,

@@ -41,7 +41,7 @@ pub(super) async fn token(State(state): State<SharedState>, body: Bytes) -> Resp
             let code_hash = hash_secret(field("code"));
             let grant: Option<CodeGrant> = match state.store.use_code(&code_hash, CODE_MAX_AGE_SECS)
             {
-                Ok(CodeUse::Fresh(body)) => serde_json::from_value(body).ok(),
+                Ok(CodeUse::Fresh(grant)) => Some(grant),
                 Ok(CodeUse::Replayed) => {
                     // A used code presented again has leaked: revoke what it issued
                     // (RFC 6749 §4.1.2), every rotation included.
@@ -126,7 +126,10 @@ pub(super) fn live_session(state: &SharedState, session_hash: &str) -> Option<Se
 /// session, under the group settings as they are now.
 pub(super) fn refresh(state: &SharedState, token: &str, client_id: &str) -> Response {
     let invalid = |why: &str| token_error(StatusCode::BAD_REQUEST, "invalid_grant", why);
-    let taken = match state.store.use_refresh_token(&hash_secret(token)) {
+    let taken = match state
+        .store
+        .use_refresh_token::<RefreshGrant>(&hash_secret(token))
+    {
         Ok(RefreshUse::Fresh(taken)) => taken,
         Ok(RefreshUse::Reused {
             session_hash,
@@ -141,9 +144,7 @@ pub(super) fn refresh(state: &SharedState, token: &str, client_id: &str) -> Resp
         }
         _ => return invalid("the refresh token is unknown, used or expired"),
     };
-    let Ok(grant) = serde_json::from_value::<RefreshGrant>(taken.body) else {
-        return invalid("the refresh token is unreadable");
-    };
+    let grant = taken.body;
     if grant.client_id != client_id {
         return invalid("the refresh token belongs to another client");
     }
@@ -229,14 +230,13 @@ pub(super) fn issue_tokens(
         );
     };
     let refresh_token = random_secret();
-    let stored = serde_json::to_value(grant).unwrap_or_default();
     if state
         .store
         .put_refresh_token(
             &hash_secret(&refresh_token),
             session_hash,
             family,
-            &stored,
+            grant,
             now + state.config.refresh_token_ttl_secs,
             family_expires_at,
         )

@@ -85,14 +85,10 @@ pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderR
         pkce_verifier: verifier,
         created_at: now_unix(),
     };
-    let stored = serde_json::to_value(&pending)
-        .map_err(|e| e.to_string())
-        .and_then(|body| {
-            state
-                .store
-                .put_auth_request(&broker_key(csrf.secret()), &body)
-                .map_err(|e| e.0)
-        });
+    let stored = state
+        .store
+        .put_auth_request(&broker_key(csrf.secret()), &pending)
+        .map_err(|e| e.0);
     if let Err(error) = stored {
         return to_login(
             &request.redirect_uri,
@@ -127,12 +123,7 @@ pub async fn callback(
     let public_callback = format!("{}/auth/callback", state.config.public_url);
     let upstream_state = query.state.unwrap_or_default();
     let key = broker_key(&upstream_state);
-    let pending: Option<Pending> = state
-        .store
-        .auth_request(&key)
-        .ok()
-        .flatten()
-        .and_then(|v| serde_json::from_value(v).ok());
+    let pending: Option<Pending> = state.store.auth_request(&key).ok().flatten();
     let _ = state.store.delete_auth_request(&key);
     let Some(pending) = pending else {
         return to_login(

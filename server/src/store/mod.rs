@@ -3,6 +3,8 @@
 //! acknowledge survives a `kill -9`.
 
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -365,26 +367,29 @@ mod tests {
             store.use_code("h", 60).unwrap(),
             CodeUse::Fresh(serde_json::json!({"x": 1}))
         );
-        assert_eq!(store.use_code("h", 60).unwrap(), CodeUse::Replayed);
-        assert_eq!(store.use_code("other", 60).unwrap(), CodeUse::Unknown);
+        assert_eq!(store.use_code::<Value>("h", 60).unwrap(), CodeUse::Replayed);
+        assert_eq!(
+            store.use_code::<Value>("other", 60).unwrap(),
+            CodeUse::Unknown
+        );
         let now = now_unix();
         let empty = serde_json::json!({});
         store
             .put_refresh_token("r", "s", "f", &empty, now + 60, now + 3600)
             .unwrap();
-        let RefreshUse::Fresh(taken) = store.use_refresh_token("r").unwrap() else {
+        let RefreshUse::Fresh(taken) = store.use_refresh_token::<Value>("r").unwrap() else {
             panic!("the first use is fresh");
         };
         assert_eq!(taken.family_expires_at, now + 3600);
         assert_eq!(
-            store.use_refresh_token("r").unwrap(),
+            store.use_refresh_token::<Value>("r").unwrap(),
             RefreshUse::Reused {
                 session_hash: "s".into(),
                 family: "f".into()
             }
         );
         assert_eq!(
-            store.use_refresh_token("never").unwrap(),
+            store.use_refresh_token::<Value>("never").unwrap(),
             RefreshUse::Unknown
         );
     }
@@ -399,7 +404,7 @@ mod tests {
             .put_refresh_token("late", "s", "f", &empty, now + 3600, now - 1)
             .unwrap();
         assert_eq!(
-            store.use_refresh_token("late").unwrap(),
+            store.use_refresh_token::<Value>("late").unwrap(),
             RefreshUse::Unknown
         );
     }

@@ -4,20 +4,21 @@ use super::*;
 
 /// A refresh token just taken (rotation: each one is good once).
 #[derive(Debug, Clone, PartialEq)]
-pub struct TakenRefresh {
+pub struct TakenRefresh<T> {
     pub session_hash: String,
     /// The authorization code the token descends from.
     pub family: String,
     /// The family's absolute deadline (unix seconds): no rotation outlives it.
     pub family_expires_at: i64,
-    pub body: Value,
+    /// The grant, read back as the type it was stored as.
+    pub body: T,
 }
 
 /// What presenting a refresh token found.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RefreshUse {
+pub enum RefreshUse<T> {
     /// First use: the grant it stands for (the token is now spent).
-    Fresh(TakenRefresh),
+    Fresh(TakenRefresh<T>),
     /// Spent before: someone holds a copy (stolen, or a client retrying a lost answer).
     Reused {
         session_hash: String,
@@ -51,12 +52,12 @@ impl Store {
 
     /// Store a refresh token of `family`; it expires at `expires_at` or at the family's
     /// deadline, whichever comes first. Tokens past their expiry are swept here.
-    pub fn put_refresh_token(
+    pub fn put_refresh_token<T: Serialize>(
         &self,
         token_hash: &str,
         session_hash: &str,
         family: &str,
-        body: &Value,
+        body: &T,
         expires_at: i64,
         family_expires_at: i64,
     ) -> StoreResult<()> {
@@ -81,7 +82,10 @@ impl Store {
 
     /// Spend a refresh token (rotation: each one is good once). A spent token presented
     /// again is reported as reuse, for as long as it would have been valid.
-    pub fn use_refresh_token(&self, token_hash: &str) -> StoreResult<RefreshUse> {
+    pub fn use_refresh_token<T: DeserializeOwned>(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<RefreshUse<T>> {
         let connection = self.lock();
         let now = now_unix();
         let fresh: Option<(String, String, i64, String)> = connection

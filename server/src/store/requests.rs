@@ -4,9 +4,9 @@ use super::*;
 
 /// What presenting an authorization code found.
 #[derive(Debug, Clone, PartialEq)]
-pub enum CodeUse {
+pub enum CodeUse<T> {
     /// First use: the grant it stands for.
-    Fresh(Value),
+    Fresh(T),
     /// Used before: someone replays it.
     Replayed,
     /// Unknown or expired.
@@ -14,7 +14,8 @@ pub enum CodeUse {
 }
 
 impl Store {
-    pub fn put_auth_request(&self, id: &str, body: &Value) -> StoreResult<()> {
+    /// Keep a pending request as JSON, written and later read as the same type `T`.
+    pub fn put_auth_request<T: Serialize>(&self, id: &str, request: &T) -> StoreResult<()> {
         let connection = self.lock();
         // Pending requests older than an hour are abandoned sign-ins.
         connection.execute(
@@ -23,12 +24,13 @@ impl Store {
         )?;
         connection.execute(
             "INSERT INTO auth_requests (id, body, created_at) VALUES (?1, ?2, ?3)",
-            params![id, serde_json::to_string(body)?, now_unix()],
+            params![id, serde_json::to_string(request)?, now_unix()],
         )?;
         Ok(())
     }
 
-    pub fn auth_request(&self, id: &str) -> StoreResult<Option<Value>> {
+    /// A pending request; one that no longer reads as `T` is as good as gone.
+    pub fn auth_request<T: DeserializeOwned>(&self, id: &str) -> StoreResult<Option<T>> {
         let body: Option<String> = self
             .lock()
             .query_row(
@@ -46,7 +48,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn put_code(&self, code_hash: &str, body: &Value) -> StoreResult<()> {
+    pub fn put_code<T: Serialize>(&self, code_hash: &str, grant: &T) -> StoreResult<()> {
         let connection = self.lock();
         connection.execute(
             "DELETE FROM auth_codes WHERE created_at < ?1",
@@ -54,14 +56,19 @@ impl Store {
         )?;
         connection.execute(
             "INSERT INTO auth_codes (code_hash, body, created_at) VALUES (?1, ?2, ?3)",
-            params![code_hash, serde_json::to_string(body)?, now_unix()],
+            params![code_hash, serde_json::to_string(grant)?, now_unix()],
         )?;
         Ok(())
     }
 
     /// Use a code: marked used in the same statement, so a second use is recognised as a
     /// replay (used codes are swept with the others after ten minutes).
-    pub fn use_code(&self, code_hash: &str, max_age_secs: i64) -> StoreResult<CodeUse> {
+    /// Spend a code; its grant reads back as the type it was stored as.
+    pub fn use_code<T: DeserializeOwned>(
+        &self,
+        code_hash: &str,
+        max_age_secs: i64,
+    ) -> StoreResult<CodeUse<T>> {
         let connection = self.lock();
         let body: Option<String> = connection
             .query_row(
