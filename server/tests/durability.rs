@@ -20,6 +20,12 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// SIGKILL (what `Child::kill` sends on Unix) and reap.
+fn kill_9(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// The real server binary on `dir`, answering at the returned URL.
 async fn spawn_server(dir: &Path, port: u16) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qufabric-server"))
@@ -44,8 +50,7 @@ async fn spawn_server(dir: &Path, port: u16) -> (Child, String) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    kill_9(&mut child);
     panic!("the server did not answer");
 }
 
@@ -131,8 +136,7 @@ async fn every_acknowledged_write_survives_a_kill_9_mid_burst() {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    child.kill().expect("SIGKILL");
-    let _ = child.wait();
+    kill_9(&mut child);
     for writer in writers {
         let _ = writer.await;
     }
@@ -153,8 +157,7 @@ async fn every_acknowledged_write_survives_a_kill_9_mid_burst() {
         lost.is_empty(),
         "acknowledged but lost after kill -9: {lost:?}"
     );
-    let _ = again.kill();
-    let _ = again.wait();
+    kill_9(&mut again);
 }
 
 #[tokio::test]
@@ -182,8 +185,7 @@ async fn concurrent_writers_leave_a_consistent_database() {
     });
     tokio::time::sleep(Duration::from_secs(1)).await;
     outside.join().expect("the outside writer never failed");
-    let _ = child.kill();
-    let _ = child.wait();
+    kill_9(&mut child);
     for writer in writers {
         let _ = writer.await;
     }
@@ -207,6 +209,5 @@ async fn concurrent_writers_leave_a_consistent_database() {
     {
         assert!(stored.contains(name), "{name} is missing");
     }
-    let _ = again.kill();
-    let _ = again.wait();
+    kill_9(&mut again);
 }

@@ -211,7 +211,7 @@ impl Api {
         let first = send(
             &url,
             method,
-            self.session.access_token().map(|t| format!("Bearer {t}")),
+            self.session.authorization(),
             body.clone(),
             config.request_timeout_ms,
             None,
@@ -226,7 +226,7 @@ impl Api {
                 send(
                     &url,
                     method,
-                    self.session.access_token().map(|t| format!("Bearer {t}")),
+                    self.session.authorization(),
                     body,
                     config.request_timeout_ms,
                     None,

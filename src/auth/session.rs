@@ -49,9 +49,10 @@ impl Session {
         self.tokens.with(|t| t.as_ref().map(|t| t.claims.clone()))
     }
 
-    pub fn access_token(&self) -> Option<String> {
+    /// The `Authorization` header value for the API, while signed in.
+    pub fn authorization(&self) -> Option<String> {
         self.tokens
-            .with_untracked(|t| t.as_ref().map(|t| t.access_token.clone()))
+            .with_untracked(|t| t.as_ref().map(|t| format!("Bearer {}", t.access_token)))
     }
 
     pub fn set(&self, tokens: Tokens) {

@@ -53,5 +53,3 @@ pub(crate) async fn update_account(
     state.store.save_settings(&id, &new_settings)?;
     Ok(Json(account_json(&state)?))
 }
-
-// ----- groups -----

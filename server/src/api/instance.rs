@@ -124,5 +124,3 @@ pub(super) fn looks_like_email(email: &str) -> bool {
         None => false,
     }
 }
-
-// ----- users -----

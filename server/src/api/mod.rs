@@ -25,8 +25,6 @@ use crate::{settings, SharedState};
 use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
 use qufabric_model::*;
 
-// ----- public -----
-
 #[cfg(test)]
 mod tests {
     use super::instance::looks_like_email;

@@ -133,5 +133,3 @@ pub(crate) async fn update_user(
         .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(Json(user_json(&updated, &caller.user.id)))
 }
-
-// ----- accounts -----

@@ -223,5 +223,3 @@ pub(super) async fn login_css() -> Response {
     )
         .into_response()
 }
-
-// ----- token endpoint -----

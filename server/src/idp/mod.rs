@@ -77,8 +77,6 @@ pub fn routes() -> Router<SharedState> {
         .route("/oauth2/static/login.css", get(login_css))
 }
 
-// ----- passwords and guessing -----
-
 async fn discovery(State(state): State<SharedState>) -> Response {
     let issuer = state.config.issuer();
     Json(json!({
@@ -102,8 +100,6 @@ async fn discovery(State(state): State<SharedState>) -> Response {
 async fn jwks(State(state): State<SharedState>) -> Json<serde_json::Value> {
     Json(state.keys.jwks())
 }
-
-// ----- redirect URIs -----
 
 #[cfg(test)]
 mod tests {

@@ -101,5 +101,3 @@ pub(super) fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| hash_password("not the password of anyone").unwrap_or_default())
 }
-
-// ----- discovery and keys -----

@@ -8,8 +8,6 @@ pub(super) fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
     format!("{base}{separator}{}", oidc::form_body(pairs))
 }
 
-// ----- authorize -----
-
 /// A pending authorization request, as the dashboard sent it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuthRequest {
@@ -168,8 +166,6 @@ pub(crate) fn session_cookie(source: &RequestSource, value: &str, max_age: i64) 
         "{SESSION_COOKIE}={value}; Path=/oauth2; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     )
 }
-
-// ----- the email/password page -----
 
 /// What an authorization code stands for (stored as JSON with the code's hash).
 #[derive(Debug, Serialize, Deserialize)]

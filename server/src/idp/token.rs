@@ -261,5 +261,3 @@ pub(super) fn issue_tokens(
     )
         .into_response()
 }
-
-// ----- sign-out -----

@@ -44,8 +44,6 @@ impl Store {
         )?;
         Ok(changed == 1)
     }
-
-    // ----- users -----
 }
 
 /// The account row as stored.

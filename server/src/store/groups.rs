@@ -25,6 +25,4 @@ impl Store {
         )?;
         Ok(())
     }
-
-    // ----- identity providers -----
 }

@@ -58,6 +58,4 @@ impl Store {
             .execute("DELETE FROM identity_providers WHERE id = ?1", params![id])?;
         Ok(changed == 1)
     }
-
-    // ----- signing key -----
 }

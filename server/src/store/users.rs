@@ -150,8 +150,6 @@ impl Store {
             )
             .optional()?)
     }
-
-    // ----- groups -----
 }
 
 fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<usize> {
