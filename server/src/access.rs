@@ -2,18 +2,15 @@
 //! ([`Signed`], [`Reader`], [`Writer`]) and axum checks it before the handler runs, so no
 //! handler can forget it.
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use std::convert::Infallible;
-use std::net::SocketAddr;
 
 use crate::error::ApiError;
-use crate::forwarded::RequestSource;
 use crate::keys::TokenRejection;
 use crate::secrets::hash_secret;
+use crate::services::Services;
 use crate::store::UserRecord;
-use crate::SharedState;
 use qufabric_model::oidc::DASHBOARD_CLIENT_ID;
 
 /// Any signed-in caller (reading themselves).
@@ -23,24 +20,33 @@ pub struct Reader(pub Caller);
 /// A caller whose role may change the settings.
 pub struct Writer(pub Caller);
 
-impl FromRequestParts<SharedState> for Signed {
+impl<S: Send + Sync> FromRequestParts<S> for Signed
+where
+    Services: FromRef<S>,
+{
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        authenticate(state, &parts.headers).map(Signed)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        authenticate(&Services::from_ref(state), &parts.headers).map(Signed)
     }
 }
 
-impl FromRequestParts<SharedState> for Reader {
+impl<S: Send + Sync> FromRequestParts<S> for Reader
+where
+    Services: FromRef<S>,
+{
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        reader(state, &parts.headers).map(Reader)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        reader(&Services::from_ref(state), &parts.headers).map(Reader)
     }
 }
 
-impl FromRequestParts<SharedState> for Writer {
+impl<S: Send + Sync> FromRequestParts<S> for Writer
+where
+    Services: FromRef<S>,
+{
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        writer(state, &parts.headers).map(Writer)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        writer(&Services::from_ref(state), &parts.headers).map(Writer)
     }
 }
 
@@ -62,7 +68,7 @@ pub struct Caller {
 }
 
 /// Who is calling. 401 with the real server's messages when nobody valid is.
-pub fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub fn authenticate(state: &Services, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -148,37 +154,15 @@ fn require_write(caller: &Caller) -> Result<(), ApiError> {
 }
 
 /// Who may read. Handlers call it first, so every endpoint answers 401/403 before any work.
-pub fn reader(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub fn reader(state: &Services, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let caller = authenticate(state, headers)?;
     require_read(&caller)?;
     Ok(caller)
 }
 
 /// Who may write.
-pub fn writer(state: &SharedState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub fn writer(state: &Services, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let caller = authenticate(state, headers)?;
     require_write(&caller)?;
     Ok(caller)
-}
-
-/// Where a request came from (scheme, origin, client address), as `crate::forwarded`
-/// reads it with this server's trusted proxies.
-impl FromRequestParts<SharedState> for RequestSource {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &SharedState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
-        Ok(RequestSource::from_headers(
-            &parts.headers,
-            peer,
-            &state.config.trusted_proxies,
-            &state.config.public_url,
-        ))
-    }
 }

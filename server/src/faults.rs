@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::error::parse_json;
 use crate::error::ApiError;
-use crate::SharedState;
+use crate::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -104,12 +104,12 @@ impl Faults {
     }
 }
 
-pub fn routes() -> Router<SharedState> {
+pub fn routes() -> Router<AppState> {
     Router::new().route("/__test__/faults", post(arm).delete(clear))
 }
 
 async fn arm(
-    State(state): State<SharedState>,
+    State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
@@ -118,14 +118,14 @@ async fn arm(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn clear(State(state): State<SharedState>) -> StatusCode {
+async fn clear(State(state): State<AppState>) -> StatusCode {
     state.faults.clear();
     StatusCode::NO_CONTENT
 }
 
 /// The middleware: a no-op unless the switch is on and a rule matches.
-pub async fn inject(State(state): State<SharedState>, request: Request, next: Next) -> Response {
-    if !state.config.faults_enabled || request.uri().path().starts_with("/__test__/") {
+pub async fn inject(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !state.services.config.faults_enabled || request.uri().path().starts_with("/__test__/") {
         return next.run(request).await;
     }
     let Some(rule) = state

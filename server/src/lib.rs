@@ -15,70 +15,61 @@ pub mod forwarded;
 pub mod groups;
 pub mod idp;
 pub mod keys;
+pub mod limiter;
 pub mod outbound;
 pub mod routes;
 pub mod secrets;
+pub mod services;
 pub mod settings;
 pub mod store;
 pub mod web;
 
+use axum::extract::FromRef;
 use axum::Router;
 use std::sync::Arc;
 
 pub use config::{public_url_warnings, Config};
 pub use error::ApiError;
-use keys::Keys;
 pub use secrets::{hash_secret, random_id, random_secret};
+pub use services::Services;
 use store::Store;
 
-/// Everything a handler needs.
+/// The router's state: the [`Services`] every handler works with, and what only the HTTP
+/// floor uses (the test fault switch, `index.html` with its CSP, the dashboard's files).
+/// Clones share everything.
+#[derive(Clone)]
 pub struct AppState {
-    pub config: Config,
-    pub store: Store,
-    pub keys: Keys,
-    pub faults: faults::Faults,
-    pub login_limiter: idp::LoginLimiter,
-    /// Permits for password hashing (see [`Config::password_hash_concurrency`]).
-    pub hash_permits: Arc<tokio::sync::Semaphore>,
-    /// The one client that talks to identity providers (see [`outbound`]).
-    pub http: reqwest::Client,
-    pub csp: web::IndexPage,
-    pub assets: assets::Assets,
+    pub services: Services,
+    pub faults: Arc<faults::Faults>,
+    pub csp: Arc<web::IndexPage>,
+    pub assets: Arc<assets::Assets>,
 }
-
-pub type SharedState = Arc<AppState>;
 
 impl AppState {
     pub fn new(config: Config, store: Store) -> Result<AppState, store::StoreError> {
-        let keys = Keys::load_or_create(&store)?;
-        // Make sure the one account exists from the first start on.
-        store.account(&random_id(20), &settings::defaults())?;
-        let csp = web::IndexPage::load(config.dist.as_deref());
-        let assets = assets::Assets::load(config.dist.as_deref());
-        let hash_permits = Arc::new(tokio::sync::Semaphore::new(
-            config.password_hash_concurrency.max(1),
-        ));
-        let http = outbound::client(config.deny_private_issuers);
+        let csp = Arc::new(web::IndexPage::load(config.dist.as_deref()));
+        let assets = Arc::new(assets::Assets::load(config.dist.as_deref()));
         Ok(AppState {
-            http,
-            config,
-            store,
-            keys,
-            faults: faults::Faults::default(),
-            login_limiter: idp::LoginLimiter::default(),
-            hash_permits,
+            services: Services::new(config, store)?,
+            faults: Arc::default(),
             csp,
             assets,
         })
     }
 }
 
+impl FromRef<AppState> for Services {
+    fn from_ref(state: &AppState) -> Services {
+        state.services.clone()
+    }
+}
+
 /// The whole application.
-pub fn router(state: SharedState) -> Router {
+pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(routes::api_router())
         .merge(idp::routes());
-    if state.config.faults_enabled {
+    if state.services.config.faults_enabled {
         app = app.merge(faults::routes());
     }
     app.fallback(web::static_or_index)
@@ -115,7 +106,7 @@ fn api_cors() -> tower_http::cors::CorsLayer {
 }
 
 /// Listen and serve until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, state: SharedState) -> std::io::Result<()> {
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),

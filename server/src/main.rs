@@ -3,7 +3,6 @@
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use qufabric_server::{store::Store, AppState, Config};
 
@@ -99,7 +98,7 @@ async fn run(args: Args) -> Result<(), String> {
             "the test fault switch is ON (/__test__/faults); never use this in production"
         );
     }
-    let state = Arc::new(AppState::new(config, store).map_err(|e| e.0)?);
+    let state = AppState::new(config, store).map_err(|e| e.0)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

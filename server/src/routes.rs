@@ -7,7 +7,7 @@
 use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, SharedState};
+use crate::{api, AppState};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct ApiRoute {
     /// As axum writes it (`{id}` for a path parameter).
     pub path: &'static str,
     pub access: Access,
-    handler: fn() -> MethodRouter<SharedState>,
+    handler: fn() -> MethodRouter<AppState>,
 }
 
 /// Every route under `/api`.
@@ -126,8 +126,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
 ];
 
 /// The management API's router, built from [`API_ROUTES`] (methods of one path merged).
-pub fn api_router() -> Router<SharedState> {
-    let mut by_path: Vec<(&'static str, MethodRouter<SharedState>)> = Vec::new();
+pub fn api_router() -> Router<AppState> {
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
     for route in API_ROUTES {
         let handler = (route.handler)();
         match by_path.iter_mut().find(|(path, _)| *path == route.path) {

@@ -12,7 +12,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
-use crate::SharedState;
+use crate::AppState;
 
 /// `index.html` and the CSP that fits it.
 pub struct IndexPage {
@@ -70,7 +70,7 @@ pub fn inline_scripts(html: &str) -> Vec<String> {
 
 /// CSP and friends on every answer.
 pub async fn security_headers(
-    State(state): State<SharedState>,
+    State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -82,7 +82,7 @@ pub async fn security_headers(
     if idp_page {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if state.config.public_url.starts_with("https://") {
+    if state.services.config.public_url.starts_with("https://") {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000"),
@@ -105,7 +105,7 @@ pub async fn security_headers(
 
 /// A file from `dist/`, or `index.html` for any other GET so that every dashboard route
 /// survives a reload. Unknown `/api` and `/oauth2` paths stay 404.
-pub async fn static_or_index(State(state): State<SharedState>, request: Request) -> Response {
+pub async fn static_or_index(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     if path.starts_with("/api/") || path.starts_with("/oauth2/") {
         return crate::error::ApiError::not_found("resource").into_response();
@@ -117,7 +117,7 @@ pub async fn static_or_index(State(state): State<SharedState>, request: Request)
         return asset_response(&asset, request.headers());
     }
     // A file added to dist/ after start (a rebuild under a running server): as is.
-    if let Some(dist) = state.config.dist.as_deref() {
+    if let Some(dist) = state.services.config.dist.as_deref() {
         if let Some(file) = safe_join(dist, &path) {
             if file.is_file() {
                 if let Ok(bytes) = tokio::fs::read(&file).await {

@@ -156,7 +156,7 @@ async fn token(
         .into_response()
 }
 
-async fn start() -> (String, Arc<AppState>, Arc<Upstream>) {
+async fn start() -> (String, AppState, Arc<Upstream>) {
     let upstream_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", upstream_listener.local_addr().unwrap());
     let upstream = Arc::new(Upstream {
@@ -183,8 +183,9 @@ async fn start() -> (String, Arc<AppState>, Arc<Upstream>) {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = Arc::new(AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap());
+    let state = AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap();
     state
+        .services
         .store
         .insert_provider(&ProviderRecord {
             id: "oidc-upstream".into(),
@@ -197,6 +198,7 @@ async fn start() -> (String, Arc<AppState>, Arc<Upstream>) {
         })
         .unwrap();
     state
+        .services
         .store
         .insert_provider(&ProviderRecord {
             id: "entra-common".into(),
@@ -301,6 +303,7 @@ async fn a_good_id_token_signs_the_user_in_with_groups() {
         Some("dash-state")
     );
     let user = state
+        .services
         .store
         .external_user("oidc-upstream", "upstream-user-1")
         .unwrap()
@@ -355,6 +358,7 @@ async fn refused_with(mode: Mode) -> String {
     );
     assert!(
         state
+            .services
             .store
             .external_user("oidc-upstream", "upstream-user-1")
             .unwrap()
@@ -410,6 +414,7 @@ async fn an_unknown_state_is_refused() {
 
 fn set_allow_list(state: &AppState, allow: &[&str]) {
     let account = state
+        .services
         .store
         .account("unused", &serde_json::Map::new())
         .unwrap();
@@ -417,7 +422,11 @@ fn set_allow_list(state: &AppState, allow: &[&str]) {
     settings.insert("jwt_groups_enabled".into(), json!(true));
     settings.insert("jwt_groups_claim_name".into(), json!("groups"));
     settings.insert("jwt_allow_groups".into(), json!(allow));
-    state.store.save_settings(&account.id, &settings).unwrap();
+    state
+        .services
+        .store
+        .save_settings(&account.id, &settings)
+        .unwrap();
 }
 
 #[tokio::test]
@@ -490,6 +499,7 @@ async fn a_microsoft_multi_tenant_token_is_checked_against_its_own_tenant() {
         "{target}"
     );
     assert!(state
+        .services
         .store
         .external_user("entra-common", "upstream-user-1")
         .unwrap()
@@ -533,6 +543,7 @@ async fn the_providers_answer_only_completes_in_the_browser_that_started_the_sig
     let target = location(&elsewhere);
     assert!(target.contains("/login?error=state_mismatch"), "{target}");
     assert!(state
+        .services
         .store
         .external_user("oidc-upstream", "upstream-user-1")
         .unwrap()

@@ -5,7 +5,6 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 use qufabric_model::oidc::{self, Audience, TokenClaims};
 use qufabric_model::Role;
@@ -14,13 +13,13 @@ use qufabric_server::{hash_secret, AppState, Config};
 
 struct Server {
     url: String,
-    state: Arc<AppState>,
+    state: AppState,
 }
 
 async fn start() -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = Arc::new(AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap());
+    let state = AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap();
     let serving = state.clone();
     tokio::spawn(async move {
         let _ = qufabric_server::serve(listener, serving).await;
@@ -31,6 +30,7 @@ async fn start() -> Server {
 fn seed(server: &Server, id: &str, role: Role, external: bool) {
     server
         .state
+        .services
         .store
         .insert_user(&UserRecord {
             id: id.into(),
@@ -50,9 +50,10 @@ fn seed(server: &Server, id: &str, role: Role, external: bool) {
 fn token(server: &Server, sub: &str, connector: &str, groups: &[&str]) -> String {
     let jwt = server
         .state
+        .services
         .keys
         .sign_access_token(&TokenClaims {
-            iss: server.state.config.issuer(),
+            iss: server.state.services.config.issuer(),
             sub: sub.into(),
             aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),
             exp: now_unix() + 600,
@@ -208,6 +209,7 @@ async fn the_allow_list_refuses_outsiders_but_not_local_users_or_pats() {
     );
     // So is a personal access token of an external user.
     s.state
+        .services
         .store
         .insert_pat(
             "pat1",
@@ -239,15 +241,17 @@ async fn sync_changes_only_auto_groups_so_a_concurrent_block_or_promotion_stands
     seed(&s, "alice", Role::User, true);
     let owner = token(&s, "owner", "local", &[]);
     set_sync(&s, &owner, "groups", &[]).await;
-    let stale = s.state.store.user("alice").unwrap().unwrap();
+    let stale = s.state.services.store.user("alice").unwrap().unwrap();
     s.state
+        .services
         .store
         .update_user("alice", Role::Admin, &[], true)
         .unwrap();
     let outcome =
-        qufabric_server::groups::apply(&s.state.store, &stale, &["QuFabric".to_string()]).unwrap();
+        qufabric_server::groups::apply(&s.state.services.store, &stale, &["QuFabric".to_string()])
+            .unwrap();
     assert_eq!(outcome, qufabric_server::groups::SyncOutcome::Admitted);
-    let now = s.state.store.user("alice").unwrap().unwrap();
+    let now = s.state.services.store.user("alice").unwrap().unwrap();
     assert!(now.is_blocked, "the block stands");
     assert_eq!(now.role, Role::Admin, "the promotion stands");
     assert_eq!(now.auto_groups.len(), 1, "the token's group was synced");

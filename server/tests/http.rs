@@ -7,7 +7,6 @@ use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::path::Path;
-use std::sync::Arc;
 
 use qufabric_model::oidc::{self, Audience, TokenClaims};
 use qufabric_model::Role;
@@ -21,7 +20,7 @@ const OWNER_PASSWORD: &str = "correct horse battery";
 
 struct TestServer {
     url: String,
-    state: Arc<AppState>,
+    state: AppState,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -40,7 +39,7 @@ async fn start_with(data_dir: Option<&Path>, tweak: impl FnOnce(&mut Config)) ->
         Some(dir) => Store::open(dir).unwrap(),
         None => Store::in_memory().unwrap(),
     };
-    let state = Arc::new(AppState::new(config, store).unwrap());
+    let state = AppState::new(config, store).unwrap();
     let serving = state.clone();
     let task = tokio::spawn(async move {
         let _ = qufabric_server::serve(listener, serving).await;
@@ -604,7 +603,7 @@ async fn an_external_sign_in_started_on_another_origin_moves_to_the_public_one()
         c.public_url = c.public_url.replace("127.0.0.1", "localhost");
     })
     .await;
-    let public = server.state.config.public_url.clone();
+    let public = server.state.services.config.public_url.clone();
     let external = authorize_url(&server, &callback(&server), "s", "n")
         .replace("connector_id=local", "connector_id=pocketid-abc");
     assert!(external.contains("connector_id=pocketid-abc"), "{external}");
@@ -790,9 +789,10 @@ fn seed(store: &Store, id: &str, role: Role) {
 fn token_for(server: &TestServer, sub: &str, exp: i64) -> String {
     server
         .state
+        .services
         .keys
         .sign_access_token(&TokenClaims {
-            iss: server.state.config.issuer(),
+            iss: server.state.services.config.issuer(),
             sub: sub.into(),
             aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),
             exp,
@@ -811,10 +811,11 @@ async fn authz_matrix_for_every_role() {
         ("the-auditor", Role::Auditor),
         ("the-user", Role::User),
     ] {
-        seed(&server.state.store, id, role);
+        seed(&server.state.services.store, id, role);
     }
     let owner_id = server
         .state
+        .services
         .store
         .users()
         .unwrap()
@@ -824,6 +825,7 @@ async fn authz_matrix_for_every_role() {
         .id;
     let account_id = server
         .state
+        .services
         .store
         .account("unused", &serde_json::Map::new())
         .unwrap()
@@ -905,7 +907,7 @@ async fn authz_matrix_for_every_role() {
 async fn expired_and_foreign_tokens_get_the_real_messages() {
     let server = start().await;
     setup_owner(&server).await;
-    let owner_id = server.state.store.users().unwrap()[0].id.clone();
+    let owner_id = server.state.services.store.users().unwrap()[0].id.clone();
     let client = reqwest::Client::new();
     let check = |token: String, message: &'static str| {
         let request = client
@@ -1026,12 +1028,12 @@ async fn owner_and_signing_key_survive_a_restart() {
     setup_owner(&first).await;
     let tokens = owner_tokens(&first).await;
     let access = tokens["access_token"].as_str().unwrap().to_string();
-    let issuer = first.state.config.issuer();
+    let issuer = first.state.services.config.issuer();
     drop(first);
 
     // Same data folder, same public URL (the issuer is part of the token).
     let second = start_with(Some(dir.path()), |_| {}).await;
-    let second_issuer = second.state.config.issuer();
+    let second_issuer = second.state.services.config.issuer();
     let instance: Value = reqwest::get(format!("{}/api/instance", second.url))
         .await
         .unwrap()
@@ -1042,6 +1044,7 @@ async fn owner_and_signing_key_survive_a_restart() {
     // The key is the same: a token signed before verifies after (issuer permitting).
     let claims = second
         .state
+        .services
         .keys
         .verify(&access, &issuer, oidc::DASHBOARD_CLIENT_ID);
     assert!(
@@ -1150,6 +1153,7 @@ async fn fault_switch_fails_before_or_after_the_handler() {
     // After commit, the answer is lost but the change is made.
     let account_id = server
         .state
+        .services
         .store
         .account("unused", &serde_json::Map::new())
         .unwrap()
@@ -1172,6 +1176,7 @@ async fn fault_switch_fails_before_or_after_the_handler() {
     );
     let account = server
         .state
+        .services
         .store
         .account("unused", &serde_json::Map::new())
         .unwrap();
@@ -1273,6 +1278,7 @@ async fn blocking_ends_every_session_at_once_and_the_rules_hold() {
     // A second local user, an admin, signed in with a refresh token of their own.
     server
         .state
+        .services
         .store
         .insert_user(&UserRecord {
             id: "bob".into(),
@@ -1678,6 +1684,7 @@ async fn password_hashing_is_bounded_and_the_excess_is_told_to_retry() {
     setup_owner(&server).await;
     let busy = server
         .state
+        .services
         .hash_permits
         .clone()
         .try_acquire_owned()

@@ -6,7 +6,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 use qufabric_model::oidc::{self, Audience, TokenClaims};
 use qufabric_model::Role;
@@ -15,7 +14,7 @@ use qufabric_server::{AppState, Config};
 
 struct Servers {
     url: String,
-    state: Arc<AppState>,
+    state: AppState,
     /// A provider whose discovery names its issuer without trailing slash (like PocketID).
     issuer: String,
 }
@@ -51,7 +50,7 @@ async fn start() -> Servers {
     let issuer = fake_provider().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = Arc::new(AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap());
+    let state = AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap();
     let serving = state.clone();
     tokio::spawn(async move {
         let _ = qufabric_server::serve(listener, serving).await;
@@ -61,9 +60,10 @@ async fn start() -> Servers {
 
 fn token(servers: &Servers, role: Role) -> String {
     let id = format!("user-{}", role.as_str());
-    if servers.state.store.user(&id).unwrap().is_none() {
+    if servers.state.services.store.user(&id).unwrap().is_none() {
         servers
             .state
+            .services
             .store
             .insert_user(&UserRecord {
                 id: id.clone(),
@@ -81,9 +81,10 @@ fn token(servers: &Servers, role: Role) -> String {
     }
     let jwt = servers
         .state
+        .services
         .keys
         .sign_access_token(&TokenClaims {
-            iss: servers.state.config.issuer(),
+            iss: servers.state.services.config.issuer(),
             sub: id,
             aud: Audience::One(oidc::DASHBOARD_CLIENT_ID.into()),
             exp: now_unix() + 600,
@@ -209,7 +210,7 @@ async fn the_issuer_must_answer_and_match_byte_for_byte() {
         "{answer}"
     );
     assert!(
-        s.state.store.providers().unwrap().is_empty(),
+        s.state.services.store.providers().unwrap().is_empty(),
         "nothing stored on refusal"
     );
 }
@@ -267,7 +268,13 @@ async fn create_read_update_delete_with_a_write_only_secret() {
     assert_eq!(status, StatusCode::OK, "{updated}");
     assert_eq!(updated["name"], "Pocket");
     assert_eq!(
-        s.state.store.provider(&id).unwrap().unwrap().client_secret,
+        s.state
+            .services
+            .store
+            .provider(&id)
+            .unwrap()
+            .unwrap()
+            .client_secret,
         "s3cret"
     );
     // The type cannot change.
@@ -444,6 +451,7 @@ async fn the_issuer_cannot_change_while_users_sign_in_with_the_provider() {
     .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     s.state
+        .services
         .store
         .insert_user(&UserRecord {
             id: "linked".into(),
@@ -472,7 +480,13 @@ async fn the_issuer_cannot_change_while_users_sign_in_with_the_provider() {
         "identity provider issuer cannot change while 1 user signs in with it"
     );
     assert_eq!(
-        s.state.store.provider(&id).unwrap().unwrap().issuer,
+        s.state
+            .services
+            .store
+            .provider(&id)
+            .unwrap()
+            .unwrap()
+            .issuer,
         other_idp
     );
     // Other fields still change.
@@ -572,7 +586,7 @@ async fn private_issuers_can_be_denied() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let mut config = Config::new(&url);
     config.deny_private_issuers = true;
-    let state = Arc::new(AppState::new(config, Store::in_memory().unwrap()).unwrap());
+    let state = AppState::new(config, Store::in_memory().unwrap()).unwrap();
     let serving_state = state.clone();
     tokio::spawn(async move {
         let _ = qufabric_server::serve(listener, serving_state).await;

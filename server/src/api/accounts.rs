@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn account_json(state: &SharedState) -> Result<Account, ApiError> {
+pub(super) fn account_json(state: &Services) -> Result<Account, ApiError> {
     let row = state.store.account(&random_id(20), &settings::defaults())?;
     let mut stored = row.settings;
     settings::apply_read_only(&mut stored, state.config.local_auth_disabled);
@@ -20,14 +20,14 @@ pub(super) fn account_json(state: &SharedState) -> Result<Account, ApiError> {
 }
 
 pub(crate) async fn list_accounts(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Reader,
 ) -> Result<Json<Vec<Account>>, ApiError> {
     Ok(Json(vec![account_json(&state)?]))
 }
 
 pub(crate) async fn update_account(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Writer,
     headers: HeaderMap,
     Path(id): Path<String>,

@@ -3,7 +3,7 @@
 use super::*;
 
 pub(crate) async fn list_groups(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Reader,
 ) -> Result<Json<Vec<Group>>, ApiError> {
     let groups = state
@@ -25,7 +25,7 @@ pub(crate) async fn list_groups(
 
 /// `POST /api/groups`: a group made through the API (`issued: "api"`).
 pub(crate) async fn create_group(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Writer,
     headers: HeaderMap,
     body: Bytes,

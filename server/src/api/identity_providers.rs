@@ -14,8 +14,8 @@ use crate::discovery::discover;
 use crate::error::parse_json;
 use crate::error::ApiError;
 use crate::secrets::random_id;
+use crate::services::Services;
 use crate::store::ProviderRecord;
-use crate::SharedState;
 use qufabric_model::checks::{
     effective_issuer, validate_request, IssuerCheckRequest, IssuerCheckResult,
 };
@@ -38,14 +38,14 @@ pub(super) fn to_json(record: &ProviderRecord) -> IdentityProvider {
 }
 
 pub(crate) async fn list(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Reader,
 ) -> Result<Json<Vec<IdentityProvider>>, ApiError> {
     Ok(Json(state.store.providers()?.iter().map(to_json).collect()))
 }
 
 pub(crate) async fn read(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Reader,
     Path(id): Path<String>,
 ) -> Result<Json<IdentityProvider>, ApiError> {
@@ -90,7 +90,7 @@ pub(super) fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiErro
 
 /// Static validation, then the issuer must answer and name itself exactly as typed.
 pub(super) async fn validate(
-    state: &SharedState,
+    state: &Services,
     fields: &Fields,
 ) -> Result<(ProviderKind, String), ApiError> {
     let kind = validate_request(
@@ -121,7 +121,7 @@ pub(super) async fn validate(
 }
 
 pub(crate) async fn create(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Writer,
     headers: HeaderMap,
     body: Bytes,
@@ -146,7 +146,7 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn update(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Writer,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -201,7 +201,7 @@ pub(crate) async fn update(
 }
 
 pub(crate) async fn remove(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Writer,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -212,7 +212,7 @@ pub(crate) async fn remove(
 }
 
 pub(crate) async fn check_issuer(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     _: Writer,
     headers: HeaderMap,
     body: Bytes,

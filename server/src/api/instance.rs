@@ -10,7 +10,7 @@ pub(crate) struct InstanceQuery {
 }
 
 pub(crate) async fn instance(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     source: RequestSource,
     headers: axum::http::HeaderMap,
     Query(query): Query<InstanceQuery>,
@@ -48,7 +48,7 @@ pub(crate) async fn instance(
 pub(super) const MIN_PASSWORD_LEN: usize = 8;
 
 pub(crate) async fn setup(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<SetupResponse>, ApiError> {

@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::forwarded::RequestSource;
 use crate::secrets::{hash_secret, random_id};
 use crate::store::{now_unix, GroupRecord, UserRecord};
-use crate::{settings, SharedState};
+use crate::{services::Services, settings};
 use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
 use qufabric_model::*;
 

@@ -65,7 +65,7 @@ pub(crate) async fn current_user(Signed(caller): Signed) -> Result<Json<User>, A
 }
 
 pub(crate) async fn list_users(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     Reader(caller): Reader,
 ) -> Result<Json<Vec<User>>, ApiError> {
     let users = state.store.users()?;
@@ -78,7 +78,7 @@ pub(crate) async fn list_users(
 }
 
 pub(crate) async fn update_user(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     Writer(caller): Writer,
     headers: HeaderMap,
     Path(id): Path<String>,

@@ -23,7 +23,7 @@ pub(super) struct AuthorizeQuery {
 pub(super) const MOVED_MARK: &str = "moved_to_public_origin";
 
 pub(super) async fn authorize(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     source: RequestSource,
     headers: HeaderMap,
     uri: axum::http::Uri,

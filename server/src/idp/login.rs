@@ -13,7 +13,7 @@ pub(super) struct LoginForm {
 }
 
 pub(super) async fn local_login(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     source: RequestSource,
     headers: HeaderMap,
     body: Bytes,

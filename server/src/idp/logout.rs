@@ -14,7 +14,7 @@ pub(super) struct LogoutQuery {
 /// `id_token_hint` (one of our ID tokens, expired or not): a bare link on another site
 /// must not sign anyone out. Without one it asks, with a form that POSTs here.
 pub(super) async fn end_session(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     source: RequestSource,
     headers: HeaderMap,
     Query(query): Query<LogoutQuery>,
@@ -36,7 +36,7 @@ pub(super) async fn end_session(
 /// `POST /oauth2/logout`: the confirmation's answer. A cross-site form cannot use it: the
 /// session cookie is `SameSite=Lax` and not sent with another site's POST.
 pub(super) async fn end_session_confirmed(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     source: RequestSource,
     headers: HeaderMap,
     body: Bytes,
@@ -81,7 +81,7 @@ pub(super) fn logout_confirmation(query: &LogoutQuery) -> Response {
 }
 
 pub(super) async fn end_session_now(
-    state: &SharedState,
+    state: &Services,
     source: &RequestSource,
     headers: &HeaderMap,
     query: LogoutQuery,
@@ -135,7 +135,7 @@ pub(super) fn with_cookie(mut response: Response, cookie: &str) -> Response {
 /// Where the user of the IdP session `session_hash` came from, and how to end their
 /// session there.
 pub(super) async fn sign_out_at_provider(
-    state: &SharedState,
+    state: &Services,
     session_hash: &str,
 ) -> Option<SignedOutProvider> {
     let (connector, token) = state.store.session_upstream(session_hash).ok()??;
@@ -153,7 +153,7 @@ pub(super) async fn sign_out_at_provider(
 /// signed in. Same-site only: the cookie is `SameSite=Lax`, which a cross-site POST does
 /// not carry, and a cross-site page cannot read the answer.
 pub(super) async fn sign_out(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     source: RequestSource,
     headers: HeaderMap,
     body: Bytes,

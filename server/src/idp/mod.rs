@@ -17,7 +17,7 @@ pub use login::escape;
 use login::*;
 use logout::*;
 use passwords::*;
-pub use passwords::{hash_password, verify_password, LoginLimiter};
+pub use passwords::{hash_password, verify_password};
 pub use sign_in::AuthRequest;
 use sign_in::*;
 use token::*;
@@ -30,7 +30,7 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{FromRef, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -45,13 +45,12 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::forwarded::RequestSource;
 use crate::secrets::{hash_secret, random_id, random_secret};
+use crate::services::Services;
 use crate::store::{now_unix, CodeUse, ProviderRecord, RefreshUse, SessionRecord, UserRecord};
-use crate::SharedState;
 use qufabric_model::oidc::{self, Audience, TokenClaims, DASHBOARD_CLIENT_ID, LOCAL_CONNECTOR};
 use qufabric_model::{ProviderKind, Role, SignInError, SignOutResult, SignedOutProvider};
 
@@ -60,7 +59,12 @@ const SESSION_COOKIE: &str = "qf_idp_session";
 /// How long an authorization code may wait for its exchange.
 const CODE_MAX_AGE_SECS: i64 = 120;
 
-pub fn routes() -> Router<SharedState> {
+/// The `/oauth2` routes, for any router state that hands out the [`Services`].
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Services: FromRef<S>,
+{
     Router::new()
         .route("/oauth2/.well-known/openid-configuration", get(discovery))
         .route("/oauth2/keys", get(jwks))
@@ -77,7 +81,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/oauth2/static/login.css", get(login_css))
 }
 
-async fn discovery(State(state): State<SharedState>) -> Response {
+async fn discovery(State(state): State<Services>) -> Response {
     let issuer = state.config.issuer();
     Json(json!({
         "issuer": issuer,
@@ -97,41 +101,13 @@ async fn discovery(State(state): State<SharedState>) -> Response {
     .into_response()
 }
 
-async fn jwks(State(state): State<SharedState>) -> Json<serde_json::Value> {
+async fn jwks(State(state): State<Services>) -> Json<serde_json::Value> {
     Json(state.keys.jwks())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn limiter_locks_one_client_after_free_failures_and_resets() {
-        let limiter = LoginLimiter::default();
-        let guesser = "203.0.113.1".parse().ok();
-        let owner = "198.51.100.2".parse().ok();
-        for _ in 0..LoginLimiter::FREE_FAILURES - 1 {
-            limiter.record_failure(guesser, "A@x");
-        }
-        assert!(limiter.locked_for(guesser, "a@x").is_none());
-        limiter.record_failure(guesser, "a@x");
-        assert!(limiter.locked_for(guesser, "a@x").is_some());
-        assert!(
-            limiter.locked_for(owner, "a@x").is_none(),
-            "others are not locked"
-        );
-        limiter.record_success(guesser, "a@x");
-        assert!(limiter.locked_for(guesser, "a@x").is_none());
-    }
-
-    #[test]
-    fn the_limiter_stays_bounded() {
-        let limiter = LoginLimiter::default();
-        for n in 0..(LoginLimiter::MAX_ENTRIES + 100) {
-            limiter.record_failure(None, &format!("user{n}@x"));
-        }
-        assert!(limiter.len() <= LoginLimiter::MAX_ENTRIES);
-    }
 
     #[test]
     fn passwords_hash_and_verify() {

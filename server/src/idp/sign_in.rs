@@ -103,7 +103,7 @@ pub(super) fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a
 }
 
 pub(super) fn current_session(
-    state: &SharedState,
+    state: &Services,
     headers: &HeaderMap,
 ) -> Option<(String, SessionRecord)> {
     let id = cookie_value(headers, SESSION_COOKIE)?;
@@ -115,7 +115,7 @@ pub(super) fn current_session(
 /// Issue a code for `request` and send the browser back to the dashboard. When a new IdP
 /// session was opened, its cookie goes along.
 pub(crate) fn complete(
-    state: &SharedState,
+    state: &Services,
     request: &AuthRequest,
     user: &UserRecord,
     session_hash: &str,

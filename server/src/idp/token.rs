@@ -23,7 +23,7 @@ pub(super) struct RefreshGrant {
     pub(super) groups: Vec<String>,
 }
 
-pub(super) async fn token(State(state): State<SharedState>, body: Bytes) -> Response {
+pub(super) async fn token(State(state): State<Services>, body: Bytes) -> Response {
     let Ok(text) = std::str::from_utf8(&body) else {
         return token_error(
             StatusCode::BAD_REQUEST,
@@ -114,7 +114,7 @@ pub(super) fn session_id_claim(session_hash: &str) -> String {
     hash_secret(session_hash)
 }
 
-pub(super) fn live_session(state: &SharedState, session_hash: &str) -> Option<SessionRecord> {
+pub(super) fn live_session(state: &Services, session_hash: &str) -> Option<SessionRecord> {
     state.store.session(session_hash).ok().flatten()
 }
 
@@ -124,7 +124,7 @@ pub(super) fn live_session(state: &SharedState, session_hash: &str) -> Option<Se
 /// (OAuth 2.0 Security BCP, §4.14.2). A refresh also ends with the sign-in session (signed
 /// out, blocked, or past its absolute lifetime), and re-reads the groups: those of the
 /// session, under the group settings as they are now.
-pub(super) fn refresh(state: &SharedState, token: &str, client_id: &str) -> Response {
+pub(super) fn refresh(state: &Services, token: &str, client_id: &str) -> Response {
     let invalid = |why: &str| token_error(StatusCode::BAD_REQUEST, "invalid_grant", why);
     let taken = match state
         .store
@@ -182,7 +182,7 @@ pub(super) fn refresh(state: &SharedState, token: &str, client_id: &str) -> Resp
 /// Sign the tokens of `grant` and store a new refresh token in `family` (the hash of the
 /// authorization code the chain started from), which ends at `family_expires_at`.
 pub(super) fn issue_tokens(
-    state: &SharedState,
+    state: &Services,
     grant: &RefreshGrant,
     nonce: Option<&str>,
     session_hash: &str,

@@ -43,7 +43,7 @@ pub(super) fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
 }
 
 /// `/oauth2/auth` with an external connector: off to the provider.
-pub async fn start(state: SharedState, request: AuthRequest, provider: ProviderRecord) -> Response {
+pub async fn start(state: Services, request: AuthRequest, provider: ProviderRecord) -> Response {
     // The server's one provider client (no redirects, no link-local or metadata
     // addresses, see `outbound`).
     let http = state.http.clone();
@@ -115,7 +115,7 @@ pub struct CallbackQuery {
 
 /// `/oauth2/callback`: the provider sends the browser back here.
 pub async fn callback(
-    State(state): State<SharedState>,
+    State(state): State<Services>,
     source: RequestSource,
     headers: axum::http::HeaderMap,
     Query(query): Query<CallbackQuery>,
@@ -164,7 +164,7 @@ pub async fn callback(
 }
 
 pub(super) async fn finish(
-    state: &SharedState,
+    state: &Services,
     source: &RequestSource,
     pending: &Pending,
     code: String,
@@ -290,7 +290,7 @@ pub(super) async fn finish(
 }
 
 pub(super) fn upsert_user(
-    state: &SharedState,
+    state: &Services,
     provider_id: &str,
     subject: &str,
     email: &str,
@@ -336,7 +336,7 @@ pub(super) fn upsert_user(
 /// as PocketID refuses an unknown return address and leaves the user on its own error
 /// page; without one otherwise, for a plain "Also sign out of <provider>" link.
 pub async fn upstream_sign_out(
-    state: &SharedState,
+    state: &Services,
     connector_id: &str,
     id_token: Option<&str>,
 ) -> Option<SignedOutProvider> {

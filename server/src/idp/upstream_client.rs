@@ -52,7 +52,7 @@ pub(super) fn token_rejected(error: openidconnect::ClaimsVerificationError) -> F
 /// The provider's discovery check and document (one fetch per sign-in leg), or
 /// `provider_unreachable` when it cannot be fetched.
 pub(super) async fn discover_reachable(
-    state: &SharedState,
+    state: &Services,
     provider: &ProviderRecord,
 ) -> Result<(qufabric_model::checks::IssuerCheckResult, Value), Failure> {
     let (check, document) = crate::discovery::discover_document(
@@ -103,7 +103,7 @@ pub(super) enum IssuerRule {
 
 /// Discover (exact issuer match, or Microsoft's multi-tenant rule) and build the client.
 pub(super) async fn build(
-    state: &SharedState,
+    state: &Services,
     provider: &ProviderRecord,
     http: &openidconnect::reqwest::Client,
     check: &qufabric_model::checks::IssuerCheckResult,
