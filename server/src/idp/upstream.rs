@@ -5,6 +5,10 @@
 //! `openidconnect` crate, creates or updates the user (keyed by provider id + subject), and
 //! completes the dashboard's own authorization request. Every failure returns the browser
 //! to the dashboard's `/login?error=<code>`.
+//!
+//! Each leg decides an [`UpstreamSignIn`] (off to the provider, signed in, or failed with
+//! a [`SignInError`]); only [`UpstreamSignIn::respond`] turns that into what the browser
+//! gets, so the legs hold no HTTP plumbing.
 
 use super::*;
 
@@ -42,19 +46,75 @@ pub(super) fn to_login(base_redirect_uri: &str, failure: Failure) -> Response {
     Redirect::to(&format!("{}?{query}", login_url(base_redirect_uri))).into_response()
 }
 
+/// Where a leg of an upstream sign-in ends.
+pub(super) enum UpstreamSignIn {
+    /// Off to the provider's authorization endpoint (the first leg).
+    Redirect(String),
+    /// The provider vouched for a user QuFabric admits; their IdP session is open.
+    SignedIn(Box<SignedIn>),
+    /// Back to the dashboard's login screen, saying why.
+    Failed(Failure),
+}
+
+/// A user the broker signed in, with the dashboard's request to complete.
+pub(super) struct SignedIn {
+    request: AuthRequest,
+    user: UserRecord,
+    session_hash: String,
+    session: SessionRecord,
+    /// The `Set-Cookie` value of the new IdP session.
+    cookie: String,
+}
+
+impl UpstreamSignIn {
+    /// What the browser gets. `back` is the dashboard's redirect URI (its login screen is
+    /// found beside it).
+    pub(super) fn respond(self, state: &Services, back: &str) -> Response {
+        match self {
+            UpstreamSignIn::Redirect(url) => Redirect::to(&url).into_response(),
+            UpstreamSignIn::SignedIn(signed_in) => complete(
+                state,
+                &signed_in.request,
+                &signed_in.user,
+                &signed_in.session_hash,
+                &signed_in.session,
+                Some(signed_in.cookie),
+            ),
+            UpstreamSignIn::Failed(failure) => to_login(back, failure),
+        }
+    }
+}
+
+impl From<Result<SignedIn, Failure>> for UpstreamSignIn {
+    fn from(result: Result<SignedIn, Failure>) -> UpstreamSignIn {
+        match result {
+            Ok(signed_in) => UpstreamSignIn::SignedIn(Box::new(signed_in)),
+            Err(failure) => UpstreamSignIn::Failed(failure),
+        }
+    }
+}
+
 /// `/oauth2/auth` with an external connector: off to the provider.
 pub async fn start(state: Services, request: AuthRequest, provider: ProviderRecord) -> Response {
+    let back = request.redirect_uri.clone();
+    let outcome = match authorization_url(&state, request, &provider).await {
+        Ok(url) => UpstreamSignIn::Redirect(url),
+        Err(failure) => UpstreamSignIn::Failed(failure),
+    };
+    outcome.respond(&state, &back)
+}
+
+/// The provider's authorization URL for `request`, with the sign-in kept for its callback.
+async fn authorization_url(
+    state: &Services,
+    request: AuthRequest,
+    provider: &ProviderRecord,
+) -> Result<String, Failure> {
     // The server's one provider client (no redirects, no link-local or metadata
     // addresses, see `outbound`).
     let http = state.http.clone();
-    let (check, document) = match discover_reachable(&state, &provider).await {
-        Ok(check) => check,
-        Err(failure) => return to_login(&request.redirect_uri, failure),
-    };
-    let client = match build(&state, &provider, &http, &check, document).await {
-        Ok((client, _)) => client,
-        Err(failure) => return to_login(&request.redirect_uri, failure),
-    };
+    let (check, document) = discover_reachable(state, provider).await?;
+    let (client, _) = build(state, provider, &http, &check, document).await?;
     let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Oidc);
     let mut authorize = client
         .authorize_url(
@@ -79,26 +139,22 @@ pub async fn start(state: Services, request: AuthRequest, provider: ProviderReco
     }
     let (url, csrf, nonce) = authorize.url();
     let pending = Pending {
-        request: request.clone(),
+        request,
         provider_id: provider.id.clone(),
         nonce: nonce.secret().clone(),
         pkce_verifier: verifier,
         created_at: now_unix(),
     };
-    let stored = state
+    state
         .store
         .put_auth_request(&broker_key(csrf.secret()), &pending)
-        .map_err(|e| e.0);
-    if let Err(error) = stored {
-        return to_login(
-            &request.redirect_uri,
+        .map_err(|e| {
             fail(
                 SignInError::ServerError,
-                format!("could not store the sign-in: {error}"),
-            ),
-        );
-    }
-    Redirect::to(url.as_str()).into_response()
+                format!("could not store the sign-in: {}", e.0),
+            )
+        })?;
+    Ok(url.to_string())
 }
 
 pub(super) fn broker_key(upstream_state: &str) -> String {
@@ -120,55 +176,59 @@ pub async fn callback(
     headers: axum::http::HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
-    let public_callback = format!("{}/auth/callback", state.config.public_url);
-    let upstream_state = query.state.unwrap_or_default();
+    let upstream_state = query.state.clone().unwrap_or_default();
     let key = broker_key(&upstream_state);
     let pending: Option<Pending> = state.store.auth_request(&key).ok().flatten();
     let _ = state.store.delete_auth_request(&key);
     let Some(pending) = pending else {
-        return to_login(
-            &public_callback,
-            fail(
-                SignInError::StateMismatch,
-                "the answer from the identity provider does not belong to a sign-in in progress",
-            ),
-        );
+        let public_callback = format!("{}/auth/callback", state.config.public_url);
+        return UpstreamSignIn::Failed(fail(
+            SignInError::StateMismatch,
+            "the answer from the identity provider does not belong to a sign-in in progress",
+        ))
+        .respond(&state, &public_callback);
     };
     let back = pending.request.redirect_uri.clone();
-    if !binding_matches(&headers, &pending.request.binding) {
-        return to_login(
-            &back,
-            fail(SignInError::StateMismatch,
-                "the identity provider's answer arrived in another browser than the one that started the sign-in",
-            ),
-        );
+    UpstreamSignIn::from(receive(&state, &source, &headers, query, pending).await)
+        .respond(&state, &back)
+}
+
+/// The callback of the sign-in `pending`: the checks on the browser and the answer, then
+/// the code exchange and the user.
+async fn receive(
+    state: &Services,
+    source: &RequestSource,
+    headers: &HeaderMap,
+    query: CallbackQuery,
+    pending: Pending,
+) -> Result<SignedIn, Failure> {
+    if !binding_matches(headers, &pending.request.binding) {
+        return Err(fail(
+            SignInError::StateMismatch,
+            "the identity provider's answer arrived in another browser than the one that started the sign-in",
+        ));
     }
     if now_unix() - pending.created_at > BROKER_STATE_MAX_AGE {
-        return to_login(
-            &back,
-            fail(
-                SignInError::SessionExpired,
-                "the sign-in took too long; start again",
-            ),
-        );
+        return Err(fail(
+            SignInError::SessionExpired,
+            "the sign-in took too long; start again",
+        ));
     }
     if let Some(error) = query.error {
         let description = query.error_description.unwrap_or_default();
         let code = SignInError::from_oauth(&error);
-        return to_login(&back, fail(code, format!("{error}: {description}")));
+        return Err(fail(code, format!("{error}: {description}")));
     }
-    match finish(&state, &source, &pending, query.code.unwrap_or_default()).await {
-        Ok(response) => response,
-        Err(failure) => to_login(&back, failure),
-    }
+    finish(state, source, pending, query.code.unwrap_or_default()).await
 }
 
-pub(super) async fn finish(
+/// Exchanges the code, verifies the ID token, and signs its user in if QuFabric admits them.
+async fn finish(
     state: &Services,
     source: &RequestSource,
-    pending: &Pending,
+    pending: Pending,
     code: String,
-) -> Result<Response, Failure> {
+) -> Result<SignedIn, Failure> {
     let provider = state
         .store
         .provider(&pending.provider_id)
@@ -278,15 +338,13 @@ pub(super) async fn finish(
     let _ = state
         .store
         .set_upstream_id_token(&session_hash, &id_token.to_string());
-    let cookie = session_cookie(source, &session_id, state.config.session_ttl_secs);
-    Ok(complete(
-        state,
-        &pending.request,
-        &user,
-        &session_hash,
-        &session,
-        Some(cookie),
-    ))
+    Ok(SignedIn {
+        cookie: session_cookie(source, &session_id, state.config.session_ttl_secs),
+        request: pending.request,
+        user,
+        session_hash,
+        session,
+    })
 }
 
 pub(super) fn upsert_user(
