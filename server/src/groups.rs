@@ -6,42 +6,24 @@
 //! a user in none of its groups is refused. Local (email) users and personal access tokens
 //! are exempt from both, so a local owner can always get back in.
 
-use serde_json::{Map, Value};
-
 use crate::secrets::random_id;
-use crate::settings;
+use crate::settings::Settings;
 use crate::store::{GroupRecord, Store, StoreError, UserRecord};
 use qufabric_model::group_checks::{self, SyncDraft};
 use qufabric_model::GroupIssued;
 
 /// The account's sync settings as the model's rules read them (one source of truth with
-/// the Groups page's checks), from the stored settings object.
-pub fn sync_settings(settings: &Map<String, Value>) -> SyncDraft {
+/// the Groups page's checks).
+pub fn sync_settings(settings: &Settings) -> SyncDraft {
     SyncDraft {
-        enabled: settings
-            .get("jwt_groups_enabled")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        claim: settings
-            .get("jwt_groups_claim_name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        allow: settings
-            .get("jwt_allow_groups")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        enabled: settings.jwt_groups_enabled,
+        claim: settings.jwt_groups_claim_name.clone(),
+        allow: settings.jwt_allow_groups.clone(),
     }
 }
 
 fn load_sync(store: &Store) -> Result<SyncDraft, StoreError> {
-    let account = store.account(&random_id(20), &settings::defaults())?;
+    let account = store.account(&random_id(20), &Settings::default())?;
     Ok(sync_settings(&account.settings))
 }
 
@@ -120,18 +102,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn settings_from_the_stored_map() {
-        let map = match serde_json::json!({"jwt_groups_enabled": true, "jwt_groups_claim_name": "groups", "jwt_allow_groups": ["A", 1]})
-        {
-            Value::Object(map) => map,
-            _ => Map::new(),
+    fn sync_reads_the_three_settings() {
+        let settings = Settings {
+            jwt_groups_enabled: true,
+            jwt_groups_claim_name: "groups".into(),
+            jwt_allow_groups: vec!["A".into()],
+            ..Settings::default()
         };
         let expected = SyncDraft {
             enabled: true,
             claim: "groups".into(),
             allow: vec!["A".into()],
         };
-        assert_eq!(sync_settings(&map), expected);
-        assert_eq!(sync_settings(&Map::new()), SyncDraft::default());
+        assert_eq!(sync_settings(&settings), expected);
+        assert_eq!(sync_settings(&Settings::default()), SyncDraft::default());
     }
 }

@@ -44,7 +44,7 @@ impl Services {
     /// Loads or creates the signing keys and makes sure the one account exists.
     pub fn new(config: Config, store: Store) -> Result<Services, StoreError> {
         let keys = Keys::load_or_create(&store)?;
-        store.account(&random_id(20), &crate::settings::defaults())?;
+        store.account(&random_id(20), &crate::settings::Settings::default())?;
         let hash_permits = Arc::new(tokio::sync::Semaphore::new(
             config.password_hash_concurrency.max(1),
         ));

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use qufabric_model::oidc::{self, Audience, TokenClaims};
 use qufabric_server::keys::Keys;
+use qufabric_server::settings::Settings;
 use qufabric_server::store::{now_unix, ProviderRecord, Store};
 use qufabric_server::{AppState, Config};
 
@@ -416,12 +417,14 @@ fn set_allow_list(state: &AppState, allow: &[&str]) {
     let account = state
         .services
         .store
-        .account("unused", &serde_json::Map::new())
+        .account("unused", &Settings::default())
         .unwrap();
-    let mut settings = account.settings.clone();
-    settings.insert("jwt_groups_enabled".into(), json!(true));
-    settings.insert("jwt_groups_claim_name".into(), json!("groups"));
-    settings.insert("jwt_allow_groups".into(), json!(allow));
+    let settings = Settings {
+        jwt_groups_enabled: true,
+        jwt_groups_claim_name: "groups".into(),
+        jwt_allow_groups: allow.iter().map(|name| name.to_string()).collect(),
+        ..account.settings
+    };
     state
         .services
         .store

@@ -3,11 +3,13 @@
 use super::*;
 
 pub(super) fn account_json(state: &Services) -> Result<Account, ApiError> {
-    let row = state.store.account(&random_id(20), &settings::defaults())?;
+    let row = state.store.account(&random_id(20), &Settings::default())?;
     let mut stored = row.settings;
-    settings::apply_read_only(&mut stored, state.config.local_auth_disabled);
-    let settings: AccountSettings =
-        serde_json::from_value(Value::Object(stored)).map_err(ApiError::internal)?;
+    stored.apply_read_only(state.config.local_auth_disabled);
+    // The dashboard's view of the same object (the model's type keeps what it does not name).
+    let settings: AccountSettings = serde_json::to_value(&stored)
+        .and_then(serde_json::from_value)
+        .map_err(ApiError::internal)?;
     Ok(Account {
         id: row.id,
         settings,
@@ -34,21 +36,19 @@ pub(crate) async fn update_account(
     body: Bytes,
 ) -> Result<Json<Account>, ApiError> {
     let request: Map<String, Value> = parse_json(&headers, &body)?;
-    let Some(Value::Object(body_settings)) = request.get("settings") else {
+    let Some(Value::Object(body_settings)) = request.get("settings").cloned() else {
         return Err(ApiError::unprocessable("settings are required"));
     };
     let account = account_json(&state)?;
     if account.id != id {
         return Err(ApiError::not_found("account"));
     }
-    let new_settings = settings::replace(body_settings, state.config.local_auth_disabled)
+    let new_settings = Settings::replace(body_settings, state.config.local_auth_disabled)
         .map_err(ApiError::unprocessable)?;
-    if let Some(Value::String(claim)) = new_settings.get("jwt_groups_claim_name") {
-        if !qufabric_model::group_checks::claim_name_valid(claim) {
-            return Err(ApiError::unprocessable(
-                "jwt groups claim name must not contain spaces",
-            ));
-        }
+    if !qufabric_model::group_checks::claim_name_valid(&new_settings.jwt_groups_claim_name) {
+        return Err(ApiError::unprocessable(
+            "jwt groups claim name must not contain spaces",
+        ));
     }
     state.store.save_settings(&id, &new_settings)?;
     Ok(Json(account_json(&state)?))

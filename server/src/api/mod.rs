@@ -20,8 +20,9 @@ use crate::error::parse_json;
 use crate::error::ApiError;
 use crate::forwarded::RequestSource;
 use crate::secrets::{hash_secret, random_id};
+use crate::services::Services;
+use crate::settings::Settings;
 use crate::store::{now_unix, GroupRecord, UserRecord};
-use crate::{services::Services, settings};
 use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
 use qufabric_model::*;
 

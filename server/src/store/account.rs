@@ -3,8 +3,13 @@
 use super::*;
 
 impl Store {
-    /// The one account, created with default settings on first use.
-    pub fn account(&self, new_id: &str, defaults: &Map<String, Value>) -> StoreResult<AccountRow> {
+    /// The one account, created with default settings on first use. The settings are
+    /// written and read as the caller's type: a row that does not fit it is an error.
+    pub fn account<S: Serialize + DeserializeOwned>(
+        &self,
+        new_id: &str,
+        defaults: &S,
+    ) -> StoreResult<AccountRow<S>> {
         let connection = self.lock();
         connection.execute(
             "INSERT OR IGNORE INTO account (id, settings, domain, created_at)
@@ -33,11 +38,7 @@ impl Store {
         })
     }
 
-    pub fn save_settings(
-        &self,
-        account_id: &str,
-        settings: &Map<String, Value>,
-    ) -> StoreResult<bool> {
+    pub fn save_settings<S: Serialize>(&self, account_id: &str, settings: &S) -> StoreResult<bool> {
         let changed = self.lock().execute(
             "UPDATE account SET settings = ?2 WHERE id = ?1",
             params![account_id, serde_json::to_string(settings)?],
@@ -48,9 +49,9 @@ impl Store {
 
 /// The account row as stored.
 #[derive(Debug, Clone)]
-pub struct AccountRow {
+pub struct AccountRow<S> {
     pub id: String,
-    pub settings: Map<String, Value>,
+    pub settings: S,
     pub domain: String,
     pub created_at: String,
     pub created_by: String,

@@ -5,7 +5,6 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -332,6 +331,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value};
 
     fn user(id: &str, role: Role) -> UserRecord {
         UserRecord {
