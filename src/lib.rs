@@ -75,6 +75,9 @@ pub fn AppRoutes() -> impl IntoView {
 
 /// Mount the whole application on `<body>` (what `main.rs` does).
 pub fn mount_app() {
+    // Panic messages in the console while developing; in release the hook (and the
+    // formatting machinery it pulls in) stays out of the bundle.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }
