@@ -1,0 +1,96 @@
+//! The addresses the provider must know: the Redirect URL block (step 3 of the guide) and
+//! the sign-out section with the Logout URL.
+
+use leptos::prelude::*;
+
+use crate::api::Api;
+use crate::components::{CopyField, PublicUrlWarning};
+use crate::nav::use_nav;
+use qufabric_model::origins::{origin_of, public_url_of_redirect};
+
+/// The Redirect URL to copy, the warning about a public URL that cannot be right, and a
+/// word when the page was opened at another address than the server's public URL.
+#[component]
+pub(super) fn RedirectsBlock(
+    api: Api,
+    redirect_url: Signal<String>,
+    kind_label: Signal<&'static str>,
+    can_write: Signal<bool>,
+    /// The confirmation of a save that just happened: the block then comes first.
+    saved_note: Option<String>,
+) -> impl IntoView {
+    let nav = use_nav();
+    let page_origin = api.config().page_origin;
+    let other_address = Signal::derive(move || {
+        let public = redirect_url.with(|url| public_url_of_redirect(url).to_string());
+        (origin_of(&public) != origin_of(&page_origin)).then_some(public)
+    });
+    let class = if saved_note.is_some() {
+        "redirects just-saved"
+    } else {
+        "redirects"
+    };
+    view! {
+        <section class=class aria-labelledby="redirects-title">
+            <h3 id="redirects-title">"Callback URL for the provider"</h3>
+            <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", kind_label.get())}</p>
+            <PublicUrlWarning id="public-url-warning" redirect_url=redirect_url visible=can_write/>
+            {saved_note.map(|note| view! {
+                <p class="notice notice-ok" role="status" id="saved-confirmation">{note}</p>
+            })}
+            <CopyField id="redirect-url" label="Redirect URL" value=redirect_url
+                hint=String::from("What this server sends to the provider (built from its public URL).")/>
+            {move || other_address.get().map(|public| view! {
+                <p class="hint" id="redirect-other-address">
+                    {format!("You opened the dashboard at {}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", api.config().page_origin)}
+                </p>
+            })}
+            <p><a href=nav.outside_href("/help/redirect-uri")>"The provider says “Invalid redirect URI”?"</a></p>
+        </section>
+    }
+}
+
+/// The Logout URL to copy and the box that says it is registered at the provider.
+#[component]
+pub(super) fn SignOutSection(
+    logout_url: Signal<String>,
+    registered: RwSignal<bool>,
+    kind_label: Signal<&'static str>,
+    /// Where the provider lists it ("Logout Callback URLs" for PocketID).
+    logout_field: Signal<&'static str>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="sign-out-return">
+            <legend>"Sign-out"</legend>
+            <CopyField id="logout-url" label="Logout URL" value=logout_url
+                hint=String::from("Where the provider sends people back after they sign out of it.")/>
+            <div class="checkbox-row">
+                <input id="provider-logout-registered" type="checkbox"
+                    aria-describedby="provider-logout-registered-hint"
+                    prop:checked=move || registered.get()
+                    on:change=move |ev| registered.set(event_target_checked(&ev))/>
+                <label for="provider-logout-registered">{move || format!("Logout URL registered in {}", kind_label.get())}</label>
+            </div>
+            <p class="hint" id="provider-logout-registered-hint">
+                {move || {
+                    let kind = kind_label.get();
+                    format!(
+                        "Tick this once the Logout URL is listed in {kind}'s {}. Then signing out of QuFabric also signs people out of {kind} and brings them back. Until then sign-out stays in QuFabric and offers {kind}'s sign-out as a link: {kind} refuses to send people back to an address it does not know.",
+                        logout_field.get()
+                    )
+                }}
+            </p>
+        </fieldset>
+    }
+}
+
+/// The confirmation shown after a create (`?saved=1`, or `recovered` when the answer was
+/// lost and the provider found in the list).
+pub(super) fn saved_note(how: &str) -> String {
+    let lost = if how == "recovered" {
+        "The server's answer was lost, but the provider was saved (found in the list). "
+    } else {
+        ""
+    };
+    format!("{lost}Saved. Now copy this Redirect URL into the provider's callback URLs.")
+}

@@ -1,0 +1,219 @@
+//! What the administrator typed: the form's signals, whether they differ from what is
+//! stored, and the draft kept when a session ends mid-edit (never the secret).
+
+use leptos::prelude::*;
+
+use crate::pages::{guard_unsaved_edits, read_kept_draft, use_loaded};
+use qufabric_model::checks::{strip_well_known, Field, ProviderDraft};
+use qufabric_model::{IdentityProvider, IdentityProviderRequest, ProviderKind};
+
+/// sessionStorage key of the draft kept when the session ends mid-edit.
+const DRAFT_KEY: &str = "qufabric.provider_draft";
+
+/// What survives a session that ended mid-edit: everything typed but the secret.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct SavedDraft {
+    kind: Option<ProviderKind>,
+    name: String,
+    issuer: String,
+    client_id: String,
+    #[serde(default)]
+    logout_url_registered: bool,
+}
+
+/// Everything the user typed, owned by the form: a failed save never clears it.
+#[derive(Clone, Copy)]
+pub(super) struct FormState {
+    pub kind: RwSignal<Option<ProviderKind>>,
+    pub name: RwSignal<String>,
+    pub issuer: RwSignal<String>,
+    pub client_id: RwSignal<String>,
+    pub secret: RwSignal<String>,
+    /// QuFabric's Logout URL is listed at the provider.
+    pub logout_registered: RwSignal<bool>,
+    /// The name was typed (a type chosen later no longer renames it).
+    pub name_touched: RwSignal<bool>,
+    /// Said under the issuer after the form corrected what was pasted there.
+    pub issuer_note: RwSignal<Option<&'static str>>,
+}
+
+impl FormState {
+    pub fn new() -> FormState {
+        FormState {
+            kind: RwSignal::new(None),
+            name: RwSignal::new(String::new()),
+            issuer: RwSignal::new(String::new()),
+            client_id: RwSignal::new(String::new()),
+            secret: RwSignal::new(String::new()),
+            logout_registered: RwSignal::new(false),
+            name_touched: RwSignal::new(false),
+            issuer_note: RwSignal::new(None),
+        }
+    }
+
+    /// What typing in `field` (or applying a fix to it) does: a typed name stays; a
+    /// pasted discovery URL becomes its issuer, with a note.
+    pub fn type_into(&self, field: Field, value: String) {
+        match field {
+            Field::Name => {
+                self.name_touched.set(true);
+                self.name.set(value);
+            }
+            Field::Issuer => match strip_well_known(&value) {
+                Some(stripped) => {
+                    self.issuer_note.set(Some(
+                        "Removed /.well-known/openid-configuration: the issuer is the part before it.",
+                    ));
+                    self.issuer.set(stripped);
+                }
+                None => {
+                    self.issuer_note.set(None);
+                    self.issuer.set(value);
+                }
+            },
+            Field::ClientId => self.client_id.set(value),
+            Field::ClientSecret => self.secret.set(value),
+            // Not text fields of this form.
+            Field::Type | Field::Sync | Field::Claim | Field::AllowGroups => {}
+        }
+    }
+
+    pub fn draft(&self) -> ProviderDraft {
+        ProviderDraft {
+            kind: self.kind.get(),
+            name: self.name.get(),
+            issuer: self.issuer.get(),
+            client_id: self.client_id.get(),
+            client_secret: self.secret.get(),
+        }
+    }
+
+    /// Picking a type names the provider after it until a name is typed.
+    pub fn choose_kind(&self, kind: ProviderKind) {
+        self.kind.set(Some(kind));
+        if !self.name_touched.get_untracked() {
+            self.name.set(kind.label().to_string());
+        }
+    }
+
+    /// What a save sends; `None` until a type is chosen.
+    pub fn request(&self) -> Option<IdentityProviderRequest> {
+        let kind = self.kind.get_untracked()?;
+        Some(IdentityProviderRequest {
+            kind,
+            name: self.name.get_untracked(),
+            issuer: if kind.info().builtin_issuer.is_some() {
+                String::new()
+            } else {
+                self.issuer.get_untracked()
+            },
+            client_id: self.client_id.get_untracked(),
+            client_secret: self.secret.get_untracked(),
+            logout_url_registered: self.logout_registered.get_untracked(),
+        })
+    }
+
+    fn saved_draft(&self) -> SavedDraft {
+        SavedDraft {
+            kind: self.kind.get(),
+            name: self.name.get(),
+            issuer: self.issuer.get(),
+            client_id: self.client_id.get(),
+            logout_url_registered: self.logout_registered.get(),
+        }
+    }
+
+    fn restore(&self, draft: &SavedDraft) {
+        self.kind.set(draft.kind);
+        self.name.set(draft.name.clone());
+        self.issuer.set(draft.issuer.clone());
+        self.client_id.set(draft.client_id.clone());
+        self.logout_registered.set(draft.logout_url_registered);
+        self.name_touched.set(true);
+    }
+
+    fn load(&self, provider: &IdentityProvider) {
+        self.kind.set(Some(provider.kind));
+        self.name.set(provider.name.clone());
+        self.issuer.set(provider.issuer.clone());
+        self.client_id.set(provider.client_id.clone());
+        self.logout_registered.set(provider.logout_url_registered);
+        self.secret.set(String::new());
+        self.name_touched.set(true);
+    }
+}
+
+/// Whether the draft differs from what is stored (or from an empty form).
+pub(super) fn changed(
+    draft: &ProviderDraft,
+    logout_registered: bool,
+    original: Option<&IdentityProvider>,
+) -> bool {
+    match original {
+        Some(o) => {
+            logout_registered != o.logout_url_registered
+                || draft.kind != Some(o.kind)
+                || draft.name != o.name
+                || (o.kind.info().builtin_issuer.is_none() && draft.issuer != o.issuer)
+                || draft.client_id != o.client_id
+                || !draft.client_secret.is_empty()
+        }
+        None => {
+            logout_registered
+                || draft.kind.is_some()
+                || !draft.name.is_empty()
+                || !draft.issuer.is_empty()
+                || !draft.client_id.is_empty()
+                || !draft.client_secret.is_empty()
+        }
+    }
+}
+
+/// The form's life with what is stored: the stored provider fills it (again after each
+/// save); a draft kept when the session ended comes back once, over what is stored, and
+/// says so in `status`; while anything differs, the edits are guarded and kept. Returns
+/// whether the form differs from what is stored, and the reload trigger of the stored
+/// provider (to call after a save).
+pub(super) fn use_saved_draft(
+    form: FormState,
+    route: String,
+    editing: bool,
+    stored: Signal<Option<IdentityProvider>>,
+    status: RwSignal<String>,
+) -> (Memo<bool>, Callback<()>) {
+    let restored = StoredValue::new(false);
+    let restore_once = {
+        let route = route.clone();
+        move || {
+            if restored.get_value() {
+                return;
+            }
+            restored.set_value(true);
+            if let Some(draft) = read_kept_draft::<SavedDraft>(DRAFT_KEY, &route) {
+                form.restore(&draft);
+                status.set("Restored what you typed before your session ended. Type the client secret again.".into());
+            }
+        }
+    };
+    let reload = {
+        let restore_once = restore_once.clone();
+        use_loaded(stored, move |provider| {
+            form.load(provider);
+            restore_once();
+        })
+    };
+    if !editing {
+        restore_once();
+    }
+    let dirty = Memo::new(move |_| {
+        changed(
+            &form.draft(),
+            form.logout_registered.get(),
+            stored.get().as_ref(),
+        )
+    });
+    guard_unsaved_edits(DRAFT_KEY, route, dirty, restored, move || {
+        form.saved_draft()
+    });
+    (dirty, reload)
+}

@@ -1,0 +1,52 @@
+//! What every settings page needs the same way: whether the signed-in user may change the
+//! settings, and filling a form from what the server has stored.
+
+use leptos::prelude::*;
+
+use crate::pages::CurrentUser;
+
+/// Whether the signed-in user may change the settings (owner, admin); false until known.
+pub fn use_can_write() -> Signal<bool> {
+    let me = use_context::<CurrentUser>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| Signal::derive(|| None));
+    Signal::derive(move || me.with(|u| u.as_ref().is_some_and(|u| u.role.can_write_settings())))
+}
+
+/// Fill the form with `apply` each time the stored record changes (not on every read of
+/// it). Returns a callback that makes the next stored value fill the form even when it is
+/// equal to the last, for after a save: the server's answer replaces what was typed.
+pub fn use_loaded<T: Clone + PartialEq + Send + Sync + 'static>(
+    stored: Signal<Option<T>>,
+    apply: impl Fn(&T) + 'static,
+) -> Callback<()> {
+    let loaded_for = StoredValue::new(None::<T>);
+    Effect::new(move |_| {
+        if let Some(record) = stored.get() {
+            if loaded_for.get_value().as_ref() != Some(&record) {
+                loaded_for.set_value(Some(record.clone()));
+                apply(&record);
+            }
+        }
+    });
+    Callback::new(move |()| loaded_for.set_value(None))
+}
+
+/// Runs a page's work (a save, a delete) to its end while the page lives; when the page
+/// goes, the work is cancelled with it, so an answer never acts on a page that is gone
+/// (no navigation from a page already left). Created with the page, used in its handlers.
+#[derive(Clone)]
+pub struct PageTasks(Option<Owner>);
+
+pub fn use_page_tasks() -> PageTasks {
+    PageTasks(Owner::current())
+}
+
+impl PageTasks {
+    pub fn spawn(&self, work: impl std::future::Future<Output = ()> + 'static) {
+        match &self.0 {
+            Some(owner) => owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(work)),
+            None => leptos::task::spawn_local(work),
+        }
+    }
+}
