@@ -284,6 +284,24 @@ fn check_allow_group(name: &str, groups: &[Group]) -> Vec<Finding> {
     out
 }
 
+/// The allow list after the checks' fix for a near miss: every entry that matches `exact`
+/// but for case or a leading `/` (Keycloak's full group path) becomes `exact`, and each name
+/// stays once, where it first appeared.
+pub fn with_exact_group_name(allow: &[String], exact: &str) -> Vec<String> {
+    let mut fixed: Vec<String> = Vec::with_capacity(allow.len());
+    for name in allow {
+        let name = if name.trim_start_matches('/').eq_ignore_ascii_case(exact) {
+            exact.to_string()
+        } else {
+            name.clone()
+        };
+        if !fixed.contains(&name) {
+            fixed.push(name);
+        }
+    }
+    fixed
+}
+
 /// Owners and admins who sign in through a provider and none of whose JWT-issued groups
 /// is allowed.
 pub fn locked_out_admins(draft: &SyncDraft, groups: &[Group], users: &[User]) -> Vec<String> {

@@ -298,3 +298,16 @@ fn a_claim_name_is_valid_exactly_when_typing_would_keep_it() {
     assert!(!claim_name_valid("groups\t"));
     assert_eq!(clean_claim("my groups"), "mygroups");
 }
+
+#[test]
+fn the_near_miss_fix_writes_the_exact_name_once() {
+    let allow: Vec<String> = ["/qufabric", "Ops", "QuFabric", "QUFABRIC"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        with_exact_group_name(&allow, "QuFabric"),
+        ["QuFabric", "Ops"]
+    );
+    assert_eq!(with_exact_group_name(&[], "QuFabric"), Vec::<String>::new());
+}

@@ -52,6 +52,12 @@ struct Args {
     /// `POST /api/setup` may return a personal access token (NetBird's NB_SETUP_PAT_ENABLED).
     #[arg(long, env = "QUFABRIC_SETUP_PAT_ENABLED", default_value_t = false)]
     setup_pat_enabled: bool,
+    /// BENCHMARK: add this many identity providers at start (`scripts/bench.sh`).
+    #[arg(long, default_value_t = 0)]
+    seed_providers: usize,
+    /// BENCHMARK: add this many groups at start (`scripts/bench.sh`).
+    #[arg(long, default_value_t = 0)]
+    seed_groups: usize,
 }
 
 #[tokio::main]
@@ -87,6 +93,7 @@ async fn run(args: Args) -> Result<(), String> {
     config.deny_private_issuers = args.deny_private_issuers;
 
     let store = Store::open(&args.data_dir).map_err(|e| e.0)?;
+    seed(&store, args.seed_providers, args.seed_groups).map_err(|e| e.0)?;
     if config.local_auth_disabled && store.providers().map_err(|e| e.0)?.is_empty() {
         return Err(
             "--disable-local-auth is refused while no external identity provider exists: nobody could sign in"
@@ -109,4 +116,48 @@ async fn run(args: Args) -> Result<(), String> {
     qufabric_server::serve(listener, state)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Fill the database for the benchmark: `providers` identity providers of the catalogue's
+/// kinds in turn (their issuers are never contacted by the pages measured) and `groups`
+/// groups, each in one transaction.
+fn seed(
+    store: &Store,
+    providers: usize,
+    groups: usize,
+) -> Result<(), qufabric_server::store::StoreError> {
+    use qufabric_model::{GroupIssued, CATALOGUE};
+    use qufabric_server::random_id;
+    use qufabric_server::store::{GroupRecord, ProviderRecord};
+    let kinds: Vec<_> = CATALOGUE
+        .iter()
+        .filter(|info| info.builtin_issuer.is_none())
+        .collect();
+    let providers: Vec<ProviderRecord> = (0..providers)
+        .map(|n| {
+            let info = kinds[n % kinds.len()];
+            ProviderRecord {
+                id: format!("{}-{}", info.id, random_id(12)),
+                kind: info.id.to_string(),
+                name: format!("{} {n}", info.label),
+                issuer: format!("https://id{n}.example.com"),
+                client_id: format!("client-{n}"),
+                client_secret: random_id(24),
+                logout_url_registered: n % 2 == 0,
+            }
+        })
+        .collect();
+    store.insert_providers(&providers)?;
+    let groups: Vec<GroupRecord> = (0..groups)
+        .map(|n| GroupRecord {
+            id: random_id(20),
+            name: format!("team-{n:05}"),
+            issued: if n % 3 == 0 {
+                GroupIssued::Jwt
+            } else {
+                GroupIssued::Api
+            },
+        })
+        .collect();
+    store.insert_groups(&groups)
 }

@@ -7,6 +7,7 @@ mod findings;
 mod notice;
 mod public_url_warning;
 mod sign_out_button;
+mod switch;
 
 pub use confirm_dialog::ConfirmDialog;
 pub use copy_field::CopyField;
@@ -15,3 +16,4 @@ pub use findings::Findings;
 pub use notice::{ErrorNotice, StatusRegion};
 pub use public_url_warning::PublicUrlWarning;
 pub use sign_out_button::SignOutButton;
+pub use switch::Switch;

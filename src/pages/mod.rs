@@ -20,7 +20,7 @@ pub use help::RedirectHelpPage;
 pub use identity_providers::*;
 pub use login::{login_error_message, LoginPage};
 pub use not_found::NotFoundPage;
-pub use plumbing::{use_can_write, use_loaded, use_page_tasks, PageTasks};
+pub use plumbing::{use_can_write, use_loaded, use_page_tasks, ActionStatus, PageTasks};
 pub use root::RootPage;
 pub use settings::{CurrentUser, NoAccessPage, SettingsLayout, UnsavedChanges};
 pub use setup::SetupPage;

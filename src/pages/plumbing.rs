@@ -35,18 +35,57 @@ pub fn use_loaded<T: Clone + PartialEq + Send + Sync + 'static>(
 /// Runs a page's work (a save, a delete) to its end while the page lives; when the page
 /// goes, the work is cancelled with it, so an answer never acts on a page that is gone
 /// (no navigation from a page already left). Created with the page, used in its handlers.
-#[derive(Clone)]
-pub struct PageTasks(Option<Owner>);
+#[derive(Clone, Copy)]
+pub struct PageTasks(StoredValue<Option<Owner>>);
 
 pub fn use_page_tasks() -> PageTasks {
-    PageTasks(Owner::current())
+    PageTasks(StoredValue::new(Owner::current()))
 }
 
 impl PageTasks {
     pub fn spawn(&self, work: impl std::future::Future<Output = ()> + 'static) {
-        match &self.0 {
-            Some(owner) => owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(work)),
-            None => leptos::task::spawn_local(work),
+        match self.0.try_get_value() {
+            Some(Some(owner)) => {
+                owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(work))
+            }
+            // No page to belong to (a test harness): run it plainly.
+            Some(None) => leptos::task::spawn_local(work),
+            // The page is gone: nothing to do for it.
+            None => {}
+        }
+    }
+}
+
+/// Where a page's last action (a save, a change, a delete) stands: shown next to the
+/// control that started it, never compared as text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ActionStatus {
+    #[default]
+    Idle,
+    Running,
+    /// Done, with the words that say so.
+    Done(String),
+    /// Failed, with the words that say why.
+    Failed(String),
+}
+
+impl ActionStatus {
+    pub fn is_running(&self) -> bool {
+        matches!(self, ActionStatus::Running)
+    }
+
+    /// The confirmation for the status region beside the control.
+    pub fn done(&self) -> String {
+        match self {
+            ActionStatus::Done(words) => words.clone(),
+            _ => String::new(),
+        }
+    }
+
+    pub fn failure(&self) -> Option<String> {
+        match self {
+            ActionStatus::Failed(words) => Some(words.clone()),
+            _ => None,
         }
     }
 }

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{use_api, ApiError};
 use crate::components::{ErrorNotice, TextField};
+use crate::pages::use_page_tasks;
 use qufabric_model::SetupRequest;
 
 const MIN_PASSWORD_LEN: usize = 8;
@@ -34,35 +35,38 @@ pub fn SetupPage() -> impl IntoView {
             && password.get() == confirmation.get()
     };
 
-    let create = Action::new_local(move |request: &SetupRequest| {
-        let request = request.clone();
-        async move { api.setup(&request).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            navigate("/login?setup=done", Default::default());
-        }
-    });
+    // Creating runs to its end here: on success straight to the login screen.
+    let creating = RwSignal::new(false);
+    let refusal = RwSignal::new(None::<String>);
+    let tasks = use_page_tasks();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if !complete() || create.pending().get_untracked() {
+        if !complete() || creating.get_untracked() {
             return;
         }
-        create.dispatch_local(SetupRequest {
+        let request = SetupRequest {
             email: email.get_untracked().trim().to_string(),
             password: password.get_untracked(),
             name: name.get_untracked().trim().to_string(),
             create_pat: None,
             pat_expire_in: None,
+        };
+        creating.set(true);
+        refusal.set(None);
+        let navigate = navigate.clone();
+        tasks.spawn(async move {
+            let answer = api.setup(&request).await;
+            creating.set(false);
+            match answer {
+                Ok(_) => navigate("/login?setup=done", Default::default()),
+                Err(ApiError::PreconditionFailed(_)) => refusal.set(Some(
+                    "This server is already set up. Sign in instead.".into(),
+                )),
+                Err(error) => refusal.set(Some(error.user_message())),
+            }
         });
     };
-    let failure = move || match create.value().get() {
-        Some(Err(ApiError::PreconditionFailed(_))) => {
-            Some("This server is already set up. Sign in instead.".to_string())
-        }
-        Some(Err(error)) => Some(error.user_message()),
-        _ => None,
-    };
+    let failure = move || refusal.get();
 
     view! {
         <main class="centered">
@@ -80,7 +84,7 @@ pub fn SetupPage() -> impl IntoView {
                     }.into_any(),
                     Some(Ok(_)) => view! {
                         <p>"Create the owner account. The owner can sign in with this email and password even when external providers are misconfigured."</p>
-                        <form on:submit=submit novalidate>
+                        <form on:submit=submit.clone() novalidate>
                             <TextField id="setup-name" label="Name" value=name autocomplete="name"/>
                             <TextField id="setup-email" label="Email" value=email input_type="email" autocomplete="username" required=true/>
                             <TextField id="setup-password" label="Password" value=password input_type="password"
@@ -90,8 +94,8 @@ pub fn SetupPage() -> impl IntoView {
                                 input_type="password" autocomplete="new-password" required=true
                                 error=Signal::derive(move || problems.get().1)/>
                             {move || failure().map(|message| view! { <ErrorNotice message=message/> })}
-                            <button type="submit" class="button" disabled=move || !complete() || create.pending().get()>
-                                {move || if create.pending().get() { "Creating…" } else { "Create owner account" }}
+                            <button type="submit" class="button" disabled=move || !complete() || creating.get()>
+                                {move || if creating.get() { "Creating…" } else { "Create owner account" }}
                             </button>
                         </form>
                     }.into_any(),

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
-use crate::pages::CurrentUser;
+use crate::pages::{use_page_tasks, CurrentUser};
 use qufabric_model::user_rules::{check_user_change, role_choices, UserState};
 use qufabric_model::{IdentityProvider, Role, User, UserRequest};
 
@@ -64,41 +64,38 @@ pub fn UsersPage() -> impl IntoView {
     let to_block = RwSignal::new(None::<User>);
     let dialog_open = RwSignal::new(false);
 
-    let change = Action::new_local(move |(user, request): &(User, UserRequest)| {
-        let (user, request) = (user.clone(), request.clone());
-        async move {
-            match api.update_user(&user.id, &request).await {
-                Ok(updated) => Ok((user, updated)),
-                Err(error) => Err((user.id, error.user_message())),
-            }
-        }
-    });
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok((before, after))) => {
-            dialog_open.set(false);
-            row_error.set(None);
-            status.set(changed_message(&before, &after));
-            users.refetch();
-        }
-        Some(Err((id, message))) => {
-            dialog_open.set(false);
-            status.set(String::new());
-            row_error.set(Some((id, message)));
-        }
-        None => {}
-    });
+    // A change runs to its end here and shows its outcome where it happens.
+    let changing = RwSignal::new(false);
+    let tasks = use_page_tasks();
     let submit = move |user: &User, role: Role, is_blocked: bool| {
-        if change.pending().get_untracked() {
+        if changing.get_untracked() {
             return;
         }
-        change.dispatch_local((
+        let (before, request) = (
             user.clone(),
             UserRequest {
                 role,
                 auto_groups: user.auto_groups.clone(),
                 is_blocked,
             },
-        ));
+        );
+        changing.set(true);
+        tasks.spawn(async move {
+            let answer = api.update_user(&before.id, &request).await;
+            changing.set(false);
+            dialog_open.set(false);
+            match answer {
+                Ok(after) => {
+                    row_error.set(None);
+                    status.set(changed_message(&before, &after));
+                    users.refetch();
+                }
+                Err(error) => {
+                    status.set(String::new());
+                    row_error.set(Some((before.id, error.user_message())));
+                }
+            }
+        });
     };
 
     let provider_filter = move || query.with(|q| q.get("provider"));
@@ -178,7 +175,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 view! {
                                                     <select id=select_id aria-label=role_label
                                                         aria-describedby=error_id.clone()
-                                                        disabled=move || change.pending().get()
+                                                        disabled=move || changing.get()
                                                         on:change=move |ev| {
                                                             if let Some(role) = Role::parse(&event_target_value(&ev)) {
                                                                 submit(&for_role, role, for_role.is_blocked);
@@ -202,7 +199,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 view! {
                                                     <button type="button" class="button secondary"
                                                         class:danger-text=!blocked
-                                                        disabled=move || change.pending().get()
+                                                        disabled=move || changing.get()
                                                         on:click=move |_| {
                                                             if blocked {
                                                                 submit(&for_block, for_block.role, false);
@@ -232,8 +229,8 @@ pub fn UsersPage() -> impl IntoView {
         <ConfirmDialog
             open=dialog_open
             title=Signal::derive(move || format!("Block {}?", to_block.get().map(|u| u.display_name()).unwrap_or_default()))
-            confirm_label=Signal::derive(move || if change.pending().get() { "Blocking…".to_string() } else { "Block".to_string() })
-            busy=Signal::derive(move || change.pending().get())
+            confirm_label=Signal::derive(move || if changing.get() { "Blocking…".to_string() } else { "Block".to_string() })
+            busy=Signal::derive(move || changing.get())
             danger=true
             on_confirm=Callback::new(move |_| {
                 if let Some(user) = to_block.get_untracked() {

@@ -25,4 +25,18 @@ impl Store {
         )?;
         Ok(())
     }
+
+    /// Many groups in one transaction (the benchmark's seed).
+    pub fn insert_groups(&self, groups: &[GroupRecord]) -> StoreResult<()> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        for group in groups {
+            transaction.execute(
+                "INSERT INTO groups (id, name, issued) VALUES (?1, ?2, ?3)",
+                params![group.id, group.name, issued_to_db(group.issued)],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
 }

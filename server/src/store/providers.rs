@@ -40,6 +40,30 @@ impl Store {
         Ok(())
     }
 
+    /// Many providers in one transaction (the benchmark's seed).
+    pub fn insert_providers(&self, providers: &[ProviderRecord]) -> StoreResult<()> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        for provider in providers {
+            transaction.execute(
+                "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    provider.id,
+                    provider.kind,
+                    provider.name,
+                    provider.issuer,
+                    provider.client_id,
+                    provider.client_secret,
+                    now_rfc3339(),
+                    provider.logout_url_registered as i64
+                ],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
     pub fn provider(&self, id: &str) -> StoreResult<Option<ProviderRecord>> {
         Ok(self.providers()?.into_iter().find(|p| p.id == id))
     }

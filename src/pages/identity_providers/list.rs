@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
-use crate::pages::CurrentUser;
+use crate::pages::{use_can_write, use_page_tasks};
 use qufabric_model::{IdentityProvider, User};
 
 /// Providers whose name or type label contains the query (case-insensitive).
@@ -81,10 +81,8 @@ pub fn delete_consequences(
 pub fn IdentityProvidersPage() -> impl IntoView {
     let api = use_api();
     let nav = use_nav();
-    let me = use_context::<CurrentUser>()
-        .map(|c| c.0)
-        .unwrap_or_else(|| Signal::derive(|| None));
-    let can_write = move || me.with(|u| u.as_ref().is_some_and(|u| u.role.can_write_settings()));
+    let can_write = use_can_write();
+    let can_write = move || can_write.get();
     // Three independent requests, started together (no waterfall).
     let providers = LocalResource::new(move || async move { api.providers().await });
     let instance = LocalResource::new(move || async move { api.instance().await });
@@ -95,27 +93,29 @@ pub fn IdentityProvidersPage() -> impl IntoView {
     let dialog_open = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<String>);
 
-    let delete = Action::new_local(move |provider: &IdentityProvider| {
-        let provider = provider.clone();
-        async move {
-            api.delete_provider(&provider.id).await?;
-            api.emit(
-                "qufabric:provider-deleted",
-                || serde_json::json!({ "id": provider.id }),
-            );
-            Ok::<_, crate::api::ApiError>(provider)
-        }
-    });
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(provider)) => {
-            dialog_open.set(false);
-            delete_error.set(None);
-            status.set(format!("Deleted {}.", provider.name));
-            providers.refetch();
-        }
-        Some(Err(error)) => delete_error.set(Some(error.user_message())),
-        None => {}
-    });
+    // A delete runs to its end here and shows its outcome where it happens.
+    let deleting = RwSignal::new(false);
+    let tasks = use_page_tasks();
+    let delete = move |provider: IdentityProvider| {
+        deleting.set(true);
+        tasks.spawn(async move {
+            let answer = api.delete_provider(&provider.id).await;
+            deleting.set(false);
+            match answer {
+                Ok(()) => {
+                    api.emit(
+                        "qufabric:provider-deleted",
+                        || serde_json::json!({ "id": provider.id }),
+                    );
+                    dialog_open.set(false);
+                    delete_error.set(None);
+                    status.set(format!("Deleted {}.", provider.name));
+                    providers.refetch();
+                }
+                Err(error) => delete_error.set(Some(error.user_message())),
+            }
+        });
+    };
 
     let consequences = move || {
         let provider = to_delete.get()?;
@@ -225,13 +225,13 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         <ConfirmDialog
             open=dialog_open
             title=Signal::derive(move || format!("Delete {}?", to_delete.get().map(|p| p.name).unwrap_or_default()))
-            confirm_label=Signal::derive(move || if delete.pending().get() { "Deleting…".to_string() } else { "Delete provider".to_string() })
-            busy=Signal::derive(move || delete.pending().get())
+            confirm_label=Signal::derive(move || if deleting.get() { "Deleting…".to_string() } else { "Delete provider".to_string() })
+            busy=Signal::derive(move || deleting.get())
             danger=true
             on_confirm=Callback::new(move |_| {
                 if let Some(provider) = to_delete.get_untracked() {
-                    if !delete.pending().get_untracked() {
-                        delete.dispatch_local(provider);
+                    if !deleting.get_untracked() {
+                        delete(provider);
                     }
                 }
             })

@@ -1,0 +1,241 @@
+// The benchmark behind scripts/bench.sh: figures, not a test (nothing here passes or
+// fails). Against the reference server seeded with many providers and groups, in headless
+// Chromium, it prints medians of several runs:
+//   - rendering the providers list (1,000 and 10,000 rows), as a ratio to the floor: the
+//     same rows built with direct DOM calls in the same page, JSON parsing included;
+//   - the allow-groups picker over 1,000 and 10,000 groups: per keystroke, until the
+//     suggestions are on screen, against the floor (a filter in JavaScript and the same
+//     suggestion buttons built with DOM calls);
+//   - requests per page load (after /api/users/current) and whether they run in one wave;
+//   - a signed-in reload of the providers page until its first row is visible.
+import { launchBrowser, newPage, setupOwner, signInWithEmail, startServer } from './harness.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+/** In every page: note when `selector` first matches at least `window.__benchCount` nodes. */
+const PROBE = () => {
+  window.__bench = { done: null };
+  const check = () => {
+    const want = window.__benchWant;
+    if (!want || window.__bench.done !== null) return;
+    if (document.querySelectorAll(want.selector).length >= want.count) {
+      window.__bench.done = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+  window.__benchCheck = check;
+};
+
+/** A recipe of `element`: tag, attributes, children (text kept), for the floor to rebuild. */
+const RECIPE = (element) => {
+  const walk = (node) => node.nodeType === Node.TEXT_NODE
+    ? { text: node.textContent }
+    : {
+      tag: node.tagName.toLowerCase(),
+      attrs: [...node.attributes].map((a) => [a.name, a.value]),
+      children: [...node.childNodes].map(walk),
+    };
+  return walk(element);
+};
+
+/** Build recipes with direct DOM calls into a new container; returns the time taken. */
+const FLOOR = ({ json, recipes, containerTag }) => {
+  const build = (recipe) => {
+    if (recipe.text !== undefined) return document.createTextNode(recipe.text);
+    const element = document.createElement(recipe.tag);
+    for (const [name, value] of recipe.attrs) element.setAttribute(name, value);
+    for (const child of recipe.children) element.appendChild(build(child));
+    return element;
+  };
+  const start = performance.now();
+  JSON.parse(json);
+  const container = document.createElement(containerTag);
+  for (const recipe of recipes) container.appendChild(build(recipe));
+  document.body.appendChild(container);
+  const taken = performance.now() - start;
+  container.remove();
+  return taken;
+};
+
+async function signedInPage(browser, server) {
+  const { page, context } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(PROBE);
+  await signInWithEmail(page, server, OWNER);
+  return { page, context };
+}
+
+/** The providers list with `count` rows: ours and the floor, medians of RUNS. */
+async function providersList(browser, count) {
+  const server = await startServer({ args: ['--seed-providers', String(count)] });
+  await setupOwner(server, OWNER);
+  const { page, context } = await signedInPage(browser, server);
+  const ours = [];
+  const floors = [];
+  const selector = 'table.providers tbody tr';
+  for (let run = 0; run < RUNS; run += 1) {
+    await page.addInitScript(({ selector, count }) => { window.__benchWant = { selector, count }; }, { selector, count });
+    await page.goto(`${server.url}/settings/identity-providers`);
+    await page.waitForFunction(() => window.__bench.done !== null, null, { timeout: 120000 });
+    const taken = await page.evaluate(() => {
+      const answer = performance.getEntriesByType('resource')
+        .filter((e) => e.name.endsWith('/api/identity-providers')).pop();
+      return window.__bench.done - answer.responseEnd;
+    });
+    ours.push(taken);
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
+    const json = await (await fetch(`${server.url}/api/identity-providers`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const recipes = await page.evaluate(({ selector, recipe }) => {
+      const toRecipe = new Function(`return (${recipe})`)();
+      return [...document.querySelectorAll(selector)].map(toRecipe);
+    }, { selector, recipe: RECIPE.toString() });
+    floors.push(await page.evaluate(FLOOR, { json, recipes, containerTag: 'tbody' }));
+  }
+  await context.close();
+  await server.cleanup();
+  return { ours: median(ours), floor: median(floors) };
+}
+
+/** Typing into the allow-groups picker over `count` groups: per keystroke, ours and floor. */
+async function picker(browser, count) {
+  const server = await startServer({ args: ['--seed-groups', String(count)] });
+  await setupOwner(server, OWNER);
+  const { page, context } = await signedInPage(browser, server);
+  await page.goto(`${server.url}/settings/groups`);
+  const input = page.locator('#allow-input');
+  await input.waitFor();
+  const names = await page.evaluate(async (url) => {
+    const token = JSON.parse(sessionStorage.getItem('qufabric.session')).access_token;
+    const groups = await (await fetch(`${url}/api/groups`, { headers: { authorization: `Bearer ${token}` } })).json();
+    return groups.map((g) => g.name);
+  }, server.url);
+  const ours = [];
+  const floors = [];
+  // Each keystroke narrows the match: "t", "te", … "team-0001" (fewer than 8 at the end).
+  const typed = 'team-0001';
+  for (let run = 0; run < RUNS; run += 1) {
+    await input.fill('');
+    await page.waitForFunction(() => document.querySelector('.suggestions').hidden);
+    for (let length = 1; length <= typed.length; length += 1) {
+      const prefix = typed.slice(0, length);
+      const expected = names.filter((n) => n.toLowerCase().includes(prefix)).slice(0, 8);
+      const taken = await page.evaluate(async ({ prefix, expected }) => {
+        const input = document.querySelector('#allow-input');
+        const list = document.querySelector('.suggestions');
+        const shown = () => [...list.querySelectorAll('button')].map((b) => b.textContent).join('\n') === expected.join('\n');
+        const start = performance.now();
+        input.value = prefix;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        while (!shown()) await new Promise((resolve) => queueMicrotask(resolve));
+        return performance.now() - start;
+      }, { prefix, expected });
+      ours.push(taken);
+      floors.push(await page.evaluate(({ names, prefix }) => {
+        const start = performance.now();
+        const typed = prefix.toLowerCase();
+        const matches = [];
+        for (const name of names) {
+          if (name.toLowerCase().includes(typed)) matches.push(name);
+          if (matches.length === 8) break;
+        }
+        const list = document.createElement('ul');
+        for (const name of matches) {
+          const item = document.createElement('li');
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'button secondary';
+          button.textContent = name;
+          item.appendChild(button);
+          list.appendChild(item);
+        }
+        document.body.appendChild(list);
+        const taken = performance.now() - start;
+        list.remove();
+        return taken;
+      }, { names, prefix }));
+    }
+  }
+  await context.close();
+  await server.cleanup();
+  return { ours: median(ours), floor: median(floors) };
+}
+
+/** Requests of a signed-in reload of `route`, and their waves. */
+async function requestsPerLoad(browser, server, route) {
+  const { page, context } = await signedInPage(browser, server);
+  await page.goto(`${server.url}${route}`);
+  await page.waitForLoadState('networkidle');
+  const seen = [];
+  const onRequest = (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/oauth2/token')) {
+      seen.push({ request, path: `${request.method()} ${url.pathname}`, started: Date.now(), ended: null });
+    }
+  };
+  const onDone = (request) => {
+    const entry = seen.find((e) => e.request === request);
+    if (entry) entry.ended = Date.now();
+  };
+  page.on('request', onRequest);
+  page.on('requestfinished', onDone);
+  page.on('requestfailed', onDone);
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  page.off('request', onRequest);
+  await context.close();
+  const counted = seen.filter((e) => e.path !== 'GET /api/users/current');
+  // A request that starts after another API answer has arrived waited for it: a wave.
+  const waves = counted.filter((e) => seen.some((o) => o !== e && o.ended !== null && o.ended < e.started - 2 && o.path !== 'GET /api/users/current')).length ? 'more than one wave' : 'one wave';
+  return { count: counted.length, waves, paths: counted.map((e) => e.path) };
+}
+
+/** Reload the providers page, signed in, until its first row is visible: median ms. */
+async function reloadToContent(browser, server) {
+  const { page, context } = await signedInPage(browser, server);
+  const times = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    await page.addInitScript(() => { window.__benchWant = { selector: 'table.providers tbody tr', count: 1 }; });
+    await page.goto(`${server.url}/settings/identity-providers`);
+    await page.waitForFunction(() => window.__bench.done !== null, null, { timeout: 60000 });
+    times.push(await page.evaluate(() => window.__bench.done));
+  }
+  await context.close();
+  return median(times);
+}
+
+const browser = await launchBrowser();
+try {
+  console.log(`Medians of ${RUNS} runs.`);
+  const lists = {};
+  for (const count of [1000, 10000]) {
+    lists[count] = await providersList(browser, count);
+    const { ours, floor } = lists[count];
+    console.log(`providers list, ${count} rows: ${ms(ours)} (floor ${ms(floor)}, ${(ours / floor).toFixed(2)}x)`);
+  }
+  console.log(`providers list growth 1,000 -> 10,000 rows: ${(lists[10000].ours / lists[1000].ours).toFixed(1)}x (linear: 10x)`);
+  const pickers = {};
+  for (const count of [1000, 10000]) {
+    pickers[count] = await picker(browser, count);
+    const { ours, floor } = pickers[count];
+    console.log(`allow-groups picker over ${count} groups, per keystroke: ${ms(ours)} (floor ${ms(floor)}, ${(ours / floor).toFixed(2)}x)`);
+  }
+  console.log(`picker growth 1,000 -> 10,000 groups: ${(pickers[10000].ours / pickers[1000].ours).toFixed(1)}x`);
+
+  const server = await startServer({ args: ['--seed-providers', '3', '--seed-groups', '20'] });
+  await setupOwner(server, OWNER);
+  for (const route of ['/settings/identity-providers', '/settings/groups', '/settings/users']) {
+    const { count, waves, paths } = await requestsPerLoad(browser, server, route);
+    console.log(`requests on reload of ${route} after /api/users/current: ${count}, ${waves} (${paths.join(', ')})`);
+  }
+  console.log(`signed-in reload to first provider row visible: ${ms(await reloadToContent(browser, server))}`);
+  await server.cleanup();
+} finally {
+  await browser.close();
+}
