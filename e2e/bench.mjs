@@ -36,12 +36,15 @@ const PROBE = () => {
 
 /** A recipe of `element`: tag, attributes, children (text kept), for the floor to rebuild. */
 const RECIPE = (element) => {
+  // Elements and text; Leptos's comment markers are its bookkeeping, not markup.
   const walk = (node) => node.nodeType === Node.TEXT_NODE
     ? { text: node.textContent }
     : {
       tag: node.tagName.toLowerCase(),
       attrs: [...node.attributes].map((a) => [a.name, a.value]),
-      children: [...node.childNodes].map(walk),
+      children: [...node.childNodes]
+        .filter((child) => child.nodeType === Node.TEXT_NODE || child.nodeType === Node.ELEMENT_NODE)
+        .map(walk),
     };
   return walk(element);
 };

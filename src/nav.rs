@@ -188,9 +188,11 @@ pub fn use_nav() -> Nav {
     })
 }
 
-/// A link to another page of this view: the router's `<A>` in the standalone app, an
-/// anchor that navigates inside the element otherwise (modified clicks — new tab, new
-/// window — keep the browser's behaviour).
+/// A link to another page of this view: a plain anchor. In the standalone app the router
+/// takes over clicks on every same-origin anchor; in an element the click navigates
+/// inside the element (modified clicks — new tab, new window — keep the browser's
+/// behaviour). No `aria-current` (the settings tabs use the router's `<A>` for that), so a
+/// list of a thousand rows costs a thousand anchors, not a thousand reactive links.
 #[component]
 pub fn NavLink(
     href: String,
@@ -198,17 +200,14 @@ pub fn NavLink(
     children: Children,
 ) -> impl IntoView {
     let nav = use_nav();
-    if !nav.is_element() {
-        return view! { <leptos_router::components::A href=href attr:class=class>{children()}</leptos_router::components::A> }.into_any();
-    }
     let target = href.clone();
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let plain =
             ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
-        if plain && !ev.default_prevented() {
+        if nav.is_element() && plain && !ev.default_prevented() {
             ev.prevent_default();
             nav.go(&target, false);
         }
     };
-    view! { <a href=nav.href(&href) class=class on:click=on_click>{children()}</a> }.into_any()
+    view! { <a href=nav.href(&href) class=class on:click=on_click>{children()}</a> }
 }

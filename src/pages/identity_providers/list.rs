@@ -135,6 +135,50 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         ))
     };
 
+    // One click handler for the whole table, not one per row: a row's Delete button names
+    // its provider by id; a row's link navigates inside an element (the router takes plain
+    // anchors in the standalone app).
+    let on_table_click = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        if let Some(id) = target
+            .closest("button[data-delete]")
+            .ok()
+            .flatten()
+            .and_then(|button| button.get_attribute("data-delete"))
+        {
+            let provider = providers
+                .get_untracked()
+                .and_then(Result::ok)
+                .and_then(|all| all.into_iter().find(|p| p.id == id));
+            if let Some(provider) = provider {
+                delete_error.set(None);
+                to_delete.set(Some(provider));
+                dialog_open.set(true);
+            }
+            return;
+        }
+        let plain =
+            ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+        if !nav.is_element() || !plain {
+            return;
+        }
+        if let Some(to) = target
+            .closest("a[data-nav]")
+            .ok()
+            .flatten()
+            .and_then(|link| link.get_attribute("data-nav"))
+        {
+            ev.prevent_default();
+            nav.go(&to, false);
+        }
+    };
+
     let rows = move || {
         providers.get().map(|result| {
             result.map(|all| {
@@ -167,7 +211,11 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                     </Show>
                 </div>
             }.into_any(),
-            Some(Ok((total, shown))) => view! {
+            // Whether rows get a Delete button: read once for the whole table (it is drawn
+            // again if the role changes), not a reactive switch in each of a thousand rows.
+            Some(Ok((total, shown))) => {
+                let write = can_write();
+                view! {
                 <div class="field search">
                     <label for="provider-search">"Search"</label>
                     <input id="provider-search" type="search" placeholder="Name or type"
@@ -181,46 +229,34 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                     <thead>
                         <tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Issuer"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr>
                     </thead>
-                    <tbody>
+                    <tbody on:click=on_table_click>
                         {shown.into_iter().map(|provider| {
                             let info = provider.kind.info();
-                            let href = format!("/settings/identity-providers/{}", crate::api::encode_segment(&provider.id));
-                            let for_delete = provider.clone();
-                            let name = provider.name.clone();
+                            let to = format!("{PROVIDERS_PATH}/{}", crate::api::encode_segment(&provider.id));
                             view! {
                                 <tr>
                                     <td>
                                         <span class="provider-name">
                                             <img src=nav.outside_href(&format!("/icons/{}", info.icon)) alt="" width="20" height="20"/>
-                                            <NavLink href=href>{provider.name.clone()}</NavLink>
+                                            <a href=nav.href(&to) data-nav=to>{provider.name.clone()}</a>
                                         </span>
                                     </td>
                                     <td>{info.label}</td>
-                                    <td class="issuer">{provider.issuer.clone()}</td>
+                                    <td class="issuer">{provider.issuer}</td>
                                     <td class="actions">
-                                        <Show when=can_write>
-                                            {
-                                                let for_delete = for_delete.clone();
-                                                let name = name.clone();
-                                                view! {
-                                                    <button type="button" class="button secondary danger-text"
-                                                        on:click=move |_| {
-                                                            delete_error.set(None);
-                                                            to_delete.set(Some(for_delete.clone()));
-                                                            dialog_open.set(true);
-                                                        }>
-                                                        "Delete"<span class="visually-hidden">" "{name}</span>
-                                                    </button>
-                                                }
-                                            }
-                                        </Show>
+                                        {write.then(|| view! {
+                                            <button type="button" class="button secondary danger-text" data-delete=provider.id>
+                                                "Delete"<span class="visually-hidden">" "{provider.name}</span>
+                                            </button>
+                                        })}
                                     </td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
-            }.into_any(),
+            }.into_any()
+            }
         }}
         <ConfirmDialog
             open=dialog_open
