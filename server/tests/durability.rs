@@ -112,8 +112,11 @@ fn start_writers(
                                 acked.push(name);
                             }
                         }
+                        // Refused (the database busy with another writer): not
+                        // acknowledged, so not expected to be stored; go on.
+                        Ok(_) => continue,
                         // Killed, or shutting down: this writer is done.
-                        _ => return,
+                        Err(_) => return,
                     }
                 }
             })
@@ -183,7 +186,12 @@ async fn concurrent_writers_leave_a_consistent_database() {
                 .unwrap();
         }
     });
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Until the writers have landed a good number of writes (a slow machine needs longer
+    // than a fast one), at most ten seconds.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while acked.lock().unwrap().len() < 64 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     outside.join().expect("the outside writer never failed");
     kill_9(&mut child);
     for writer in writers {

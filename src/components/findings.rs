@@ -2,7 +2,14 @@
 //! its one-click fix.
 
 use leptos::prelude::*;
-use qufabric_model::checks::{Finding, Severity};
+use qufabric_model::checks::{Field, Finding, Severity};
+
+/// The findings of a form that belong under `field`.
+pub fn findings_for(findings: Memo<Vec<Finding>>, field: Field) -> Signal<Vec<Finding>> {
+    Signal::derive(move || {
+        findings.with(|all| all.iter().filter(|f| f.field == field).cloned().collect())
+    })
+}
 
 #[component]
 pub fn Findings(

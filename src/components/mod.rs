@@ -12,7 +12,7 @@ mod switch;
 pub use confirm_dialog::ConfirmDialog;
 pub use copy_field::CopyField;
 pub use field::TextField;
-pub use findings::Findings;
+pub use findings::{findings_for, Findings};
 pub use notice::{ErrorNotice, StatusRegion};
 pub use public_url_warning::PublicUrlWarning;
 pub use sign_out_button::SignOutButton;

@@ -19,14 +19,10 @@ impl Store {
     }
 
     pub fn insert_group(&self, group: &GroupRecord) -> StoreResult<()> {
-        self.lock().execute(
-            "INSERT INTO groups (id, name, issued) VALUES (?1, ?2, ?3)",
-            params![group.id, group.name, issued_to_db(group.issued)],
-        )?;
-        Ok(())
+        self.insert_groups(std::slice::from_ref(group))
     }
 
-    /// Many groups in one transaction (the benchmark's seed).
+    /// Groups in one transaction (one, or the benchmark's seed).
     pub fn insert_groups(&self, groups: &[GroupRecord]) -> StoreResult<()> {
         let mut connection = self.lock();
         let transaction = connection.transaction()?;

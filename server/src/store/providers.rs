@@ -23,24 +23,10 @@ impl Store {
     }
 
     pub fn insert_provider(&self, provider: &ProviderRecord) -> StoreResult<()> {
-        self.lock().execute(
-            "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                provider.id,
-                provider.kind,
-                provider.name,
-                provider.issuer,
-                provider.client_id,
-                provider.client_secret,
-                now_rfc3339(),
-                provider.logout_url_registered as i64
-            ],
-        )?;
-        Ok(())
+        self.insert_providers(std::slice::from_ref(provider))
     }
 
-    /// Many providers in one transaction (the benchmark's seed).
+    /// Providers in one transaction (one, or the benchmark's seed).
     pub fn insert_providers(&self, providers: &[ProviderRecord]) -> StoreResult<()> {
         let mut connection = self.lock();
         let transaction = connection.transaction()?;

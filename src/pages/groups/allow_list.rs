@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::Findings;
+use crate::components::{findings_for, Findings};
 use qufabric_model::checks::{Field, Finding};
 use qufabric_model::group_checks::with_exact_group_name;
 use qufabric_model::Group;
@@ -47,14 +47,7 @@ pub(super) fn AllowGroupsField(
     let suggestions = Memo::new(move |_| {
         groups.with(|groups| allow.with(|chosen| suggest_groups(groups, &typed.get(), chosen, 8)))
     });
-    let own = Signal::derive(move || {
-        findings.with(|all| {
-            all.iter()
-                .filter(|f| f.field == Field::AllowGroups)
-                .cloned()
-                .collect()
-        })
-    });
+    let own = findings_for(findings, Field::AllowGroups);
     view! {
         <div class="field">
             <label for="allow-input">"JWT allow groups"</label>

@@ -11,7 +11,7 @@ pub use allow_list::suggest_groups;
 use leptos::prelude::*;
 
 use crate::api::use_api;
-use crate::components::{ConfirmDialog, ErrorNotice, Findings, StatusRegion, Switch};
+use crate::components::{findings_for, ConfirmDialog, ErrorNotice, Findings, StatusRegion, Switch};
 use crate::pages::{use_can_write, use_page_tasks, ActionStatus};
 use allow_list::AllowGroupsField;
 use fields::use_group_fields;
@@ -72,16 +72,7 @@ pub fn GroupsPage() -> impl IntoView {
             )
         })
     });
-    let for_field = move |field: Field| {
-        Signal::derive(move || {
-            findings.with(|all| {
-                all.iter()
-                    .filter(|f| f.field == field)
-                    .cloned()
-                    .collect::<Vec<Finding>>()
-            })
-        })
-    };
+    let for_field = move |field: Field| findings_for(findings, field);
     let locks_me_out = move || findings.with(|all| all.iter().any(|f| f.code == "lockout_self"));
     let others_out = move || {
         findings.with(|all| {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::draft::FormState;
-use crate::components::Findings;
+use crate::components::{findings_for, Findings};
 use crate::nav::use_nav;
 use qufabric_model::checks::{Field, Finding, Severity};
 use qufabric_model::{ProviderKind, CATALOGUE};
@@ -142,9 +142,7 @@ pub(super) fn ProviderField(
         form.type_into(field, typed);
         on_edit.run(());
     };
-    let own = Signal::derive(move || {
-        findings.with(|all| all.iter().filter(|f| f.field == field).cloned().collect())
-    });
+    let own = findings_for(findings, field);
     let invalid = move || {
         findings
             .with(|all| {
@@ -187,14 +185,7 @@ pub(super) fn TypePicker(
     on_choose: Callback<ProviderKind>,
 ) -> impl IntoView {
     let nav = use_nav();
-    let own = Signal::derive(move || {
-        findings.with(|all| {
-            all.iter()
-                .filter(|f| f.field == Field::Type)
-                .cloned()
-                .collect()
-        })
-    });
+    let own = findings_for(findings, Field::Type);
     view! {
         <fieldset class="type-picker">
             <legend>"Type"</legend>
