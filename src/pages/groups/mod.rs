@@ -15,7 +15,7 @@ use crate::components::{findings_for, ConfirmDialog, ErrorNotice, Findings, Stat
 use crate::pages::{use_can_write, use_page_tasks, ActionStatus};
 use allow_list::AllowGroupsField;
 use fields::use_group_fields;
-use qufabric_model::checks::{blocks_saving, Field, Finding, Severity};
+use qufabric_model::checks::{blocks_saving, Field, Severity};
 use qufabric_model::group_checks::{check_sync, clean_claim, Editor};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
 use qufabric_model::AccountRequest;
