@@ -1,7 +1,7 @@
 //! The QuFabric SSO dashboard: Settings → Identity Providers, Settings → Groups and the
 //! login screen, as a Leptos single-page application compiled to WebAssembly.
 //!
-//! [`App`] is the whole application with its router. It reads its configuration from the
+//! [`App`] is the whole application, its pages chosen by [`routes`]. It reads its configuration from the
 //! page (see [`config`]), keeps the session in memory and sessionStorage (see [`auth`]) and
 //! talks to the management API only through [`api`].
 
@@ -16,15 +16,16 @@ pub mod embed;
 pub mod host;
 pub mod nav;
 pub mod pages;
+pub mod routes;
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
 
 use crate::api::{provide_api, Api};
 use crate::auth::{provide_session, Session};
 use crate::config::Config;
+use crate::nav::{use_nav, PROVIDERS_PATH};
 use crate::pages::*;
+use crate::routes::{page_of, Page};
 
 /// Provide configuration, session and API client to everything below.
 pub fn provide_app_context(config: Config, session: Session) -> Api {
@@ -42,34 +43,36 @@ pub fn App() -> impl IntoView {
     let session = Session::restore();
     crate::auth::share_session_with_other_tabs(session);
     provide_app_context(Config::from_page(), session);
-    view! {
-        <Router>
-            <AppRoutes/>
-        </Router>
-    }
+    view! { <AppRoutes/> }
 }
 
-/// The routes, separate from [`App`] so tests can mount them under their own context.
+/// The pages by address, separate from [`App`] so tests can mount them under their own
+/// context. Every settings tab shares one layout, kept while the tab changes.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
-    crate::nav::provide_router_nav();
-    view! {
-        <Routes fallback=|| view! { <NotFoundPage/> }>
-            <Route path=path!("/") view=RootPage/>
-            <Route path=path!("/login") view=LoginPage/>
-            <Route path=path!("/auth/callback") view=CallbackPage/>
-            <Route path=path!("/setup") view=SetupPage/>
-            <Route path=path!("/signed-out") view=SignedOutPage/>
-            <Route path=path!("/help/redirect-uri") view=RedirectHelpPage/>
-            <ParentRoute path=path!("/settings") view=SettingsLayout>
-                <Route path=path!("") view=|| view! { <Redirect path="/settings/identity-providers"/> }/>
-                <Route path=path!("identity-providers") view=IdentityProvidersPage/>
-                <Route path=path!("identity-providers/new") view=IdentityProviderFormPage/>
-                <Route path=path!("identity-providers/:id") view=IdentityProviderFormPage/>
-                <Route path=path!("groups") view=GroupsPage/>
-                <Route path=path!("users") view=UsersPage/>
-            </ParentRoute>
-        </Routes>
+    crate::nav::provide_browser_nav();
+    let nav = use_nav();
+    // What to draw: the settings layout for every tab (`None`: kept while the tab
+    // changes), else the page. One memo, so a change of page is seen once.
+    let shown = Memo::new(move |_| match page_of(&nav.path()) {
+        Page::Settings(_) => None,
+        page => Some(page),
+    });
+    Effect::new(move |_| {
+        if shown.get() == Some(Page::SettingsHome) {
+            nav.go(PROVIDERS_PATH, true);
+        }
+    });
+    move || match shown.get() {
+        None => view! { <SettingsLayout/> }.into_any(),
+        Some(Page::Root) => view! { <RootPage/> }.into_any(),
+        Some(Page::Login) => view! { <LoginPage/> }.into_any(),
+        Some(Page::Callback) => view! { <CallbackPage/> }.into_any(),
+        Some(Page::Setup) => view! { <SetupPage/> }.into_any(),
+        Some(Page::SignedOut) => view! { <SignedOutPage/> }.into_any(),
+        Some(Page::RedirectHelp) => view! { <RedirectHelpPage/> }.into_any(),
+        Some(Page::SettingsHome | Page::Settings(_)) => ().into_any(),
+        Some(Page::NotFound) => view! { <NotFoundPage/> }.into_any(),
     }
 }
 

@@ -1,10 +1,11 @@
 //! Navigation between the settings pages without assuming who owns the address bar.
 //!
-//! In the standalone app the router owns the URL and [`Nav`] is a thin face over it. In
-//! an embedded element the host page owns the URL: `leptos_router` cannot live there (its
-//! `Router` takes over the browser URL and catches every same-origin link on the page),
-//! so the element keeps its location in a signal, and reflects it under `base-path` with
-//! `pushState`/`popstate` when the host asks for that.
+//! In the standalone app the page owns the URL: [`provide_browser_nav`] keeps it in a
+//! signal, in step with the history. In an embedded element the host page owns the URL,
+//! so the element keeps its location in a signal of its own, and reflects it under
+//! `base-path` with `pushState`/`popstate` when the host asks for that. The pages see the
+//! same [`Nav`] either way. (No router crate: six routes and one id did not justify its
+//! size; see the README's size table.)
 
 use std::rc::Rc;
 
@@ -36,6 +37,12 @@ impl Nav {
         self.location.with(|l| split_location(l).0.to_string())
     }
 
+    /// A query parameter of the current location, read reactively.
+    pub fn query_tracked(&self, name: &str) -> Option<String> {
+        self.location
+            .with(|l| qufabric_model::oidc::query_value(split_location(l).1, name))
+    }
+
     /// A query parameter of the current location.
     pub fn query(&self, name: &str) -> Option<String> {
         self.location
@@ -65,8 +72,8 @@ impl Nav {
         format!("{}{to}", self.outside_origin.get_value())
     }
 
-    /// Whether clicks on in-view links are handled here (an element) rather than by the
-    /// router.
+    /// Whether clicks on in-view links are handled by each link (an element) rather than
+    /// by the standalone app's window click handler.
     pub fn is_element(&self) -> bool {
         !self.outside_origin.with_value(String::is_empty)
     }
@@ -111,37 +118,70 @@ pub fn provider_id_in(path: &str) -> Option<String> {
     (!rest.is_empty() && rest != "new" && !rest.contains('/')).then(|| rest.to_string())
 }
 
-/// The router's navigation, for the standalone app (call inside a `Router`).
-pub fn provide_router_nav() {
-    let location = leptos_router::hooks::use_location();
-    let navigate = leptos_router::hooks::use_navigate();
-    let current = Signal::derive(move || {
-        let search = location.search.get();
-        if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!(
-                "{}?{}",
-                location.pathname.get(),
-                search.trim_start_matches('?')
-            )
+/// The standalone app's navigation: the page owns the address bar. The location is a
+/// signal; moves are pushed to the browser history, the back button comes back through
+/// `popstate`, and a plain click on any same-origin link to an app page (not `/api/`, not
+/// the IdP's `/oauth2/`, not one a handler already took) moves without reloading.
+pub fn provide_browser_nav() {
+    let location = RwSignal::new(crate::browser::current_path_and_query());
+    let go: Go = Rc::new(move |to: &str, replace: bool| {
+        crate::browser::push_history(to, replace);
+        let to = to.to_string();
+        // The new page is drawn after the code that asked has finished (as a router
+        // does): a page's effect that moves on must not tear down the page it runs in.
+        leptos::task::spawn_local(async move {
+            location.try_set(to);
+        });
+    });
+    let back = window_event_listener(leptos::ev::popstate, move |_| {
+        location.set(crate::browser::current_path_and_query());
+    });
+    let follow = Rc::clone(&go);
+    let links = window_event_listener(leptos::ev::click, move |ev| {
+        if let Some(to) = in_app_link_target(&ev) {
+            ev.prevent_default();
+            follow(&to, false);
         }
     });
-    let go: Go = Rc::new(move |to: &str, replace: bool| {
-        navigate(
-            to,
-            leptos_router::NavigateOptions {
-                replace,
-                ..Default::default()
-            },
-        )
+    on_cleanup(move || {
+        back.remove();
+        links.remove();
     });
     provide_context(Nav {
-        location: current,
+        location: location.into(),
         go: StoredValue::new_local(go),
         outside_origin: StoredValue::new(String::new()),
         base_path: StoredValue::new(None),
     });
+}
+
+/// The app path a click should move to without reloading: a plain primary click on a
+/// same-origin `<a href>` without `target` or `download`, not already handled, to a path
+/// that is not the API's or the IdP's.
+fn in_app_link_target(ev: &web_sys::MouseEvent) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let modified = ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key();
+    if ev.default_prevented() || ev.button() != 0 || modified {
+        return None;
+    }
+    // Inside a shadow root the target is retargeted; the composed path has the anchor.
+    let anchor = ev
+        .composed_path()
+        .iter()
+        .find_map(|node| node.dyn_into::<web_sys::HtmlAnchorElement>().ok())?;
+    if anchor.has_attribute("download") || !anchor.target().is_empty() {
+        return None;
+    }
+    let href = anchor.get_attribute("href")?;
+    let url = web_sys::Url::new_with_base(&href, &crate::browser::origin()).ok()?;
+    if url.origin() != crate::browser::origin() {
+        return None;
+    }
+    let path = url.pathname();
+    if path.starts_with("/api/") || path.starts_with("/oauth2/") || path == "/oauth2" {
+        return None;
+    }
+    Some(format!("{path}{}", url.search()))
 }
 
 /// An element's own navigation, starting at `start`. With `base_path`, moves are pushed
@@ -188,10 +228,10 @@ pub fn use_nav() -> Nav {
     })
 }
 
-/// A link to another page of this view: a plain anchor. In the standalone app the router
-/// takes over clicks on every same-origin anchor; in an element the click navigates
+/// A link to another page of this view: a plain anchor. In the standalone app
+/// [`provide_browser_nav`] takes clicks on same-origin anchors; in an element the click navigates
 /// inside the element (modified clicks — new tab, new window — keep the browser's
-/// behaviour). No `aria-current` (the settings tabs use the router's `<A>` for that), so a
+/// behaviour). No `aria-current` (the settings tabs have their own link for that), so a
 /// list of a thousand rows costs a thousand anchors, not a thousand reactive links.
 #[component]
 pub fn NavLink(

@@ -189,11 +189,7 @@ mod support {
         let element = container();
         let handle = leptos::mount::mount_to(element.clone(), move || {
             qufabric_dashboard::provide_app_context(test_config(), session);
-            view! {
-                <leptos_router::components::Router>
-                    <qufabric_dashboard::AppRoutes/>
-                </leptos_router::components::Router>
-            }
+            view! { <qufabric_dashboard::AppRoutes/> }
         });
         (element, MountGuard(Some(Box::new(handle))))
     }
@@ -1860,5 +1856,46 @@ mod navigation {
         assert_eq!(provider_id_in("/settings/identity-providers"), None);
         assert_eq!(provider_id_in("/settings/identity-providers/a/b"), None);
         assert_eq!(split_location("/x?saved=1"), ("/x", "saved=1"));
+    }
+}
+
+mod routes {
+    use super::*;
+    use qufabric_dashboard::routes::{page_of, Page, SettingsTab};
+
+    #[wasm_bindgen_test]
+    fn every_address_has_its_page() {
+        assert_eq!(page_of("/"), Page::Root);
+        assert_eq!(page_of(""), Page::Root);
+        assert_eq!(page_of("/login"), Page::Login);
+        assert_eq!(page_of("/login/"), Page::Login);
+        assert_eq!(page_of("/auth/callback"), Page::Callback);
+        assert_eq!(page_of("/setup"), Page::Setup);
+        assert_eq!(page_of("/signed-out"), Page::SignedOut);
+        assert_eq!(page_of("/help/redirect-uri"), Page::RedirectHelp);
+        assert_eq!(page_of("/settings"), Page::SettingsHome);
+        assert_eq!(page_of("/settings/"), Page::SettingsHome);
+        assert_eq!(
+            page_of("/settings/identity-providers"),
+            Page::Settings(SettingsTab::Providers)
+        );
+        assert_eq!(
+            page_of("/settings/identity-providers/new"),
+            Page::Settings(SettingsTab::ProviderForm(None))
+        );
+        assert_eq!(
+            page_of("/settings/identity-providers/pocketid-1"),
+            Page::Settings(SettingsTab::ProviderForm(Some("pocketid-1".into())))
+        );
+        assert_eq!(
+            page_of("/settings/groups"),
+            Page::Settings(SettingsTab::Groups)
+        );
+        assert_eq!(
+            page_of("/settings/users"),
+            Page::Settings(SettingsTab::Users)
+        );
+        assert_eq!(page_of("/settings/identity-providers/a/b"), Page::NotFound);
+        assert_eq!(page_of("/nowhere"), Page::NotFound);
     }
 }

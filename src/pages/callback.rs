@@ -3,8 +3,6 @@
 //! its code.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use crate::api::use_api;
 use crate::auth::complete_sign_in;
@@ -14,7 +12,7 @@ use qufabric_model::oidc;
 #[component]
 pub fn CallbackPage() -> impl IntoView {
     let api = use_api();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     // Read once: the query is consumed, and a reload must not replay the exchange.
     let query = browser::search();
     leptos::task::spawn_local(async move {
@@ -29,13 +27,7 @@ pub fn CallbackPage() -> impl IntoView {
                 ])
             ),
         };
-        navigate(
-            &target,
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
+        nav.go(&target, true);
     });
     view! {
         <main class="centered">

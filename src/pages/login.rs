@@ -2,8 +2,6 @@
 //! disabled, and a message for every way a sign-in can be refused.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::api::use_api;
 use crate::auth::start_sign_in;
@@ -61,23 +59,16 @@ const UNKNOWN_FAILURE: (&str, &str) = (
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let api = use_api();
-    let query = use_query_map();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let instance = LocalResource::new(move || async move { api.instance().await });
-    let error_code = move || query.with(|q| q.get("error"));
-    let error_detail = move || {
-        query
-            .with(|q| q.get("error_description"))
-            .unwrap_or_default()
-    };
+    let error_code = move || nav.query_tracked("error");
+    let error_detail = move || nav.query_tracked("error_description").unwrap_or_default();
     // Only ever a path on this origin, whatever the link said.
     let return_to = move || {
-        let asked = query
-            .with(|q| q.get("return_to"))
-            .unwrap_or_else(|| "/".into());
+        let asked = nav.query_tracked("return_to").unwrap_or_else(|| "/".into());
         qufabric_model::oidc::safe_return_path(&asked)
     };
-    let setup_done = move || query.with(|q| q.get("setup").is_some());
+    let setup_done = move || nav.query_tracked("setup").is_some();
     let redirecting = RwSignal::new(None::<String>);
     let start_error = RwSignal::new(None::<String>);
     let last_used = browser::last_connector();
@@ -85,13 +76,7 @@ pub fn LoginPage() -> impl IntoView {
     // Someone already signed in who arrives here without an error goes straight on.
     Effect::new(move |_| {
         if api.session().is_signed_in() && error_code().is_none() {
-            navigate(
-                &return_to(),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            nav.go(&return_to(), true);
         }
     });
 

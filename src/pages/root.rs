@@ -2,8 +2,6 @@
 //! identity providers otherwise.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use crate::api::use_api;
 use crate::components::ErrorNotice;
@@ -12,7 +10,7 @@ use crate::components::ErrorNotice;
 pub fn RootPage() -> impl IntoView {
     let api = use_api();
     let instance = LocalResource::new(move || async move { api.instance().await });
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     Effect::new(move |_| {
         let target = match instance.get() {
             Some(Ok(status)) if status.setup_required => "/setup",
@@ -20,13 +18,7 @@ pub fn RootPage() -> impl IntoView {
             Some(Ok(_)) => "/login",
             _ => return,
         };
-        navigate(
-            target,
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
+        nav.go(target, true);
     });
     view! {
         <main class="centered">

@@ -2,13 +2,13 @@
 //! tabs. A plain `user` sees the no-access page instead of an error.
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use crate::api::{use_api, ApiError};
 use crate::browser;
 use crate::components::{ErrorNotice, SignOutButton};
+use crate::nav::use_nav;
+use crate::pages::{GroupsPage, IdentityProviderFormPage, IdentityProvidersPage, UsersPage};
+use crate::routes::{page_of, Page, SettingsTab};
 use qufabric_model::{oidc, User};
 
 /// The signed-in user, for the pages under the layout.
@@ -39,7 +39,7 @@ pub fn confirm_leaving(unsaved: UnsavedChanges) -> bool {
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let api = use_api();
-    let navigate = use_navigate();
+    let nav = use_nav();
     let signed_in = move || api.session().is_signed_in();
 
     // Signed out (or the session ended): to the login screen, then back here. Only once:
@@ -56,13 +56,7 @@ pub fn SettingsLayout() -> impl IntoView {
             if was_signed_in.get_value() {
                 pairs.insert(0, ("error", "session_expired"));
             }
-            navigate(
-                &format!("/login?{}", oidc::form_body(&pairs)),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            nav.go(&format!("/login?{}", oidc::form_body(&pairs)), true);
         }
     });
 
@@ -84,6 +78,11 @@ pub fn SettingsLayout() -> impl IntoView {
         }
     });
     provide_context(CurrentUser(current));
+    // The tab at this address (each form address its own, so a form opens afresh).
+    let tab = Memo::new(move |_| match page_of(&nav.path()) {
+        Page::Settings(tab) => Some(tab),
+        _ => None,
+    });
     let unsaved = UnsavedChanges(RwSignal::new(false));
     provide_context(unsaved);
     // Links inside the settings (tabs, back links, rows) ask before discarding changes.
@@ -123,12 +122,18 @@ pub fn SettingsLayout() -> impl IntoView {
                         <main class="settings" on:click:capture=guard_links>
                             <h1>"Settings"</h1>
                             <nav class="tabs" aria-label="Settings sections">
-                                <A href="/settings/identity-providers">"Identity Providers"</A>
-                                <A href="/settings/groups">"Groups"</A>
-                                <A href="/settings/users">"Users"</A>
+                                <TabLink href="/settings/identity-providers" label="Identity Providers" tab=tab/>
+                                <TabLink href="/settings/groups" label="Groups" tab=tab/>
+                                <TabLink href="/settings/users" label="Users" tab=tab/>
                             </nav>
                             <section class="tab-panel">
-                                <Outlet/>
+                                {move || match tab.get() {
+                                    Some(SettingsTab::Providers) => view! { <IdentityProvidersPage/> }.into_any(),
+                                    Some(SettingsTab::ProviderForm(_)) => view! { <IdentityProviderFormPage/> }.into_any(),
+                                    Some(SettingsTab::Groups) => view! { <GroupsPage/> }.into_any(),
+                                    Some(SettingsTab::Users) => view! { <UsersPage/> }.into_any(),
+                                    None => ().into_any(),
+                                }}
                             </section>
                         </main>
                     </div>
@@ -136,6 +141,28 @@ pub fn SettingsLayout() -> impl IntoView {
             }}
         </Show>
     }
+}
+
+/// A settings tab: `aria-current="page"` on the tab of the page shown (a provider's form
+/// belongs to the Identity Providers tab).
+#[component]
+fn TabLink(
+    href: &'static str,
+    label: &'static str,
+    tab: Memo<Option<SettingsTab>>,
+) -> impl IntoView {
+    let current = move || {
+        let shown = match tab.get() {
+            Some(SettingsTab::Providers | SettingsTab::ProviderForm(_)) => {
+                "/settings/identity-providers"
+            }
+            Some(SettingsTab::Groups) => "/settings/groups",
+            Some(SettingsTab::Users) => "/settings/users",
+            None => "",
+        };
+        (shown == href).then_some("page")
+    };
+    view! { <a href=href aria-current=current>{label}</a> }
 }
 
 /// Shown to a signed-in user whose role may not see these settings.

@@ -1,7 +1,6 @@
 //! `/setup`: the first run. Creates the owner account, then sends them to sign in.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::{use_api, ApiError};
 use crate::components::{ErrorNotice, TextField};
@@ -22,7 +21,7 @@ fn password_problem(password: &str, confirmation: &str) -> (Option<String>, Opti
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let api = use_api();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_nav();
     let instance = LocalResource::new(move || async move { api.instance().await });
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -53,12 +52,11 @@ pub fn SetupPage() -> impl IntoView {
         };
         creating.set(true);
         refusal.set(None);
-        let navigate = navigate.clone();
         tasks.spawn(async move {
             let answer = api.setup(&request).await;
             creating.set(false);
             match answer {
-                Ok(_) => navigate("/login?setup=done", Default::default()),
+                Ok(_) => nav.go("/login?setup=done", false),
                 Err(ApiError::PreconditionFailed(_)) => refusal.set(Some(
                     "This server is already set up. Sign in instead.".into(),
                 )),
@@ -84,7 +82,7 @@ pub fn SetupPage() -> impl IntoView {
                     }.into_any(),
                     Some(Ok(_)) => view! {
                         <p>"Create the owner account. The owner can sign in with this email and password even when external providers are misconfigured."</p>
-                        <form on:submit=submit.clone() novalidate>
+                        <form on:submit=submit novalidate>
                             <TextField id="setup-name" label="Name" value=name autocomplete="name"/>
                             <TextField id="setup-email" label="Email" value=email input_type="email" autocomplete="username" required=true/>
                             <TextField id="setup-password" label="Password" value=password input_type="password"

@@ -5,8 +5,6 @@
 //! who sign in with one provider (linked from the provider's delete confirmation).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
@@ -55,7 +53,7 @@ pub fn UsersPage() -> impl IntoView {
     let me = use_context::<CurrentUser>()
         .map(|c| c.0)
         .unwrap_or_else(|| Signal::derive(|| None));
-    let query = use_query_map();
+    let nav = crate::nav::use_nav();
     // Two independent requests, started together.
     let users = LocalResource::new(move || async move { api.users().await });
     let providers = LocalResource::new(move || async move { api.providers().await });
@@ -98,7 +96,7 @@ pub fn UsersPage() -> impl IntoView {
         });
     };
 
-    let provider_filter = move || query.with(|q| q.get("provider"));
+    let provider_filter = move || nav.query_tracked("provider");
 
     view! {
         <div class="page-head">
@@ -132,7 +130,7 @@ pub fn UsersPage() -> impl IntoView {
                     {filter_name.map(|name| view! {
                         <p class="notice notice-ok">
                             {format!("Showing the people who sign in with {name}. ")}
-                            <A href="/settings/users">"Show everyone"</A>
+                            <crate::nav::NavLink href="/settings/users".to_string()>"Show everyone"</crate::nav::NavLink>
                         </p>
                     })}
                     <p class="status">{count}</p>

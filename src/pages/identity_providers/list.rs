@@ -136,8 +136,8 @@ pub fn IdentityProvidersPage() -> impl IntoView {
     };
 
     // One click handler for the whole table, not one per row: a row's Delete button names
-    // its provider by id; a row's link navigates inside an element (the router takes plain
-    // anchors in the standalone app).
+    // its provider by id; a row's link navigates inside an element (the standalone app's
+    // window click handler takes plain anchors).
     let on_table_click = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;
         let Some(target) = ev
