@@ -3,14 +3,16 @@
 //! typed function per endpoint. Pages never build URLs.
 
 mod error;
+#[cfg(feature = "embed")]
+mod host;
+mod transport;
 
 pub use error::{capitalise, ApiError};
+pub use transport::{decode, encode_segment};
+use transport::{json, send, Method};
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-use std::cell::Cell;
-use std::rc::Rc;
 
 use crate::auth::Session;
 use crate::config::Config;
@@ -25,14 +27,6 @@ pub struct Api {
     /// Set in an embedded element: the host page authorises the requests.
     #[cfg(feature = "embed")]
     host: Option<crate::host::HostLink>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
-    Get,
-    Post,
-    Put,
-    Delete,
 }
 
 impl Api {
@@ -205,7 +199,7 @@ impl Api {
         };
         #[cfg(feature = "embed")]
         if let Some(host) = self.host {
-            return call_for_host(host, &config, method, path, body).await;
+            return host::call_for_host(host, &config, method, path, body).await;
         }
         let url = config.api_url(path);
         let first = send(
@@ -236,152 +230,6 @@ impl Api {
             other => other?,
         };
         decode(&text)
-    }
-}
-
-#[cfg(feature = "embed")]
-/// A request of an embedded element: the host's authorization, asked again once after a
-/// 401. Once the element is removed nothing after an await runs (the future stays pending
-/// and is dropped with its task), so no disposed signal is ever touched.
-async fn call_for_host<T: DeserializeOwned>(
-    host: crate::host::HostLink,
-    config: &Config,
-    method: Method,
-    path: &str,
-    body: Option<String>,
-) -> Result<T, ApiError> {
-    use crate::host;
-    let url = config.api_url(path);
-    let mut last = ApiError::Unauthorized("not authorised".into());
-    for _attempt in 0..2 {
-        let header = host::authorization(host).await;
-        if host::is_closed(host) {
-            return std::future::pending().await;
-        }
-        let header = match header {
-            Ok(header) => header,
-            Err(why) => {
-                host::require_session(host, &why);
-                return Err(ApiError::Unauthorized(why));
-            }
-        };
-        let answer = send(
-            &url,
-            method,
-            Some(header),
-            body.clone(),
-            config.request_timeout_ms,
-            host::abort_signal(host),
-        )
-        .await;
-        if host::is_closed(host) {
-            return std::future::pending().await;
-        }
-        match answer {
-            Err(ApiError::Unauthorized(message)) => last = ApiError::Unauthorized(message),
-            other => {
-                host::authorised(host);
-                return decode(&other?);
-            }
-        }
-    }
-    host::require_session(host, "the server refused the host's authorization");
-    Err(last)
-}
-
-fn json<T: Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|e| ApiError::Malformed(e.to_string()))
-}
-
-/// Decode a 2xx body. An empty body reads as `null`, so `()` and `Option` work for answers
-/// without content.
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    let text = if text.trim().is_empty() { "null" } else { text };
-    serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
-}
-
-/// Percent-encode one path segment (ids come from the server but are still outside data).
-pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// One HTTP exchange with a time limit. Returns the body of a 2xx answer.
-async fn send(
-    url: &str,
-    method: Method,
-    authorization: Option<String>,
-    body: Option<String>,
-    timeout_ms: u32,
-    scope: Option<web_sys::AbortSignal>,
-) -> Result<String, ApiError> {
-    use gloo_net::http::RequestBuilder;
-    let controller = web_sys::AbortController::new().ok();
-    let own = controller.as_ref().map(|c| c.signal());
-    // The request ends at its time limit, or when the element that made it is removed.
-    #[cfg(feature = "embed")]
-    let signal = match (own, scope) {
-        (Some(own), Some(scope)) => Some(crate::host::either_signal(&own, &scope)),
-        (own, _) => own,
-    };
-    #[cfg(not(feature = "embed"))]
-    let signal = {
-        let _ = scope;
-        own
-    };
-    let method = match method {
-        Method::Get => gloo_net::http::Method::GET,
-        Method::Post => gloo_net::http::Method::POST,
-        Method::Put => gloo_net::http::Method::PUT,
-        Method::Delete => gloo_net::http::Method::DELETE,
-    };
-    let mut builder = RequestBuilder::new(url)
-        .method(method)
-        .header("Accept", "application/json")
-        .abort_signal(signal.as_ref());
-    if let Some(authorization) = authorization {
-        builder = builder.header("Authorization", &authorization);
-    }
-    let request = match body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body),
-        None => builder.build(),
-    }
-    .map_err(|e| ApiError::Network(e.to_string()))?;
-
-    let timed_out = Rc::new(Cell::new(false));
-    let timer = {
-        let timed_out = timed_out.clone();
-        gloo_timers::callback::Timeout::new(timeout_ms, move || {
-            timed_out.set(true);
-            if let Some(controller) = controller {
-                controller.abort();
-            }
-        })
-    };
-    let failed = |e: gloo_net::Error| {
-        if timed_out.get() {
-            ApiError::Timeout
-        } else {
-            ApiError::Network(e.to_string())
-        }
-    };
-    let response = request.send().await.map_err(failed)?;
-    let status = response.status();
-    let text = response.text().await.map_err(failed)?;
-    drop(timer);
-    if (200..300).contains(&status) {
-        Ok(text)
-    } else {
-        Err(ApiError::from_response(status, &text))
     }
 }
 

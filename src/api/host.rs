@@ -1,0 +1,56 @@
+//! Requests of an embedded element: the host page authorises each one.
+
+use serde::de::DeserializeOwned;
+
+use super::transport::{decode, send, Method};
+use super::ApiError;
+use crate::config::Config;
+
+/// A request of an embedded element: the host's authorization, asked again once after a
+/// 401. Once the element is removed nothing after an await runs (the future stays pending
+/// and is dropped with its task), so no disposed signal is ever touched.
+pub(super) async fn call_for_host<T: DeserializeOwned>(
+    host: crate::host::HostLink,
+    config: &Config,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<T, ApiError> {
+    use crate::host;
+    let url = config.api_url(path);
+    let mut last = ApiError::Unauthorized("not authorised".into());
+    for _attempt in 0..2 {
+        let header = host::authorization(host).await;
+        if host::is_closed(host) {
+            return std::future::pending().await;
+        }
+        let header = match header {
+            Ok(header) => header,
+            Err(why) => {
+                host::require_session(host, &why);
+                return Err(ApiError::Unauthorized(why));
+            }
+        };
+        let answer = send(
+            &url,
+            method,
+            Some(header),
+            body.clone(),
+            config.request_timeout_ms,
+            host::abort_signal(host),
+        )
+        .await;
+        if host::is_closed(host) {
+            return std::future::pending().await;
+        }
+        match answer {
+            Err(ApiError::Unauthorized(message)) => last = ApiError::Unauthorized(message),
+            other => {
+                host::authorised(host);
+                return decode(&other?);
+            }
+        }
+    }
+    host::require_session(host, "the server refused the host's authorization");
+    Err(last)
+}
