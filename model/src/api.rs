@@ -7,9 +7,9 @@
 //! account settings keep every field we do not model so a PUT can send them back.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+use crate::kept::Kept;
 use crate::providers::ProviderKind;
 
 /// The error body of every non-2xx answer: `{"message": "...", "code": 422}`.
@@ -255,9 +255,9 @@ pub struct Group {
     #[serde(default)]
     pub issued: GroupIssued,
     #[serde(default)]
-    pub peers: Vec<Value>,
+    pub peers: Vec<Kept>,
     #[serde(default)]
-    pub resources: Vec<Value>,
+    pub resources: Vec<Kept>,
 }
 
 /// `POST /api/groups` body (only the name matters to this dashboard).
@@ -316,26 +316,82 @@ impl std::fmt::Debug for IdentityProviderRequest {
 }
 
 /// Account settings. The fields this dashboard edits are typed; every other field the
-/// server sent is kept in `other` so that a PUT (which replaces the whole object) sends it
-/// back unchanged.
+/// server sent is kept in `other`, as sent, so that a PUT (which replaces the whole object)
+/// sends it back unchanged. Read and written through a map of kept JSON rather than with
+/// `#[serde(flatten)]`, whose buffering code is the heavier of the two in the wasm bundle.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(try_from = "BTreeMap<String, Kept>", into = "BTreeMap<String, Kept>")]
 pub struct AccountSettings {
-    #[serde(default)]
     pub jwt_groups_enabled: bool,
-    #[serde(default)]
     pub jwt_groups_claim_name: String,
-    #[serde(default)]
     pub jwt_allow_groups: Vec<String>,
-    #[serde(default)]
     pub groups_propagation_enabled: bool,
     /// Read-only: the server decides it from its flags.
-    #[serde(default)]
     pub embedded_idp_enabled: bool,
     /// Read-only: the server decides it from its flags.
-    #[serde(default)]
     pub local_auth_disabled: bool,
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub other: BTreeMap<String, Kept>,
+}
+
+/// A typed settings field: missing or `null` reads as its default, a wrong type is an
+/// error that names the field.
+fn take_field<T: for<'a> Deserialize<'a> + Default>(
+    fields: &mut BTreeMap<String, Kept>,
+    name: &str,
+) -> Result<T, String> {
+    match fields.remove(name) {
+        None => Ok(T::default()),
+        Some(kept) if kept.json() == "null" => Ok(T::default()),
+        Some(kept) => kept.decode().map_err(|e| format!("settings.{name}: {e}")),
+    }
+}
+
+impl TryFrom<BTreeMap<String, Kept>> for AccountSettings {
+    type Error = String;
+
+    fn try_from(mut fields: BTreeMap<String, Kept>) -> Result<AccountSettings, String> {
+        Ok(AccountSettings {
+            jwt_groups_enabled: take_field(&mut fields, "jwt_groups_enabled")?,
+            jwt_groups_claim_name: take_field(&mut fields, "jwt_groups_claim_name")?,
+            jwt_allow_groups: take_field(&mut fields, "jwt_allow_groups")?,
+            groups_propagation_enabled: take_field(&mut fields, "groups_propagation_enabled")?,
+            embedded_idp_enabled: take_field(&mut fields, "embedded_idp_enabled")?,
+            local_auth_disabled: take_field(&mut fields, "local_auth_disabled")?,
+            other: fields,
+        })
+    }
+}
+
+impl From<AccountSettings> for BTreeMap<String, Kept> {
+    fn from(settings: AccountSettings) -> BTreeMap<String, Kept> {
+        let mut fields = settings.other;
+        let typed = [
+            ("jwt_groups_enabled", Kept::of(&settings.jwt_groups_enabled)),
+            (
+                "jwt_groups_claim_name",
+                Kept::of(&settings.jwt_groups_claim_name),
+            ),
+            ("jwt_allow_groups", Kept::of(&settings.jwt_allow_groups)),
+            (
+                "groups_propagation_enabled",
+                Kept::of(&settings.groups_propagation_enabled),
+            ),
+            (
+                "embedded_idp_enabled",
+                Kept::of(&settings.embedded_idp_enabled),
+            ),
+            (
+                "local_auth_disabled",
+                Kept::of(&settings.local_auth_disabled),
+            ),
+        ];
+        for (name, value) in typed {
+            if let Some(value) = value {
+                fields.insert(name.to_string(), value);
+            }
+        }
+        fields
+    }
 }
 
 /// `GET /api/accounts` item.
@@ -382,7 +438,7 @@ mod tests {
             "extra":{"peer_approval_enabled":false},"future_field":[1,2]}"#;
         let settings: AccountSettings = serde_json::from_str(json).unwrap();
         assert!(settings.jwt_groups_enabled);
-        assert_eq!(settings.other["peer_login_expiration"], 86400);
+        assert_eq!(settings.other["peer_login_expiration"].json(), "86400");
         let back = serde_json::to_value(&settings).unwrap();
         assert_eq!(back["future_field"], serde_json::json!([1, 2]));
         assert_eq!(back["extra"]["peer_approval_enabled"], false);

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod embedding;
 pub mod group_checks;
 pub mod issuer;
+pub mod kept;
 pub mod microsoft;
 pub mod oidc;
 pub mod origins;

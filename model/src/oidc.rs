@@ -168,11 +168,39 @@ pub struct TokenClaims {
 }
 
 /// `aud` is a string or an array of strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Audience {
     One(String),
     Many(Vec<String>),
+}
+
+/// Decoded by looking at what comes, not with `#[serde(untagged)]` (which buffers the
+/// value and tries each variant in turn, generic code the wasm bundle would carry).
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Audience, D::Error> {
+        struct AudienceVisitor;
+        impl<'de> serde::de::Visitor<'de> for AudienceVisitor {
+            type Value = Audience;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Audience, E> {
+                Ok(Audience::One(value.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Audience, A::Error> {
+                let mut all = Vec::new();
+                while let Some(one) = seq.next_element::<String>()? {
+                    all.push(one);
+                }
+                Ok(Audience::Many(all))
+            }
+        }
+        deserializer.deserialize_any(AudienceVisitor)
+    }
 }
 
 impl Default for Audience {
@@ -347,6 +375,11 @@ mod tests {
         assert!(claims.aud.contains("qufabric-dashboard"));
         assert_eq!(claims.nonce.as_deref(), Some("n1"));
         assert_eq!(claims.groups, vec!["a".to_string()]);
+        let many = base64url(br#"{"sub":"u1","aud":["other","qufabric-dashboard"],"exp":5}"#);
+        let claims = jwt_claims(&format!("e30.{many}.sig")).unwrap();
+        assert!(claims.aud.contains("qufabric-dashboard") && !claims.aud.contains("x"));
+        let mistyped = base64url(br#"{"sub":"u1","aud":7,"exp":5}"#);
+        assert!(jwt_claims(&format!("e30.{mistyped}.sig")).is_none());
         for garbage in ["", "a", "a.b", "a.%%%.c", "a.e30", "a.bnVsbA.c"] {
             let _ = jwt_claims(garbage);
         }

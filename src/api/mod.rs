@@ -5,6 +5,7 @@
 mod error;
 #[cfg(feature = "embed")]
 mod host;
+mod loads;
 mod transport;
 
 pub use error::{capitalise, ApiError};
@@ -166,7 +167,7 @@ impl Api {
     pub async fn delete_provider(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("/api/identity-providers/{}", encode_segment(id));
         match self
-            .call::<serde_json::Value>(Method::Delete, &path, None)
+            .call::<serde::de::IgnoredAny>(Method::Delete, &path, None)
             .await
         {
             Ok(_) | Err(ApiError::NotFound(_)) => Ok(()),

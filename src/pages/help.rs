@@ -10,7 +10,7 @@ use crate::pages::server_redirect_url;
 #[component]
 pub fn RedirectHelpPage() -> impl IntoView {
     let api = use_api();
-    let instance = LocalResource::new(move || async move { api.instance().await });
+    let instance = api.load_instance();
     // Only administrators can change the public URL, so only they see its warning.
     let me = LocalResource::new(move || async move {
         if api.session().tokens().is_some() {

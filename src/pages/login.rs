@@ -60,7 +60,7 @@ const UNKNOWN_FAILURE: (&str, &str) = (
 pub fn LoginPage() -> impl IntoView {
     let api = use_api();
     let nav = crate::nav::use_nav();
-    let instance = LocalResource::new(move || async move { api.instance().await });
+    let instance = api.load_instance();
     let error_code = move || nav.query_tracked("error");
     let error_detail = move || nav.query_tracked("error_description").unwrap_or_default();
     // Only ever a path on this origin, whatever the link said.

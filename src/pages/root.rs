@@ -9,7 +9,7 @@ use crate::components::ErrorNotice;
 #[component]
 pub fn RootPage() -> impl IntoView {
     let api = use_api();
-    let instance = LocalResource::new(move || async move { api.instance().await });
+    let instance = api.load_instance();
     let nav = crate::nav::use_nav();
     Effect::new(move |_| {
         let target = match instance.get() {

@@ -22,7 +22,7 @@ fn password_problem(password: &str, confirmation: &str) -> (Option<String>, Opti
 pub fn SetupPage() -> impl IntoView {
     let api = use_api();
     let nav = crate::nav::use_nav();
-    let instance = LocalResource::new(move || async move { api.instance().await });
+    let instance = api.load_instance();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

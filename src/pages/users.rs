@@ -55,8 +55,8 @@ pub fn UsersPage() -> impl IntoView {
         .unwrap_or_else(|| Signal::derive(|| None));
     let nav = crate::nav::use_nav();
     // Two independent requests, started together.
-    let users = LocalResource::new(move || async move { api.users().await });
-    let providers = LocalResource::new(move || async move { api.providers().await });
+    let users = api.load_users();
+    let providers = api.load_providers();
     let status = RwSignal::new(String::new());
     let row_error = RwSignal::new(None::<(String, String)>);
     let to_block = RwSignal::new(None::<User>);

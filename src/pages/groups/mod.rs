@@ -27,10 +27,10 @@ pub fn GroupsPage() -> impl IntoView {
     let can_write = use_can_write();
     let read_only = Signal::derive(move || !can_write.get());
     // Four independent requests, started together.
-    let accounts = LocalResource::new(move || async move { api.accounts().await });
-    let groups = LocalResource::new(move || async move { api.groups().await });
-    let users = LocalResource::new(move || async move { api.users().await });
-    let providers = LocalResource::new(move || async move { api.providers().await });
+    let accounts = api.load_accounts();
+    let groups = api.load_groups();
+    let users = api.load_users();
+    let providers = api.load_providers();
 
     let loaded = Memo::new(move |_| {
         accounts

@@ -84,9 +84,9 @@ pub fn IdentityProvidersPage() -> impl IntoView {
     let can_write = use_can_write();
     let can_write = move || can_write.get();
     // Three independent requests, started together (no waterfall).
-    let providers = LocalResource::new(move || async move { api.providers().await });
-    let instance = LocalResource::new(move || async move { api.instance().await });
-    let users = LocalResource::new(move || async move { api.users().await });
+    let providers = api.load_providers();
+    let instance = api.load_instance();
+    let users = api.load_users();
     let query = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     let to_delete = RwSignal::new(None::<IdentityProvider>);

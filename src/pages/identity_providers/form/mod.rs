@@ -41,8 +41,8 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let editing = editing_id.is_some();
     let can_write = use_can_write();
 
-    let instance = LocalResource::new(move || async move { api.instance().await });
-    let providers = LocalResource::new(move || async move { api.providers().await });
+    let instance = api.load_instance();
+    let providers = api.load_providers();
     let original = {
         let id = editing_id.clone();
         LocalResource::new(move || {
