@@ -72,7 +72,24 @@ pub struct ProviderInfo {
     pub logout_field: &'static str,
     /// What to know about the client secret at this provider, shown where it is asked for.
     pub secret_hint: Option<&'static str>,
+    /// Where to change things at this provider when a test sign-in finds its groups claim
+    /// missing or empty (the test report's advice).
+    pub groups_fix: GroupsFix,
 }
+
+/// What to change at a provider when its ID token carries no usable groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupsFix {
+    /// The claim is absent from the ID token.
+    pub missing: &'static str,
+    /// The claim is there but lists no group.
+    pub empty: &'static str,
+}
+
+const GENERIC_GROUPS_FIX: GroupsFix = GroupsFix {
+    missing: "Configure the provider to put a `groups` claim (a list of group names) into the ID token it issues to QuFabric's client.",
+    empty: "Add the user to a group at the provider, and make sure the provider includes that group in the tokens it issues to QuFabric's client.",
+};
 
 pub const CATALOGUE: &[ProviderInfo] = &[
     ProviderInfo {
@@ -90,6 +107,10 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         ),
         logout_field: "Logout Callback URLs (OIDC client)",
         secret_hint: Some("In PocketID the OIDC client must be confidential (Public Client off): only then does it have a secret."),
+        groups_fix: GroupsFix {
+            missing: "PocketID puts `groups` into the ID token when the `groups` scope is granted: check that the QuFabric OIDC client in PocketID may use the `groups` scope, and that the provider's type here is PocketID (it asks for that scope).",
+            empty: "PocketID sends only the groups assigned to its OIDC client: in PocketID, add the user to a group and assign that group to the QuFabric OIDC client (OIDC Clients → QuFabric → Allowed User Groups).",
+        },
     },
     ProviderInfo {
         kind: ProviderKind::Oidc,
@@ -104,6 +125,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: None,
         logout_field: "post-logout redirect URIs",
         secret_hint: None,
+        groups_fix: GENERIC_GROUPS_FIX,
     },
     ProviderInfo {
         kind: ProviderKind::Keycloak,
@@ -122,6 +144,10 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: Some("Keycloak sends groups only with a group membership mapper on the client."),
         logout_field: "Valid post logout redirect URIs (client settings)",
         secret_hint: Some("In Keycloak turn Client authentication on for the client; the secret is on its Credentials tab."),
+        groups_fix: GroupsFix {
+            missing: "In Keycloak, add a Group Membership mapper to the QuFabric client (Clients → QuFabric → Client scopes → dedicated scope → Add mapper), token claim name `groups`, with \"Add to ID token\" on.",
+            empty: "In Keycloak, add the user to a group (Users → the user → Groups); the Group Membership mapper then lists it.",
+        },
     },
     ProviderInfo {
         kind: ProviderKind::Authentik,
@@ -140,6 +166,10 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: Some("Authentik sends group names in the `groups` claim of its default profile scope."),
         logout_field: "Redirect URIs/Origins (provider settings)",
         secret_hint: None,
+        groups_fix: GroupsFix {
+            missing: "In Authentik, give the QuFabric provider the default `profile` scope mapping (Providers → QuFabric → Advanced protocol settings → Scopes); it carries `groups`.",
+            empty: "In Authentik, add the user to a group (Directory → Groups).",
+        },
     },
     ProviderInfo {
         kind: ProviderKind::Zitadel,
@@ -154,6 +184,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: None,
         logout_field: "Post Logout URIs (application settings)",
         secret_hint: None,
+        groups_fix: GENERIC_GROUPS_FIX,
     },
     ProviderInfo {
         kind: ProviderKind::Okta,
@@ -168,6 +199,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: None,
         logout_field: "Sign-out redirect URIs (app integration)",
         secret_hint: None,
+        groups_fix: GENERIC_GROUPS_FIX,
     },
     ProviderInfo {
         kind: ProviderKind::Entra,
@@ -183,6 +215,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: Some("Entra sends group object ids, not names, unless the app is configured otherwise."),
         logout_field: "Redirect URIs (app registration, Authentication)",
         secret_hint: None,
+        groups_fix: GENERIC_GROUPS_FIX,
     },
     ProviderInfo {
         kind: ProviderKind::Adfs,
@@ -197,6 +230,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: None,
         logout_field: "post-logout redirect URIs (application group)",
         secret_hint: None,
+        groups_fix: GENERIC_GROUPS_FIX,
     },
     ProviderInfo {
         kind: ProviderKind::Google,
@@ -211,6 +245,10 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: Some("Google does not send groups in its ID token."),
         logout_field: "(Google has no sign-out return address)",
         secret_hint: None,
+        groups_fix: GroupsFix {
+            missing: "Google never sends groups in its ID token: use another provider for group sync, or turn sync off.",
+            empty: "Google never sends groups in its ID token: use another provider for group sync, or turn sync off.",
+        },
     },
     ProviderInfo {
         kind: ProviderKind::Microsoft,
@@ -225,6 +263,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         claim_note: None,
         logout_field: "Redirect URIs (app registration, Authentication)",
         secret_hint: None,
+        groups_fix: GENERIC_GROUPS_FIX,
     },
 ];
 
@@ -242,6 +281,7 @@ const UNKNOWN: ProviderInfo = ProviderInfo {
     claim_note: None,
     logout_field: "post-logout redirect URIs",
     secret_hint: None,
+    groups_fix: GENERIC_GROUPS_FIX,
 };
 
 impl ProviderKind {

@@ -1,0 +1,580 @@
+//! Test sign-in: what a provider sent in a real round trip (the server's report), and what
+//! QuFabric would do with it (the analysis, made here with the same rules as sign-in and
+//! group sync, against whichever sync settings the administrator is looking at).
+
+use serde::{Deserialize, Serialize};
+
+use crate::group_checks::{self, SyncDraft, FORWARDED_CLAIM};
+use crate::kept::Kept;
+use crate::{Group, GroupIssued, ProviderKind, Role};
+
+/// How long a report is kept (and a test may take), in seconds.
+pub const TEST_MAX_AGE_SECS: i64 = 600;
+
+/// Clock difference between the provider and QuFabric worth a warning, in seconds.
+pub const CLOCK_SKEW_LIMIT_SECS: i64 = 60;
+
+/// `POST /api/identity-providers/{id}/test-sign-in`: the one-time id the popup starts with
+/// (at the IdP's `/test-sign-in?id=`) and the report is read by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestSignInStart {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStatus {
+    /// The popup has not come back yet.
+    Waiting,
+    /// The provider signed the user in; the claims are in the report.
+    Done,
+    /// The round trip ended early; `failure` says why.
+    Failed,
+    #[serde(other)]
+    Unknown,
+}
+
+/// One claim as the provider sent it; `value` is `None` for claims whose values are
+/// never shown (nonces and token hashes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportedClaim {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<Kept>,
+}
+
+/// The QuFabric user the tested identity already is, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExistingUser {
+    pub email: String,
+    pub role: Role,
+    #[serde(default)]
+    pub is_blocked: bool,
+}
+
+/// Why a test ended early.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestFailure {
+    /// A sign-in error code (`upstream_denied`, `issuer_mismatch`, …).
+    pub code: String,
+    pub description: String,
+}
+
+/// `GET /api/test-sign-ins/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestSignInReport {
+    pub provider_id: String,
+    pub status: TestStatus,
+    #[serde(default)]
+    pub failure: Option<TestFailure>,
+    /// The verified ID token's claims.
+    #[serde(default)]
+    pub id_token_claims: Vec<ReportedClaim>,
+    /// The userinfo endpoint's claims; `None` when the provider has none or it failed.
+    #[serde(default)]
+    pub userinfo_claims: Option<Vec<ReportedClaim>>,
+    /// Why userinfo is missing, when it was tried.
+    #[serde(default)]
+    pub userinfo_error: Option<String>,
+    #[serde(default)]
+    pub requested_scopes: Vec<String>,
+    /// The token response's `scope`; `None` when the provider did not say (it then
+    /// granted what was asked, RFC 6749 §5.1).
+    #[serde(default)]
+    pub granted_scopes: Option<Vec<String>>,
+    /// QuFabric's clock when the token arrived (Unix seconds).
+    #[serde(default)]
+    pub received_at: i64,
+    #[serde(default)]
+    pub existing_user: Option<ExistingUser>,
+}
+
+/// Claims whose values are hidden in a report: proofs bound to one sign-in.
+pub fn claim_value_hidden(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(name.as_str(), "nonce" | "at_hash" | "c_hash" | "s_hash")
+        || ["token", "secret", "password"]
+            .iter()
+            .any(|word| name.contains(word))
+}
+
+/// What a groups claim looks like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimShape {
+    Missing,
+    /// `null`.
+    Null,
+    /// `[]`.
+    Empty,
+    /// An array; `names` are its strings, `others` counts what is not a string.
+    Array { names: Vec<String>, others: usize },
+    String(String),
+    Object,
+    /// A number or a boolean.
+    Scalar,
+    /// Present, but its value is hidden or unreadable.
+    Unreadable,
+}
+
+impl ClaimShape {
+    /// The shape of a claim's JSON text, read without a generic JSON tree.
+    pub fn of_json(json: &str) -> ClaimShape {
+        match json.trim_start().as_bytes().first() {
+            Some(b'[') => match serde_json::from_str::<Vec<Kept>>(json) {
+                Ok(items) if items.is_empty() => ClaimShape::Empty,
+                Ok(items) => {
+                    let names: Vec<String> =
+                        items.iter().filter_map(|i| i.decode().ok()).collect();
+                    let others = items.len() - names.len();
+                    ClaimShape::Array { names, others }
+                }
+                Err(_) => ClaimShape::Unreadable,
+            },
+            Some(b'"') => serde_json::from_str(json)
+                .map(ClaimShape::String)
+                .unwrap_or(ClaimShape::Unreadable),
+            Some(b'{') => ClaimShape::Object,
+            Some(b'n') => ClaimShape::Null,
+            Some(_) => ClaimShape::Scalar,
+            None => ClaimShape::Unreadable,
+        }
+    }
+
+    /// The shape of claim `name` among `claims`.
+    pub fn in_claims(claims: &[ReportedClaim], name: &str) -> ClaimShape {
+        match claims.iter().find(|c| c.name == name) {
+            None => ClaimShape::Missing,
+            Some(ReportedClaim { value: None, .. }) => ClaimShape::Unreadable,
+            Some(ReportedClaim {
+                value: Some(value), ..
+            }) => ClaimShape::of_json(value.json()),
+        }
+    }
+
+    /// The group names QuFabric takes from a claim of this shape: a string, or the strings
+    /// of an array; nothing else.
+    pub fn group_names(&self) -> Vec<String> {
+        match self {
+            ClaimShape::String(one) => vec![one.clone()],
+            ClaimShape::Array { names, .. } => names.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// In words, for the report.
+    pub fn describe(&self) -> String {
+        match self {
+            ClaimShape::Missing => "missing".into(),
+            ClaimShape::Null => "present, but null".into(),
+            ClaimShape::Empty => "present, but empty (an empty list)".into(),
+            ClaimShape::Array { names, others: 0 } => {
+                format!("a list of {}: {}", plural(names.len(), "group"), names.join(", "))
+            }
+            ClaimShape::Array { names, others } => format!(
+                "a list of {} and {} that {} not names: {}",
+                plural(names.len(), "group"),
+                plural(*others, "value"),
+                if *others == 1 { "is" } else { "are" },
+                names.join(", ")
+            ),
+            ClaimShape::String(one) => format!("a single name: {one}"),
+            ClaimShape::Object => "an object (QuFabric reads a name or a list of names)".into(),
+            ClaimShape::Scalar => "a number or true/false, not group names".into(),
+            ClaimShape::Unreadable => "present, but could not be read".into(),
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// What sync would do with one group name of the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupAction {
+    /// No group of that name yet: sync creates it (issued by JWT) and adds the user.
+    Create,
+    /// A group made by sync exists: the user is added to it.
+    Attach,
+    /// A group of that name was made by hand: sync leaves it alone.
+    NotAttached,
+}
+
+/// One thing to change, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub what: String,
+    pub fix: String,
+}
+
+/// What QuFabric would do with the tested identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestAnalysis {
+    pub id_token_groups: ClaimShape,
+    /// `None` when userinfo was not read.
+    pub userinfo_groups: Option<ClaimShape>,
+    /// The groups sync reads (empty with sync off or another claim name).
+    pub groups_read: Vec<String>,
+    /// What sync would do per group; empty with sync off.
+    pub actions: Vec<(String, GroupAction)>,
+    pub admitted: bool,
+    pub admission: String,
+    pub role: String,
+    /// Provider clock minus QuFabric's, when beyond the limit.
+    pub clock_skew_secs: Option<i64>,
+    pub email_verified: Option<bool>,
+    pub problems: Vec<Problem>,
+}
+
+fn claim<T: for<'a> Deserialize<'a>>(claims: &[ReportedClaim], name: &str) -> Option<T> {
+    claims
+        .iter()
+        .find(|c| c.name == name)
+        .and_then(|c| c.value.as_ref())
+        .and_then(|v| v.decode().ok())
+}
+
+/// The analysis of a finished test for a provider of `kind`, under `sync` and with the
+/// account's `groups`.
+pub fn analyse(
+    report: &TestSignInReport,
+    kind: ProviderKind,
+    sync: &SyncDraft,
+    groups: &[Group],
+) -> TestAnalysis {
+    let label = kind.info().label;
+    let fix = kind.info().groups_fix;
+    let claims = &report.id_token_claims;
+    let id_token_groups = ClaimShape::in_claims(claims, FORWARDED_CLAIM);
+    let userinfo_groups = report
+        .userinfo_claims
+        .as_ref()
+        .map(|u| ClaimShape::in_claims(u, FORWARDED_CLAIM));
+    let token_groups = id_token_groups.group_names();
+    let groups_read = group_checks::groups_read(sync, &token_groups);
+    let mut problems = Vec::new();
+
+    match &id_token_groups {
+        ClaimShape::Missing | ClaimShape::Null => {
+            let userinfo_has = userinfo_groups
+                .as_ref()
+                .is_some_and(|u| !u.group_names().is_empty());
+            let refused_scope = report.requested_scopes.iter().any(|s| s == "groups")
+                && report
+                    .granted_scopes
+                    .as_ref()
+                    .is_some_and(|granted| !granted.iter().any(|s| s == "groups"));
+            let why = if refused_scope {
+                format!(
+                    "QuFabric asked for the `groups` scope, and {label} did not grant it (granted: {}).",
+                    report.granted_scopes.as_deref().unwrap_or_default().join(" ")
+                )
+            } else if userinfo_has {
+                format!("{label} sends the groups only from its userinfo endpoint; QuFabric reads them from the ID token.")
+            } else if report.requested_scopes.iter().any(|s| s == "groups") {
+                format!("QuFabric asked for the `groups` scope, but {label} put no `groups` claim into the ID token.")
+            } else {
+                format!("{label} put no `groups` claim into the ID token.")
+            };
+            problems.push(Problem {
+                what: format!("The `groups` claim is missing from the ID token. {why}"),
+                fix: fix.missing.into(),
+            });
+        }
+        ClaimShape::Empty => problems.push(Problem {
+            what: "The `groups` claim is present but empty: the provider sent no group for this user.".into(),
+            fix: fix.empty.into(),
+        }),
+        ClaimShape::Object | ClaimShape::Scalar | ClaimShape::Unreadable => {
+            problems.push(Problem {
+                what: format!(
+                    "The `groups` claim is {}, so QuFabric reads no group from it.",
+                    id_token_groups.describe()
+                ),
+                fix: format!("Configure {label} to send group names: a list of strings, or one string."),
+            })
+        }
+        ClaimShape::Array { .. } | ClaimShape::String(_) => {}
+    }
+    if token_groups.iter().any(|g| g.starts_with('/')) && kind == ProviderKind::Keycloak {
+        problems.push(Problem {
+            what: "The group names start with `/`: Keycloak sends full group paths.".into(),
+            fix: "In Keycloak, turn off \"Full group path\" on the client's Group Membership mapper, or list the names with their `/` under Settings → Groups.".into(),
+        });
+    }
+    if sync.enabled && sync.claim != FORWARDED_CLAIM && !token_groups.is_empty() {
+        problems.push(Problem {
+            what: format!(
+                "Group sync reads the claim `{}`, but the embedded IdP forwards the provider's groups as `groups`, so sync reads nothing.",
+                sync.claim
+            ),
+            fix: "Set the JWT claim to `groups` under Settings → Groups.".into(),
+        });
+    }
+
+    let actions: Vec<(String, GroupAction)> = if sync.enabled {
+        groups_read
+            .iter()
+            .map(|name| {
+                let action = match groups.iter().find(|g| &g.name == name) {
+                    None => GroupAction::Create,
+                    Some(g) if g.issued == GroupIssued::Jwt => GroupAction::Attach,
+                    Some(_) => GroupAction::NotAttached,
+                };
+                (name.clone(), action)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let admitted = group_checks::admits(sync, &token_groups);
+    let admission = if !sync.enabled {
+        "Would be admitted: group sync is off, so groups decide nothing.".to_string()
+    } else if sync.allow.is_empty() {
+        "Would be admitted: there is no allow list.".to_string()
+    } else if admitted {
+        let member: Vec<&String> = groups_read.iter().filter(|g| sync.allow.contains(g)).collect();
+        format!(
+            "Would be admitted: a member of the allowed group {}.",
+            member
+                .iter()
+                .map(|g| g.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        format!(
+            "Would be refused. {}",
+            group_checks::refusal_sentence(&sync.allow, &groups_read)
+        )
+    };
+    if !admitted {
+        problems.push(Problem {
+            what: "This user would not get in: none of their groups is on the allow list.".into(),
+            fix: if token_groups.is_empty() {
+                "Fix the groups claim first (above), or add the user to an allowed group at the provider.".into()
+            } else {
+                format!(
+                    "Allow one of {} under Settings → Groups, or add the user to an allowed group at the provider.",
+                    token_groups.join(", ")
+                )
+            },
+        });
+    }
+
+    let role = match &report.existing_user {
+        Some(user) if user.is_blocked => {
+            problems.push(Problem {
+                what: format!("{} is a blocked QuFabric user.", user.email),
+                fix: "Unblock the user under Settings → Users.".into(),
+            });
+            format!("Already a QuFabric user ({}), blocked.", user.email)
+        }
+        Some(user) => format!(
+            "Already a QuFabric user ({}) with the role {}.",
+            user.email,
+            user.role.as_str()
+        ),
+        None => format!(
+            "A new QuFabric user with the role {} (an owner or admin can change it under Settings → Users).",
+            Role::User.as_str()
+        ),
+    };
+
+    let clock_skew_secs = claim::<i64>(claims, "iat")
+        .map(|iat| iat - report.received_at)
+        .filter(|skew| skew.abs() > CLOCK_SKEW_LIMIT_SECS && report.received_at > 0);
+    if let Some(skew) = clock_skew_secs {
+        let direction = if skew > 0 { "ahead of" } else { "behind" };
+        problems.push(Problem {
+            what: format!(
+                "{label}'s clock is {} s {direction} QuFabric's: tokens may be refused as not yet valid or expired.",
+                skew.abs()
+            ),
+            fix: "Synchronise the clocks of both servers (NTP).".into(),
+        });
+    }
+
+    let email_verified = claim::<bool>(claims, "email_verified");
+    if email_verified == Some(false) {
+        problems.push(Problem {
+            what: format!("{label} says this user's email address is not verified."),
+            fix: format!("Verify the address in {label}, or make sure the account is the right person's before telling them."),
+        });
+    }
+
+    TestAnalysis {
+        id_token_groups,
+        userinfo_groups,
+        groups_read,
+        actions,
+        admitted,
+        admission,
+        role,
+        clock_skew_secs,
+        email_verified,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(json: &[(&str, &str)]) -> Vec<ReportedClaim> {
+        json.iter()
+            .map(|(name, value)| ReportedClaim {
+                name: name.to_string(),
+                value: Some(serde_json::from_str(value).unwrap()),
+            })
+            .collect()
+    }
+
+    fn report(id_token: &[(&str, &str)]) -> TestSignInReport {
+        TestSignInReport {
+            provider_id: "p".into(),
+            status: TestStatus::Done,
+            failure: None,
+            id_token_claims: claims(id_token),
+            userinfo_claims: None,
+            userinfo_error: None,
+            requested_scopes: vec!["openid".into(), "groups".into()],
+            granted_scopes: None,
+            received_at: 1000,
+            existing_user: None,
+        }
+    }
+
+    fn sync(allow: &[&str]) -> SyncDraft {
+        SyncDraft {
+            enabled: true,
+            claim: "groups".into(),
+            allow: allow.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn group(name: &str, issued: GroupIssued) -> Group {
+        Group {
+            id: name.into(),
+            name: name.into(),
+            peers_count: 0,
+            resources_count: 0,
+            issued,
+            peers: vec![],
+            resources: vec![],
+        }
+    }
+
+    #[test]
+    fn shapes_are_read_from_the_json_text() {
+        assert_eq!(ClaimShape::of_json("[]"), ClaimShape::Empty);
+        assert_eq!(
+            ClaimShape::of_json(r#"["a", 1, "b"]"#),
+            ClaimShape::Array {
+                names: vec!["a".into(), "b".into()],
+                others: 1
+            }
+        );
+        assert_eq!(ClaimShape::of_json(r#""a""#), ClaimShape::String("a".into()));
+        assert_eq!(ClaimShape::of_json(r#"{"a":1}"#), ClaimShape::Object);
+        assert_eq!(ClaimShape::of_json("null"), ClaimShape::Null);
+        assert_eq!(ClaimShape::of_json("7"), ClaimShape::Scalar);
+        assert_eq!(ClaimShape::of_json(""), ClaimShape::Unreadable);
+        assert_eq!(ClaimShape::of_json("[1,"), ClaimShape::Unreadable);
+        assert_eq!(ClaimShape::in_claims(&[], "groups"), ClaimShape::Missing);
+    }
+
+    #[test]
+    fn a_member_of_an_allowed_group_is_admitted_and_attached() {
+        let r = report(&[("groups", r#"["QuFabric","New"]"#), ("email_verified", "true")]);
+        let groups = [
+            group("QuFabric", GroupIssued::Jwt),
+            group("New2", GroupIssued::Api),
+        ];
+        let a = analyse(&r, ProviderKind::Pocketid, &sync(&["QuFabric"]), &groups);
+        assert!(a.admitted, "{a:?}");
+        assert!(a.admission.contains("QuFabric"));
+        assert_eq!(
+            a.actions,
+            vec![
+                ("QuFabric".into(), GroupAction::Attach),
+                ("New".into(), GroupAction::Create)
+            ]
+        );
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        assert!(a.role.contains("new QuFabric user"));
+        assert_eq!(a.email_verified, Some(true));
+    }
+
+    #[test]
+    fn an_empty_claim_gets_the_providers_advice_and_a_refusal() {
+        let r = report(&[("groups", "[]")]);
+        let a = analyse(&r, ProviderKind::Pocketid, &sync(&["QuFabric"]), &[]);
+        assert_eq!(a.id_token_groups, ClaimShape::Empty);
+        assert!(!a.admitted);
+        assert!(a.problems[0].what.contains("present but empty"));
+        assert!(a.problems[0].fix.contains("assign that group to the QuFabric OIDC client"));
+        assert!(a.problems.iter().any(|p| p.what.contains("would not get in")));
+    }
+
+    #[test]
+    fn a_missing_claim_says_why() {
+        let mut r = report(&[("sub", r#""u""#)]);
+        r.granted_scopes = Some(vec!["openid".into(), "email".into()]);
+        let a = analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[]);
+        assert_eq!(a.id_token_groups, ClaimShape::Missing);
+        assert!(a.problems[0].what.contains("did not grant it"), "{:?}", a.problems);
+        assert!(a.admitted, "no allow list admits everyone");
+
+        let mut r = report(&[]);
+        r.userinfo_claims = Some(claims(&[("groups", r#"["A"]"#)]));
+        let a = analyse(&r, ProviderKind::Keycloak, &sync(&[]), &[]);
+        assert!(a.problems[0].what.contains("only from its userinfo"));
+        assert!(a.problems[0].fix.contains("Add to ID token"));
+    }
+
+    #[test]
+    fn keycloak_paths_sync_off_claim_name_clock_and_email() {
+        let r = report(&[
+            ("groups", r#"["/staff"]"#),
+            ("iat", "1100"),
+            ("email_verified", "false"),
+        ]);
+        let a = analyse(&r, ProviderKind::Keycloak, &sync(&[]), &[]);
+        assert!(a.problems.iter().any(|p| p.fix.contains("Full group path")));
+        assert_eq!(a.clock_skew_secs, Some(100));
+        assert!(a.problems.iter().any(|p| p.what.contains("100 s ahead of")));
+        assert!(a.problems.iter().any(|p| p.what.contains("not verified")));
+
+        let off = SyncDraft::default();
+        let a = analyse(&report(&[("groups", r#""A""#)]), ProviderKind::Oidc, &off, &[]);
+        assert!(a.admitted && a.actions.is_empty() && a.admission.contains("sync is off"));
+
+        let mut other = sync(&[]);
+        other.claim = "roles".into();
+        let a = analyse(&report(&[("groups", r#""A""#)]), ProviderKind::Oidc, &other, &[]);
+        assert!(a.groups_read.is_empty());
+        assert!(a.problems.iter().any(|p| p.fix.contains("JWT claim to `groups`")));
+    }
+
+    #[test]
+    fn hidden_claims_and_existing_users() {
+        assert!(claim_value_hidden("nonce") && claim_value_hidden("at_hash"));
+        assert!(claim_value_hidden("refresh_token") && claim_value_hidden("Client_Secret"));
+        assert!(!claim_value_hidden("email") && !claim_value_hidden("groups"));
+        let mut r = report(&[("groups", r#"["A"]"#)]);
+        r.existing_user = Some(ExistingUser {
+            email: "a@example.com".into(),
+            role: Role::Admin,
+            is_blocked: true,
+        });
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert!(a.role.contains("blocked"));
+        assert!(a.problems.iter().any(|p| p.fix.contains("Unblock")));
+    }
+}
