@@ -107,7 +107,10 @@ pub enum ClaimShape {
     /// `[]`.
     Empty,
     /// An array; `names` are its strings, `others` counts what is not a string.
-    Array { names: Vec<String>, others: usize },
+    Array {
+        names: Vec<String>,
+        others: usize,
+    },
     String(String),
     Object,
     /// A number or a boolean.
@@ -123,8 +126,7 @@ impl ClaimShape {
             Some(b'[') => match serde_json::from_str::<Vec<Kept>>(json) {
                 Ok(items) if items.is_empty() => ClaimShape::Empty,
                 Ok(items) => {
-                    let names: Vec<String> =
-                        items.iter().filter_map(|i| i.decode().ok()).collect();
+                    let names: Vec<String> = items.iter().filter_map(|i| i.decode().ok()).collect();
                     let others = items.len() - names.len();
                     ClaimShape::Array { names, others }
                 }
@@ -168,7 +170,11 @@ impl ClaimShape {
             ClaimShape::Null => "present, but null".into(),
             ClaimShape::Empty => "present, but empty (an empty list)".into(),
             ClaimShape::Array { names, others: 0 } => {
-                format!("a list of {}: {}", plural(names.len(), "group"), names.join(", "))
+                format!(
+                    "a list of {}: {}",
+                    plural(names.len(), "group"),
+                    names.join(", ")
+                )
             }
             ClaimShape::Array { names, others } => format!(
                 "a list of {} and {} that {} not names: {}",
@@ -286,7 +292,9 @@ pub fn analyse(
             });
         }
         ClaimShape::Empty => problems.push(Problem {
-            what: "The `groups` claim is present but empty: the provider sent no group for this user.".into(),
+            what:
+                "The `groups` claim is present but empty: the provider sent no group for this user."
+                    .into(),
             fix: fix.empty.into(),
         }),
         ClaimShape::Object | ClaimShape::Scalar | ClaimShape::Unreadable => {
@@ -295,7 +303,9 @@ pub fn analyse(
                     "The `groups` claim is {}, so QuFabric reads no group from it.",
                     id_token_groups.describe()
                 ),
-                fix: format!("Configure {label} to send group names: a list of strings, or one string."),
+                fix: format!(
+                    "Configure {label} to send group names: a list of strings, or one string."
+                ),
             })
         }
         ClaimShape::Array { .. } | ClaimShape::String(_) => {}
@@ -338,7 +348,10 @@ pub fn analyse(
     } else if sync.allow.is_empty() {
         "Would be admitted: there is no allow list.".to_string()
     } else if admitted {
-        let member: Vec<&String> = groups_read.iter().filter(|g| sync.allow.contains(g)).collect();
+        let member: Vec<&String> = groups_read
+            .iter()
+            .filter(|g| sync.allow.contains(g))
+            .collect();
         format!(
             "Would be admitted: a member of the allowed group {}.",
             member
@@ -480,7 +493,10 @@ mod tests {
                 others: 1
             }
         );
-        assert_eq!(ClaimShape::of_json(r#""a""#), ClaimShape::String("a".into()));
+        assert_eq!(
+            ClaimShape::of_json(r#""a""#),
+            ClaimShape::String("a".into())
+        );
         assert_eq!(ClaimShape::of_json(r#"{"a":1}"#), ClaimShape::Object);
         assert_eq!(ClaimShape::of_json("null"), ClaimShape::Null);
         assert_eq!(ClaimShape::of_json("7"), ClaimShape::Scalar);
@@ -491,7 +507,10 @@ mod tests {
 
     #[test]
     fn a_member_of_an_allowed_group_is_admitted_and_attached() {
-        let r = report(&[("groups", r#"["QuFabric","New"]"#), ("email_verified", "true")]);
+        let r = report(&[
+            ("groups", r#"["QuFabric","New"]"#),
+            ("email_verified", "true"),
+        ]);
         let groups = [
             group("QuFabric", GroupIssued::Jwt),
             group("New2", GroupIssued::Api),
@@ -518,8 +537,13 @@ mod tests {
         assert_eq!(a.id_token_groups, ClaimShape::Empty);
         assert!(!a.admitted);
         assert!(a.problems[0].what.contains("present but empty"));
-        assert!(a.problems[0].fix.contains("assign that group to the QuFabric OIDC client"));
-        assert!(a.problems.iter().any(|p| p.what.contains("would not get in")));
+        assert!(a.problems[0]
+            .fix
+            .contains("assign that group to the QuFabric OIDC client"));
+        assert!(a
+            .problems
+            .iter()
+            .any(|p| p.what.contains("would not get in")));
     }
 
     #[test]
@@ -528,7 +552,11 @@ mod tests {
         r.granted_scopes = Some(vec!["openid".into(), "email".into()]);
         let a = analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[]);
         assert_eq!(a.id_token_groups, ClaimShape::Missing);
-        assert!(a.problems[0].what.contains("did not grant it"), "{:?}", a.problems);
+        assert!(
+            a.problems[0].what.contains("did not grant it"),
+            "{:?}",
+            a.problems
+        );
         assert!(a.admitted, "no allow list admits everyone");
 
         let mut r = report(&[]);
@@ -552,14 +580,27 @@ mod tests {
         assert!(a.problems.iter().any(|p| p.what.contains("not verified")));
 
         let off = SyncDraft::default();
-        let a = analyse(&report(&[("groups", r#""A""#)]), ProviderKind::Oidc, &off, &[]);
+        let a = analyse(
+            &report(&[("groups", r#""A""#)]),
+            ProviderKind::Oidc,
+            &off,
+            &[],
+        );
         assert!(a.admitted && a.actions.is_empty() && a.admission.contains("sync is off"));
 
         let mut other = sync(&[]);
         other.claim = "roles".into();
-        let a = analyse(&report(&[("groups", r#""A""#)]), ProviderKind::Oidc, &other, &[]);
+        let a = analyse(
+            &report(&[("groups", r#""A""#)]),
+            ProviderKind::Oidc,
+            &other,
+            &[],
+        );
         assert!(a.groups_read.is_empty());
-        assert!(a.problems.iter().any(|p| p.fix.contains("JWT claim to `groups`")));
+        assert!(a
+            .problems
+            .iter()
+            .any(|p| p.fix.contains("JWT claim to `groups`")));
     }
 
     #[test]

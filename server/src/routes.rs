@@ -106,6 +106,18 @@ pub const API_ROUTES: &[ApiRoute] = &[
         handler: || post(api::identity_providers::check_issuer),
     },
     ApiRoute {
+        method: "POST",
+        path: "/api/identity-providers/{id}/test-sign-in",
+        access: Access::Write,
+        handler: || post(api::test_sign_in::start),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/api/test-sign-ins/{id}",
+        access: Access::Write,
+        handler: || get(api::test_sign_in::report),
+    },
+    ApiRoute {
         method: "GET",
         path: "/api/identity-providers/{id}",
         access: Access::Read,

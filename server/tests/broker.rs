@@ -599,3 +599,67 @@ async fn a_refresh_applies_the_allow_list_as_it_is_now() {
     let refused = refresh(renewed["refresh_token"].as_str().unwrap()).await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }
+
+/// A test sign-in: the real round trip with `prompt=login`, verified like a sign-in, ends
+/// on a QuFabric page with a report and nothing else: no user, no session, no cookie; the
+/// id starts one round trip only.
+#[tokio::test]
+async fn a_test_sign_in_reports_claims_and_creates_no_user_or_session() {
+    let (url, state, _upstream) = start().await;
+    let services = &state.services;
+    let id = qufabric_server::idp::create_test(services, "oidc-upstream").unwrap();
+    let waiting = qufabric_server::idp::test_report(services, &id).unwrap();
+    assert_eq!(
+        waiting.status,
+        qufabric_model::test_sign_in::TestStatus::Waiting
+    );
+
+    let client = browser();
+    let start_url = format!(
+        "{url}/oauth2/test-sign-in?{}",
+        oidc::form_body(&[("id", &id)])
+    );
+    let to_upstream = client.get(&start_url).send().await.unwrap();
+    let upstream_authorize = location(&to_upstream);
+    assert!(
+        upstream_authorize.contains("prompt=login"),
+        "{upstream_authorize}"
+    );
+    let back = client.get(&upstream_authorize).send().await.unwrap();
+    let done = client.get(location(&back)).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(done.headers().get("set-cookie").is_none());
+    assert!(done.text().await.unwrap().contains("Test sign-in finished"));
+
+    let report = qufabric_server::idp::test_report(services, &id).unwrap();
+    assert_eq!(
+        report.status,
+        qufabric_model::test_sign_in::TestStatus::Done
+    );
+    let claim = |name: &str| {
+        report
+            .id_token_claims
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.value.as_ref().map(|v| v.json().to_string()))
+    };
+    assert_eq!(claim("groups"), Some(Some(r#"["QuFabric"]"#.to_string())));
+    assert_eq!(
+        claim("nonce"),
+        Some(None),
+        "the nonce's value is never shown"
+    );
+    assert!(report.userinfo_error.is_some(), "the stub has no userinfo");
+    assert!(report.requested_scopes.iter().any(|s| s == "openid"));
+    assert!(services
+        .store
+        .external_user("oidc-upstream", "upstream-user-1")
+        .unwrap()
+        .is_none());
+    assert!(services.store.users().unwrap().is_empty());
+
+    // One round trip per id.
+    let again = client.get(&start_url).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert!(qufabric_server::idp::test_report(services, "not-an-id").is_none());
+}

@@ -5,6 +5,7 @@ pub(crate) mod accounts;
 pub(crate) mod groups;
 pub(crate) mod identity_providers;
 pub(crate) mod instance;
+pub(crate) mod test_sign_in;
 pub(crate) mod users;
 
 // Shared by every file of this module (each starts with `use super::*`).

@@ -8,8 +8,10 @@ mod login;
 mod logout;
 mod passwords;
 mod sign_in;
+mod test_sign_in;
 mod token;
 mod upstream;
+mod upstream_answer;
 mod upstream_client;
 
 use authorize::*;
@@ -20,8 +22,10 @@ use passwords::*;
 pub use passwords::{hash_password, verify_password};
 pub use sign_in::AuthRequest;
 use sign_in::*;
+pub use test_sign_in::{create_test, test_report};
 use token::*;
 use upstream::*;
+use upstream_answer::*;
 use upstream_client::*;
 
 // Shared by every file of this module (each starts with `use super::*`).
@@ -78,6 +82,7 @@ where
         .route("/oauth2/sign-out", post(sign_out))
         .route("/oauth2/logout/callback", get(logout_callback))
         .route("/oauth2/callback", get(callback))
+        .route("/oauth2/test-sign-in", get(test_sign_in::start))
         .route("/oauth2/static/login.css", get(login_css))
 }
 

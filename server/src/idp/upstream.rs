@@ -18,7 +18,23 @@ pub(super) const BROKER_STATE_MAX_AGE: i64 = 600;
 /// A sign-in at an external provider, kept until its callback.
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Pending {
-    pub(super) request: AuthRequest,
+    pub(super) purpose: Purpose,
+    #[serde(flatten)]
+    pub(super) leg: Leg,
+}
+
+/// What the round trip at the provider is for.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) enum Purpose {
+    /// The dashboard's sign-in, to complete once the provider vouched for the user.
+    SignIn(AuthRequest),
+    /// An administrator's test sign-in (its one-time id): a report, never a session.
+    Test(String),
+}
+
+/// The provider side of a round trip: what its callback needs to verify the answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Leg {
     pub(super) provider_id: String,
     pub(super) nonce: String,
     pub(super) pkce_verifier: Option<String>,
@@ -97,17 +113,27 @@ impl From<Result<SignedIn, Failure>> for UpstreamSignIn {
 /// `/oauth2/auth` with an external connector: off to the provider.
 pub async fn start(state: Services, request: AuthRequest, provider: ProviderRecord) -> Response {
     let back = request.redirect_uri.clone();
-    let outcome = match authorization_url(&state, request, &provider).await {
+    let outcome = match authorization_url(&state, Purpose::SignIn(request), &provider).await {
         Ok(url) => UpstreamSignIn::Redirect(url),
         Err(failure) => UpstreamSignIn::Failed(failure),
     };
     outcome.respond(&state, &back)
 }
 
-/// The provider's authorization URL for `request`, with the sign-in kept for its callback.
-async fn authorization_url(
+/// The scopes QuFabric asks a provider of `kind` for.
+pub(super) fn requested_scopes(kind: ProviderKind) -> Vec<String> {
+    ["openid", "profile", "email"]
+        .iter()
+        .chain(kind.info().extra_scopes)
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// The provider's authorization URL for `purpose`, with the round trip kept for its
+/// callback. A test asks the provider to sign the user in again (`prompt=login`).
+pub(super) async fn authorization_url(
     state: &Services,
-    request: AuthRequest,
+    purpose: Purpose,
     provider: &ProviderRecord,
 ) -> Result<String, Failure> {
     // The server's one provider client (no redirects, no link-local or metadata
@@ -116,16 +142,17 @@ async fn authorization_url(
     let (check, document) = discover_reachable(state, provider).await?;
     let (client, _) = build(state, provider, &http, &check, document).await?;
     let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Oidc);
-    let mut authorize = client
-        .authorize_url(
-            CoreAuthenticationFlow::AuthorizationCode,
-            CsrfToken::new_random,
-            Nonce::new_random,
-        )
-        .add_scope(Scope::new("profile".into()))
-        .add_scope(Scope::new("email".into()));
-    for scope in kind.info().extra_scopes {
-        authorize = authorize.add_scope(Scope::new((*scope).to_string()));
+    let mut authorize = client.authorize_url(
+        CoreAuthenticationFlow::AuthorizationCode,
+        CsrfToken::new_random,
+        Nonce::new_random,
+    );
+    // `openid` is the library's own.
+    for scope in requested_scopes(kind).into_iter().filter(|s| s != "openid") {
+        authorize = authorize.add_scope(Scope::new(scope));
+    }
+    if let Purpose::Test(_) = purpose {
+        authorize = authorize.add_prompt(openidconnect::core::CoreAuthPrompt::Login);
     }
     let mut verifier = None;
     if check
@@ -139,11 +166,13 @@ async fn authorization_url(
     }
     let (url, csrf, nonce) = authorize.url();
     let pending = Pending {
-        request,
-        provider_id: provider.id.clone(),
-        nonce: nonce.secret().clone(),
-        pkce_verifier: verifier,
-        created_at: now_unix(),
+        purpose,
+        leg: Leg {
+            provider_id: provider.id.clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier,
+            created_at: now_unix(),
+        },
     };
     state
         .store
@@ -188,8 +217,14 @@ pub async fn callback(
         ))
         .respond(&state, &public_callback);
     };
-    let back = pending.request.redirect_uri.clone();
-    UpstreamSignIn::from(receive(&state, &source, &headers, query, pending).await)
+    let request = match pending.purpose {
+        Purpose::SignIn(request) => request,
+        Purpose::Test(test_id) => {
+            return super::test_sign_in::callback(&state, query, pending.leg, &test_id).await
+        }
+    };
+    let back = request.redirect_uri.clone();
+    UpstreamSignIn::from(receive(&state, &source, &headers, query, request, pending.leg).await)
         .respond(&state, &back)
 }
 
@@ -200,113 +235,37 @@ async fn receive(
     source: &RequestSource,
     headers: &HeaderMap,
     query: CallbackQuery,
-    pending: Pending,
+    request: AuthRequest,
+    leg: Leg,
 ) -> Result<SignedIn, Failure> {
-    if !binding_matches(headers, &pending.request.binding) {
+    if !binding_matches(headers, &request.binding) {
         return Err(fail(
             SignInError::StateMismatch,
             "the identity provider's answer arrived in another browser than the one that started the sign-in",
         ));
     }
-    if now_unix() - pending.created_at > BROKER_STATE_MAX_AGE {
-        return Err(fail(
-            SignInError::SessionExpired,
-            "the sign-in took too long; start again",
-        ));
-    }
-    if let Some(error) = query.error {
-        let description = query.error_description.unwrap_or_default();
-        let code = SignInError::from_oauth(&error);
-        return Err(fail(code, format!("{error}: {description}")));
-    }
-    finish(state, source, pending, query.code.unwrap_or_default()).await
+    let code = answered_code(query, &leg)?;
+    finish(state, source, request, leg, code).await
 }
 
 /// Exchanges the code, verifies the ID token, and signs its user in if QuFabric admits them.
 async fn finish(
     state: &Services,
     source: &RequestSource,
-    pending: Pending,
+    request: AuthRequest,
+    leg: Leg,
     code: String,
 ) -> Result<SignedIn, Failure> {
-    let provider = state
-        .store
-        .provider(&pending.provider_id)
-        .map_err(|e| fail(SignInError::ServerError, e.0))?
-        .ok_or_else(|| {
-            fail(
-                SignInError::ServerError,
-                "the identity provider was removed during the sign-in",
-            )
-        })?;
-    let http = state.http.clone();
-    let (check, document) = discover_reachable(state, &provider).await?;
-    let (client, rule) = build(state, &provider, &http, &check, document).await?;
-    let mut exchange = client
-        .exchange_code(AuthorizationCode::new(code))
-        .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;
-    if let Some(verifier) = &pending.pkce_verifier {
-        exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(verifier.clone()));
-    }
-    let tokens = exchange
-        .request_async(&http)
-        .await
-        .map_err(|error| match error {
-            RequestTokenError::ServerResponse(response) => {
-                let kind = response.error().to_string();
-                fail(
-                    SignInError::from_oauth(&kind),
-                    format!("the provider refused the code exchange: {kind}"),
-                )
-            }
-            RequestTokenError::Request(e) => fail(
-                SignInError::ProviderUnreachable,
-                format!("token endpoint: {e}"),
-            ),
-            other => fail(
-                SignInError::ServerError,
-                format!("token exchange failed: {other}"),
-            ),
-        })?;
-    let _ = tokens.access_token();
-    let id_token = tokens
-        .id_token()
-        .ok_or_else(|| fail(SignInError::ServerError, "the provider sent no ID token"))?;
-    let mut verifier = client.id_token_verifier();
-    if let IssuerRule::MicrosoftTenant { .. } = rule {
-        // Checked below against the token's own tenant.
-        verifier = verifier.require_issuer_match(false);
-    }
-    let claims = id_token
-        .claims(&verifier, &Nonce::new(pending.nonce.clone()))
-        .map_err(token_rejected)?;
-    if let IssuerRule::MicrosoftTenant { template } = &rule {
-        let payload = jwt_payload(&id_token.to_string());
-        let tid = payload
-            .as_ref()
-            .and_then(|p| p.get("tid"))
-            .and_then(Value::as_str);
-        let iss = claims.issuer().as_str();
-        if !qufabric_model::microsoft::token_issuer_valid(template, iss, tid) {
-            return Err(fail(
-                SignInError::IssuerMismatch,
-                format!(
-                    "the ID token's issuer {iss} is not {template} for its tenant {}",
-                    tid.unwrap_or("(none)")
-                ),
-            ));
-        }
-    }
-    let subject = claims.subject().to_string();
-    let email = claims.email().map(|e| e.to_string()).unwrap_or_default();
-    let name = claims
-        .name()
-        .and_then(|n| n.get(None))
-        .map(|n| n.to_string())
-        .or_else(|| claims.preferred_username().map(|u| u.to_string()))
-        .unwrap_or_else(|| email.clone());
+    let Verified {
+        provider,
+        id_token,
+        subject,
+        email,
+        name,
+        ..
+    } = verify_answer(state, &leg, code).await?;
     // The token is verified; its raw payload gives the groups claim in whatever shape.
-    let groups = groups_claim(&id_token.to_string(), "groups");
+    let groups = groups_claim(&id_token, "groups");
 
     let user = upsert_user(state, &provider.id, &subject, &email, &name)?;
     if user.is_blocked {
@@ -335,12 +294,10 @@ async fn finish(
         .store
         .put_session(&session_hash, &session)
         .map_err(|e| fail(SignInError::ServerError, e.0))?;
-    let _ = state
-        .store
-        .set_upstream_id_token(&session_hash, &id_token.to_string());
+    let _ = state.store.set_upstream_id_token(&session_hash, &id_token);
     Ok(SignedIn {
         cookie: session_cookie(source, &session_id, state.config.session_ttl_secs),
-        request: pending.request,
+        request,
         user,
         session_hash,
         session,

@@ -42,6 +42,47 @@ impl Store {
         Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
     }
 
+    /// Keep (or replace) a test sign-in under the hash of its id; tests older than
+    /// `max_age_secs` are removed on the way, so a report is kept no longer than that.
+    pub fn put_test_sign_in<T: Serialize>(
+        &self,
+        id_hash: &str,
+        record: &T,
+        max_age_secs: i64,
+    ) -> StoreResult<()> {
+        let connection = self.lock();
+        connection.execute(
+            "DELETE FROM auth_requests WHERE id LIKE 'test-%' AND created_at < ?1",
+            params![now_unix() - max_age_secs],
+        )?;
+        connection.execute(
+            "INSERT OR REPLACE INTO auth_requests (id, body, created_at) VALUES (?1, ?2, ?3)",
+            params![
+                format!("test-{id_hash}"),
+                serde_json::to_string(record)?,
+                now_unix()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A test sign-in kept no longer than `max_age_secs` ago.
+    pub fn test_sign_in<T: DeserializeOwned>(
+        &self,
+        id_hash: &str,
+        max_age_secs: i64,
+    ) -> StoreResult<Option<T>> {
+        let body: Option<String> = self
+            .lock()
+            .query_row(
+                "SELECT body FROM auth_requests WHERE id = ?1 AND created_at >= ?2",
+                params![format!("test-{id_hash}"), now_unix() - max_age_secs],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    }
+
     pub fn delete_auth_request(&self, id: &str) -> StoreResult<()> {
         self.lock()
             .execute("DELETE FROM auth_requests WHERE id = ?1", params![id])?;
