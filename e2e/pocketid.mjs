@@ -21,7 +21,7 @@ const escapeHtml = (text) =>
 
 /**
  * @typedef {{ client_id: string, client_secret: string, redirect_uris: string[],
- *   post_logout_redirect_uris?: string[], allowed_groups: string[] }} StandInClient
+ *   post_logout_redirect_uris?: string[], allowed_groups: string[], groups_scope?: boolean }} StandInClient
  * @typedef {{ password: string, email: string, name: string, groups: string[] }} StandInUser
  */
 
@@ -175,7 +175,13 @@ async function handleInteraction(state, req, res, uid, isLoginPost) {
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
-    if (details.prompt.details.missingOIDCScope) grant.addOIDCScope(details.prompt.details.missingOIDCScope.join(' '));
+    const missingScope = details.prompt.details.missingOIDCScope ?? [];
+    // A client without the groups scope (`groups_scope: false`): the scope is declined, so
+    // the tokens carry no `groups` claim and the token response's `scope` leaves it out.
+    const withoutGroups = client?.groups_scope === false;
+    const granted = missingScope.filter((s) => !(withoutGroups && s === 'groups'));
+    if (granted.length > 0) grant.addOIDCScope(granted.join(' '));
+    if (withoutGroups && missingScope.includes('groups')) grant.rejectOIDCScope('groups');
     if (details.prompt.details.missingOIDCClaims) grant.addOIDCClaims(details.prompt.details.missingOIDCClaims);
     if (details.prompt.details.missingResourceScopes) {
       for (const [indicator, scopes] of Object.entries(details.prompt.details.missingResourceScopes)) {

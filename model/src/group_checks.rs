@@ -16,6 +16,17 @@ pub struct SyncDraft {
     pub allow: Vec<String>,
 }
 
+impl SyncDraft {
+    /// The sync settings an account has saved.
+    pub fn of(settings: &crate::AccountSettings) -> SyncDraft {
+        SyncDraft {
+            enabled: settings.jwt_groups_enabled,
+            claim: settings.jwt_groups_claim_name.clone(),
+            allow: settings.jwt_allow_groups.clone(),
+        }
+    }
+}
+
 /// Who is editing: how they signed in, and the groups their session token carries.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Editor {

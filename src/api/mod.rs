@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::auth::Session;
 use crate::config::Config;
 use qufabric_model::checks::{IssuerCheckRequest, IssuerCheckResult};
+use qufabric_model::test_sign_in::{TestSignInReport, TestSignInStart};
 use qufabric_model::*;
 
 /// What pages hold to talk to the server. `Copy`: config lives in the reactive arena.
@@ -173,6 +174,20 @@ impl Api {
             Ok(_) | Err(ApiError::NotFound(_)) => Ok(()),
             Err(error) => Err(error),
         }
+    }
+
+    /// Start a test sign-in of a provider: its one-time id.
+    pub async fn start_test_sign_in(&self, provider_id: &str) -> Result<TestSignInStart, ApiError> {
+        let path = format!(
+            "/api/identity-providers/{}/test-sign-in",
+            encode_segment(provider_id)
+        );
+        self.call(Method::Post, &path, None).await
+    }
+
+    pub async fn test_sign_in_report(&self, id: &str) -> Result<TestSignInReport, ApiError> {
+        let path = format!("/api/test-sign-ins/{}", encode_segment(id));
+        self.call(Method::Get, &path, None).await
     }
 
     pub async fn check_issuer(

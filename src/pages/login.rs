@@ -9,7 +9,7 @@ use crate::browser;
 use crate::components::ErrorNotice;
 use qufabric_model::oidc::LOCAL_CONNECTOR;
 use qufabric_model::origins::{public_url_of_redirect, public_url_problem};
-use qufabric_model::{InstanceStatus, LoginProvider};
+use qufabric_model::{IdentityProvider, InstanceStatus, LoginProvider};
 
 /// What the user reads for each error code the IdP or the callback may report: what
 /// happened, then what to do.
@@ -100,33 +100,10 @@ pub fn LoginPage() -> impl IntoView {
         }
     };
 
-    let button = move |connector: String, label: String, icon: Option<String>| {
-        let is_last = last_used.as_deref() == Some(connector.as_str());
-        let busy = {
-            let connector = connector.clone();
-            move || redirecting.get().as_deref() == Some(connector.as_str())
-        };
-        let busy_label = busy.clone();
-        let class = if is_last {
-            "button login-button last-used"
-        } else {
-            "button login-button"
-        };
-        view! {
-            <li>
-                <button
-                    type="button"
-                    class=class
-                    disabled=move || redirecting.with(Option::is_some)
-                    aria-busy=move || busy().then_some("true")
-                    on:click=move |_| begin(connector.clone())
-                >
-                    {icon.map(|src| view! { <img src=src alt="" width="20" height="20"/> })}
-                    <span>{move || if busy_label() { "Redirecting…".to_string() } else { label.clone() }}</span>
-                    {is_last.then_some(view! { <span class="badge">"Last used"</span> })}
-                </button>
-            </li>
-        }
+    let actions = SignInActions {
+        redirecting,
+        begin: Callback::new(begin),
+        last_used: last_used.clone(),
     };
 
     view! {
@@ -157,31 +134,10 @@ pub fn LoginPage() -> impl IntoView {
                     Some(Ok(status)) if status.sign_in_allowed == Some(false) => {
                         view! { <WrongAddressNotice status=status/> }.into_any()
                     }
-                    Some(Ok(status)) => {
-                        let providers: Vec<LoginProvider> = status.login_providers.clone();
-                        let email_allowed = !status.local_auth_disabled;
-                        let nothing = providers.is_empty() && !email_allowed;
-                        let has_providers = !providers.is_empty();
-                        view! {
-                            <ul class="login-options" aria-label="Sign-in options">
-                                {providers.into_iter().map(|provider| {
-                                    let info = provider.kind.info();
-                                    button(
-                                        provider.id.clone(),
-                                        format!("Continue with {}", provider.name),
-                                        Some(format!("/icons/{}", info.icon)),
-                                    )
-                                }).collect_view()}
-                                {email_allowed.then(|| button(LOCAL_CONNECTOR.to_string(), "Continue with email".to_string(), None))}
-                            </ul>
-                            {nothing.then_some(view! {
-                                <p class="notice notice-error" role="alert">"No way to sign in is configured on this server."</p>
-                            })}
-                            {has_providers.then_some(view! {
-                                <p class="help-link"><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
-                            })}
-                        }.into_any()
-                    }
+                    Some(Ok(status)) => view! {
+                        <SignInOptions providers=status.login_providers.clone()
+                            email_allowed=!status.local_auth_disabled actions=actions.clone()/>
+                    }.into_any(),
                 }}
             </div>
         </main>
@@ -220,5 +176,122 @@ fn WrongAddressNotice(status: InstanceStatus) -> impl IntoView {
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// What the buttons of the real login screen do; a preview has none.
+#[derive(Clone)]
+pub struct SignInActions {
+    redirecting: RwSignal<Option<String>>,
+    begin: Callback<String>,
+    last_used: Option<String>,
+}
+
+/// The sign-in options of the login screen: one button per provider, then email. Without
+/// `actions` (a preview) the buttons look the same and do nothing.
+#[component]
+fn SignInOptions(
+    providers: Vec<LoginProvider>,
+    email_allowed: bool,
+    #[prop(optional)] actions: Option<SignInActions>,
+) -> impl IntoView {
+    let nothing = providers.is_empty() && !email_allowed;
+    let has_providers = !providers.is_empty();
+    let live = actions.is_some();
+    let icons = crate::nav::use_nav();
+    let button = move |connector: String, label: String, icon: Option<String>| {
+        let actions = actions.clone();
+        let is_last = actions
+            .as_ref()
+            .is_some_and(|a| a.last_used.as_deref() == Some(connector.as_str()));
+        let redirecting = actions.as_ref().map(|a| a.redirecting);
+        let busy = {
+            let connector = connector.clone();
+            move || redirecting.is_some_and(|r| r.get().as_deref() == Some(connector.as_str()))
+        };
+        let busy_label = busy.clone();
+        let class = if is_last {
+            "button login-button last-used"
+        } else {
+            "button login-button"
+        };
+        view! {
+            <li>
+                <button
+                    type="button"
+                    class=class
+                    disabled=move || redirecting.is_some_and(|r| r.with(Option::is_some))
+                    aria-busy=move || busy().then_some("true")
+                    on:click=move |_| {
+                        if let Some(actions) = &actions {
+                            actions.begin.run(connector.clone());
+                        }
+                    }
+                >
+                    {icon.map(|src| view! { <img src=src alt="" width="20" height="20"/> })}
+                    <span>{move || if busy_label() { "Redirecting…".to_string() } else { label.clone() }}</span>
+                    {is_last.then_some(view! { <span class="badge">"Last used"</span> })}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <ul class="login-options" aria-label="Sign-in options">
+            {providers.into_iter().map(|provider| {
+                let info = provider.kind.info();
+                button(
+                    provider.id.clone(),
+                    format!("Continue with {}", provider.name),
+                    Some(icons.outside_href(&format!("/icons/{}", info.icon))),
+                )
+            }).collect_view()}
+            {email_allowed.then(|| button(LOCAL_CONNECTOR.to_string(), "Continue with email".to_string(), None))}
+        </ul>
+        {(nothing && live).then_some(view! {
+            <p class="notice notice-error" role="alert">"No way to sign in is configured on this server."</p>
+        })}
+        {(nothing && !live).then_some(view! {
+            <p class="notice notice-error">"No way to sign in is configured: nobody could sign in."</p>
+        })}
+        {(has_providers && live).then_some(view! {
+            <p class="help-link"><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
+        })}
+    }
+}
+
+/// Buttons a preview draws at most (the login screen itself lists every provider).
+const PREVIEW_MAX: usize = 12;
+
+/// The login screen as people will see it, drawn by the same component, inside a page of
+/// the settings: a labelled region (no second `main` or `h1`), its buttons inert, updated
+/// as `providers` change (before anything is saved).
+#[component]
+pub fn LoginPreview(
+    providers: Signal<Vec<IdentityProvider>>,
+    email_allowed: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <section class="login-preview" aria-labelledby="login-preview-title">
+            <h3 id="login-preview-title">"Login screen preview"</h3>
+            <p class="hint">"What people see on the login screen, updated as you edit. The buttons do nothing here."</p>
+            <div class="card login-card" inert>
+                <p class="brand">"QuFabric"</p>
+                <p class="login-title">"Sign in"</p>
+                {move || {
+                    let (options, more) = providers.with(|all| {
+                        let shown = all
+                            .iter()
+                            .take(PREVIEW_MAX)
+                            .map(|p| LoginProvider { id: p.id.clone(), kind: p.kind, name: p.name.clone() })
+                            .collect::<Vec<_>>();
+                        (shown, all.len().saturating_sub(PREVIEW_MAX))
+                    });
+                    view! {
+                        <SignInOptions providers=options email_allowed=email_allowed.get()/>
+                        {(more > 0).then(|| view! { <p class="hint">{format!("…and {more} more providers.")}</p> })}
+                    }
+                }}
+            </div>
+        </section>
     }
 }

@@ -11,20 +11,22 @@ mod root;
 mod settings;
 mod setup;
 mod signed_out;
+mod test_sign_in;
 mod unsaved;
 mod users;
 
 pub use callback::CallbackPage;
-pub use groups::{suggest_groups, GroupsPage};
+pub use groups::{kept_sync_draft, suggest_groups, GroupsPage};
 pub use help::RedirectHelpPage;
 pub use identity_providers::*;
-pub use login::{login_error_message, LoginPage};
+pub use login::{login_error_message, LoginPage, LoginPreview};
 pub use not_found::NotFoundPage;
 pub use plumbing::{use_can_write, use_loaded, use_page_tasks, ActionStatus, PageTasks};
 pub use root::RootPage;
 pub use settings::{CurrentUser, NoAccessPage, SettingsLayout, UnsavedChanges};
 pub use setup::SetupPage;
 pub use signed_out::SignedOutPage;
+pub use test_sign_in::{use_test_sign_in, TestSignIn, TestSignInReportView};
 pub use unsaved::{guard_unsaved_edits, read_kept_draft};
 pub use users::{last_sign_in, sign_in_method, UsersPage};
 

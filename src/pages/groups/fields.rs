@@ -21,6 +21,16 @@ struct GroupsDraft {
     allow: Vec<String>,
 }
 
+/// The sync settings of a Groups draft kept in this tab (edits not saved when the session
+/// ended), for a test sign-in's report.
+pub fn kept_sync_draft() -> Option<SyncDraft> {
+    read_kept_draft::<GroupsDraft>(DRAFT_KEY, DRAFT_SCOPE).map(|kept| SyncDraft {
+        enabled: kept.enabled,
+        claim: kept.claim,
+        allow: kept.allow,
+    })
+}
+
 #[derive(Clone, Copy)]
 pub(super) struct GroupFields {
     pub propagation: RwSignal<bool>,

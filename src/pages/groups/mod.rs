@@ -7,6 +7,7 @@ mod allow_list;
 mod fields;
 
 pub use allow_list::suggest_groups;
+pub use fields::kept_sync_draft;
 
 use leptos::prelude::*;
 

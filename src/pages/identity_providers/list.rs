@@ -1,81 +1,15 @@
-//! `/settings/identity-providers`: the configured providers, search, and delete with a
-//! confirmation that says who is affected.
+//! `/settings/identity-providers`: the configured providers, search, a test sign-in per
+//! provider, and delete with a confirmation that says who is affected.
 
 use crate::nav::{use_nav, NavLink, PROVIDERS_PATH};
 use leptos::prelude::*;
 
+use super::list_text::{delete_consequences, filter_providers, provider_count};
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
 use crate::pages::{use_can_write, use_page_tasks};
-use qufabric_model::{IdentityProvider, User};
-
-/// Providers whose name or type label contains the query (case-insensitive).
-pub fn filter_providers(providers: &[IdentityProvider], query: &str) -> Vec<IdentityProvider> {
-    let query = query.trim().to_lowercase();
-    providers
-        .iter()
-        .filter(|p| {
-            query.is_empty()
-                || p.name.to_lowercase().contains(&query)
-                || p.kind.label().to_lowercase().contains(&query)
-                || p.kind.id().contains(&query)
-        })
-        .cloned()
-        .collect()
-}
-
-/// "1 provider", "3 providers", "1 of 3 providers".
-pub fn provider_count(shown: usize, total: usize) -> String {
-    let noun = if total == 1 { "provider" } else { "providers" };
-    if shown == total {
-        format!("{total} {noun}")
-    } else {
-        format!("{shown} of {total} {noun}")
-    }
-}
-
-/// What deleting `provider` means, in words: who signs in with it, and whether it is the
-/// way the current administrator came in or the last way in at all.
-pub fn delete_consequences(
-    provider: &IdentityProvider,
-    users: Option<&[User]>,
-    session_connector: Option<&str>,
-    providers_count: usize,
-    local_auth_disabled: bool,
-) -> Vec<(bool, String)> {
-    let mut lines = Vec::new();
-    match users {
-        Some(users) => {
-            let count = users
-                .iter()
-                .filter(|u| u.idp_id.as_deref() == Some(provider.id.as_str()))
-                .count();
-            let text = match count {
-                0 => "No user signs in with it yet.".to_string(),
-                1 => "1 user signs in with it and will no longer be able to.".to_string(),
-                n => format!("{n} users sign in with it and will no longer be able to."),
-            };
-            lines.push((count > 0, text));
-        }
-        None => lines.push((
-            false,
-            "The number of users who sign in with it could not be loaded.".into(),
-        )),
-    }
-    if session_connector == Some(provider.id.as_str()) {
-        lines.push((
-            true,
-            "You signed in with this provider: your session ends and you cannot sign in this way again.".into(),
-        ));
-    }
-    if local_auth_disabled && providers_count <= 1 {
-        lines.push((
-            true,
-            "It is the last way in: email sign-in is disabled on this server, so nobody could sign in afterwards.".into(),
-        ));
-    }
-    lines
-}
+use crate::pages::{use_test_sign_in, LoginPreview, TestSignInReportView};
+use qufabric_model::IdentityProvider;
 
 #[component]
 pub fn IdentityProvidersPage() -> impl IntoView {
@@ -92,6 +26,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
     let to_delete = RwSignal::new(None::<IdentityProvider>);
     let dialog_open = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<String>);
+    let tester = use_test_sign_in();
 
     // A delete runs to its end here and shows its outcome where it happens.
     let deleting = RwSignal::new(false);
@@ -146,6 +81,22 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         else {
             return;
         };
+        // The test window opens here, inside the click, so pop-up blockers allow it.
+        if let Some(id) = target
+            .closest("button[data-test]")
+            .ok()
+            .flatten()
+            .and_then(|button| button.get_attribute("data-test"))
+        {
+            let provider = providers
+                .get_untracked()
+                .and_then(Result::ok)
+                .and_then(|all| all.into_iter().find(|p| p.id == id));
+            if let Some(provider) = provider {
+                tester.start(provider);
+            }
+            return;
+        }
         if let Some(id) = target
             .closest("button[data-delete]")
             .ok()
@@ -197,6 +148,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         </div>
         <p class="lede">"People sign in to QuFabric with these providers. Each one gets a button on the login screen."</p>
         <StatusRegion message=Signal::derive(move || status.get())/>
+        <TestSignInReportView tester=tester/>
         {move || match rows() {
             None => view! { <p class="status" role="status">"Loading identity providers…"</p> }.into_any(),
             Some(Err(error)) => view! {
@@ -245,6 +197,9 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                                     <td class="issuer">{provider.issuer}</td>
                                     <td class="actions">
                                         {write.then(|| view! {
+                                            <button type="button" class="button secondary" data-test=provider.id.clone()>
+                                                "Test sign-in"<span class="visually-hidden">" "{provider.name.clone()}</span>
+                                            </button>
                                             <button type="button" class="button secondary danger-text" data-delete=provider.id>
                                                 "Delete"<span class="visually-hidden">" "{provider.name}</span>
                                             </button>
@@ -258,6 +213,11 @@ pub fn IdentityProvidersPage() -> impl IntoView {
             }.into_any()
             }
         }}
+        <LoginPreview
+            providers=Signal::derive(move || providers.get().and_then(Result::ok).unwrap_or_default())
+            email_allowed=Signal::derive(move || {
+                !instance.get().and_then(Result::ok).is_some_and(|i| i.local_auth_disabled)
+            })/>
         <ConfirmDialog
             open=dialog_open
             title=Signal::derive(move || format!("Delete {}?", to_delete.get().map(|p| p.name).unwrap_or_default()))

@@ -2,6 +2,8 @@
 
 mod form;
 mod list;
+mod list_text;
 
-pub use form::{discovery_summary, IdentityProviderFormPage};
-pub use list::{delete_consequences, filter_providers, provider_count, IdentityProvidersPage};
+pub use form::{discovery_summary, with_draft, IdentityProviderFormPage};
+pub use list::IdentityProvidersPage;
+pub use list_text::{delete_consequences, filter_providers, provider_count};

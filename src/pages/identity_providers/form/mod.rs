@@ -12,8 +12,10 @@ mod discovery;
 mod draft;
 mod fields;
 mod save;
+mod try_out;
 
 pub use discovery::discovery_summary;
+pub use try_out::with_draft;
 
 use leptos::prelude::*;
 
@@ -31,6 +33,7 @@ use qufabric_model::checks::{
     blocks_saving, check_draft, discovery_findings, merge_discovery, Finding, Severity,
 };
 use save::{save_provider, SaveStatus};
+use try_out::TryOut;
 
 #[component]
 pub fn IdentityProviderFormPage() -> impl IntoView {
@@ -254,6 +257,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         </Show>
 
         {(!just_saved).then(redirects)}
+        <TryOut form stored providers instance dirty can_write/>
     }
 }
 
