@@ -1459,6 +1459,28 @@ mod provider_logic {
         assert_eq!(filter_providers(&all, "  ").len(), 2);
         assert_eq!(filter_providers(&all, "zzz").len(), 0);
     }
+
+    /// The login preview's list: a rename or a new provider shows before saving.
+    #[wasm_bindgen_test]
+    fn the_preview_lists_the_form_as_typed() {
+        use qufabric_dashboard::pages::with_draft;
+        let saved = vec![
+            provider("a", "Company SSO", ProviderKind::Keycloak),
+            provider("b", "PocketID", ProviderKind::Pocketid),
+        ];
+        let renamed = with_draft(saved.clone(), Some("b"), "PocketID Staff", None);
+        assert_eq!(renamed[1].name, "PocketID Staff");
+        assert_eq!(renamed.len(), 2);
+        let added = with_draft(saved.clone(), None, "", Some(ProviderKind::Authentik));
+        assert_eq!(added.len(), 3);
+        assert_eq!(added[2].name, "Authentik");
+        assert_eq!(
+            with_draft(saved.clone(), None, " ", None).len(),
+            2,
+            "an empty new form adds nothing"
+        );
+        assert_eq!(with_draft(saved, Some("gone"), "X", None).len(), 2);
+    }
 }
 
 mod groups_page {

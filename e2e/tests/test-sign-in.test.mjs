@@ -59,10 +59,14 @@ after(async () => {
   await server?.cleanup();
 });
 
-/** Run a test sign-in from the list as `username`; returns the report region. */
-async function testSignIn(page, username) {
+/** Run a test sign-in as `username` from `button` (the list's by default); returns the
+ * report region once it is judged against `basis`. */
+async function testSignIn(page, username, {
+  button = page.getByRole('button', { name: 'Test sign-in PocketID' }),
+  basis = 'Judged against the saved Groups settings.',
+} = {}) {
   const popupOpened = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Test sign-in PocketID' }).click();
+  await button.click();
   const popup = await popupOpened;
   await popup.waitForURL((url) => url.toString().startsWith(standIn.issuer));
   await popup.getByLabel('Username').fill(username);
@@ -73,7 +77,7 @@ async function testSignIn(page, username) {
   assert.ok(popup.url().startsWith(`${server.url}/oauth2/callback`), popup.url());
   await popup.close();
   const report = page.getByRole('region', { name: 'Test sign-in with PocketID' });
-  await report.getByText('Judged against the saved Groups settings.').waitFor();
+  await report.getByText(basis).waitFor();
   return report;
 }
 
@@ -106,16 +110,16 @@ test('test sign-in reports the groups claim and the verdict; no user or session 
 
   // A user with no groups: present but empty, with PocketID's advice, and refused.
   const empty = await testSignIn(page, 'dave');
-  await empty.getByText('The `groups` claim is present but empty').waitFor();
+  await empty.getByText('The groups claim is present but empty').waitFor();
   await empty.getByText(/assign that group to the QuFabric OIDC client/).waitFor();
-  await empty.getByText(/^Would be refused\./).waitFor();
+  await empty.getByText('Would be refused: the sign-in carries no group, and only members of QuFabric may sign in.').waitFor();
   await screenshot(page, 'test-sign-in-empty-groups');
   assert.deepEqual(await axeViolations(page), []);
 
   // The groups scope withheld from the client: the claim is missing, and why.
   standIn.setClients([client({ groups_scope: false })]);
   const missing = await testSignIn(page, 'alice');
-  await missing.getByText(/The `groups` claim is missing from the ID token\. QuFabric asked for the `groups` scope, and PocketID did not grant it/).waitFor();
+  await missing.getByText(/The groups claim is missing from the ID token\. QuFabric asked for the groups scope, and PocketID did not grant it/).waitFor();
   await screenshot(page, 'test-sign-in-missing-claim');
   standIn.setClients([client()]);
 
@@ -159,5 +163,30 @@ test('the login screen preview shows an unsaved rename at once, as a region of t
   await page.getByLabel('Keycloak', { exact: true }).check();
   await page.getByRole('region', { name: 'Login screen preview' }).getByRole('button', { name: 'Continue with Keycloak' }).waitFor({ timeout: 1000 });
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('on the Groups page, a test sign-in judges the unsaved allow list', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await signInWithEmail(page, server, OWNER);
+  await page.getByRole('link', { name: 'Groups' }).click();
+  await page.getByRole('button', { name: 'Remove QuFabric' }).click();
+  await page.getByLabel('JWT allow groups').fill('Contractors');
+  await page.keyboard.press('Enter');
+  const report = await testSignIn(page, 'alice', {
+    button: page.getByRole('button', { name: 'Test sign-in', exact: true }),
+    basis: 'Judged against the Groups settings on this page, with any changes not saved yet.',
+  });
+  await report.getByText('Would be refused: the sign-in carries QuFabric, and only members of Contractors may sign in.').waitFor();
+  await screenshot(page, 'test-sign-in-groups-draft');
+  assert.deepEqual(await axeViolations(page), []);
+  // Put QuFabric back in the field: the open report follows the page's fields.
+  await page.getByLabel('JWT allow groups').fill('QuFabric');
+  await page.keyboard.press('Enter');
+  await report.getByText('Would be admitted: a member of the allowed group QuFabric.').waitFor();
+  const [account] = await api('GET', '/api/accounts');
+  assert.deepEqual(account.settings.jwt_allow_groups, ['QuFabric'], 'nothing was saved');
+  assert.deepEqual(problems, []);
+  page.once('dialog', (dialog) => dialog.accept());
   await context.close();
 });

@@ -361,9 +361,14 @@ pub fn analyse(
                 .join(", ")
         )
     } else {
+        let read = if groups_read.is_empty() {
+            "no group".to_string()
+        } else {
+            groups_read.join(", ")
+        };
         format!(
-            "Would be refused. {}",
-            group_checks::refusal_sentence(&sync.allow, &groups_read)
+            "Would be refused: the sign-in carries {read}, and only members of {} may sign in.",
+            sync.allow.join(", ")
         )
     };
     if !admitted {

@@ -2,6 +2,8 @@
 //! its one-click fix.
 
 use leptos::prelude::*;
+
+use super::CodedText;
 use qufabric_model::checks::{Field, Finding, Severity};
 
 /// The findings of a form that belong under `field`.
@@ -31,7 +33,7 @@ pub fn Findings(
                 view! {
                     <li class=class data-code=code>
                         <span class="visually-hidden">{prefix}</span>
-                        <span>{finding.message.clone()}</span>
+                        <span><CodedText text=finding.message.clone()/></span>
                         {finding.fix.map(|fix| {
                             let value = fix.value.clone();
                             view! {

@@ -1,5 +1,6 @@
 //! Reusable pieces of the screens.
 
+mod coded;
 mod confirm_dialog;
 mod copy_field;
 mod field;
@@ -9,6 +10,7 @@ mod public_url_warning;
 mod sign_out_button;
 mod switch;
 
+pub use coded::CodedText;
 pub use confirm_dialog::ConfirmDialog;
 pub use copy_field::CopyField;
 pub use field::TextField;

@@ -5,6 +5,7 @@
 
 mod allow_list;
 mod fields;
+mod try_sync;
 
 pub use allow_list::suggest_groups;
 pub use fields::kept_sync_draft;
@@ -20,6 +21,7 @@ use qufabric_model::checks::{blocks_saving, Field, Severity};
 use qufabric_model::group_checks::{check_sync, clean_claim, Editor};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
 use qufabric_model::AccountRequest;
+use try_sync::TrySync;
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
@@ -185,6 +187,7 @@ pub fn GroupsPage() -> impl IntoView {
                     <StatusRegion id="groups-save-status" message=Signal::derive(move || save_status.with(ActionStatus::done))/>
                 </div>
             </form>
+            <TrySync providers sync=Signal::derive(move || fields.sync()) can_write/>
         </Show>
         <ConfirmDialog
             open=confirm_open

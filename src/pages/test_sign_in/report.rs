@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{Stage, TestSignIn};
 use crate::api::use_api;
+use crate::components::CodedText;
 use crate::pages::{kept_sync_draft, login_error_message};
 use qufabric_model::group_checks::SyncDraft;
 use qufabric_model::test_sign_in::{analyse, GroupAction, ReportedClaim, TestSignInReport};
@@ -162,7 +163,7 @@ fn Finished(
                 view! {
                     <ul class="test-problems">
                         {analysis.problems.iter().map(|p| view! {
-                            <li><strong>{p.what.clone()}</strong>" "{p.fix.clone()}</li>
+                            <li><strong><CodedText text=p.what.clone()/></strong>" "<CodedText text=p.fix.clone()/></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
