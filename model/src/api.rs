@@ -260,6 +260,21 @@ pub struct Group {
     pub resources: Vec<Kept>,
 }
 
+impl Group {
+    /// A group without peers or resources (all this server's groups are).
+    pub fn empty(id: impl Into<String>, name: impl Into<String>, issued: GroupIssued) -> Group {
+        Group {
+            id: id.into(),
+            name: name.into(),
+            peers_count: 0,
+            resources_count: 0,
+            issued,
+            peers: Vec::new(),
+            resources: Vec::new(),
+        }
+    }
+}
+
 /// `POST /api/groups` body (only the name matters to this dashboard).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupRequest {

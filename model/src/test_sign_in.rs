@@ -477,15 +477,7 @@ mod tests {
     }
 
     fn group(name: &str, issued: GroupIssued) -> Group {
-        Group {
-            id: name.into(),
-            name: name.into(),
-            peers_count: 0,
-            resources_count: 0,
-            issued,
-            peers: vec![],
-            resources: vec![],
-        }
+        Group::empty(name, name, issued)
     }
 
     #[test]

@@ -5,15 +5,7 @@ use qufabric_model::group_checks::*;
 use qufabric_model::{Group, GroupIssued, IdentityProvider, ProviderKind, Role, User};
 
 fn group(id: &str, name: &str, issued: GroupIssued) -> Group {
-    Group {
-        id: id.into(),
-        name: name.into(),
-        peers_count: 0,
-        resources_count: 0,
-        issued,
-        peers: vec![],
-        resources: vec![],
-    }
+    Group::empty(id, name, issued)
 }
 
 fn admin(email: &str, role: Role, idp: Option<&str>, groups: &[&str]) -> User {

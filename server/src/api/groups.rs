@@ -10,15 +10,7 @@ pub(crate) async fn list_groups(
         .store
         .groups()?
         .into_iter()
-        .map(|g| Group {
-            id: g.id,
-            name: g.name,
-            peers_count: 0,
-            resources_count: 0,
-            issued: g.issued,
-            peers: vec![],
-            resources: vec![],
-        })
+        .map(|g| Group::empty(g.id, g.name, g.issued))
         .collect();
     Ok(Json(groups))
 }
@@ -47,13 +39,5 @@ pub(crate) async fn create_group(
         issued: GroupIssued::Api,
     };
     state.store.insert_group(&group)?;
-    Ok(Json(Group {
-        id: group.id,
-        name: group.name,
-        peers_count: 0,
-        resources_count: 0,
-        issued: GroupIssued::Api,
-        peers: vec![],
-        resources: vec![],
-    }))
+    Ok(Json(Group::empty(group.id, group.name, GroupIssued::Api)))
 }

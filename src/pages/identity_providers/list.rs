@@ -81,37 +81,27 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         else {
             return;
         };
-        // The test window opens here, inside the click, so pop-up blockers allow it.
-        if let Some(id) = target
-            .closest("button[data-test]")
-            .ok()
-            .flatten()
-            .and_then(|button| button.get_attribute("data-test"))
-        {
-            let provider = providers
+        // The provider a row's button (`data-test`, `data-delete`) names by id.
+        let named_by = |attribute: &str| {
+            let id = target
+                .closest(&format!("button[{attribute}]"))
+                .ok()
+                .flatten()?
+                .get_attribute(attribute)?;
+            providers
                 .get_untracked()
                 .and_then(Result::ok)
-                .and_then(|all| all.into_iter().find(|p| p.id == id));
-            if let Some(provider) = provider {
-                tester.start(provider);
-            }
+                .and_then(|all| all.into_iter().find(|p| p.id == id))
+        };
+        // The test window opens here, inside the click, so pop-up blockers allow it.
+        if let Some(provider) = named_by("data-test") {
+            tester.start(provider);
             return;
         }
-        if let Some(id) = target
-            .closest("button[data-delete]")
-            .ok()
-            .flatten()
-            .and_then(|button| button.get_attribute("data-delete"))
-        {
-            let provider = providers
-                .get_untracked()
-                .and_then(Result::ok)
-                .and_then(|all| all.into_iter().find(|p| p.id == id));
-            if let Some(provider) = provider {
-                delete_error.set(None);
-                to_delete.set(Some(provider));
-                dialog_open.set(true);
-            }
+        if let Some(provider) = named_by("data-delete") {
+            delete_error.set(None);
+            to_delete.set(Some(provider));
+            dialog_open.set(true);
             return;
         }
         let plain =
