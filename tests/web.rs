@@ -1460,6 +1460,53 @@ mod provider_logic {
         assert_eq!(filter_providers(&all, "zzz").len(), 0);
     }
 
+    /// The list's rows: one per provider, names as text (never markup), links and buttons
+    /// naming their provider for the table's one click handler.
+    #[wasm_bindgen_test]
+    fn rows_are_filled_as_text_with_their_links_and_buttons() {
+        use qufabric_dashboard::pages::fill_rows;
+        let document = web_sys::window().unwrap().document().unwrap();
+        let body = document.create_element("tbody").unwrap();
+        body.set_inner_html("<tr><td>old</td></tr>");
+        let hostile = "<img src=x onerror=alert(1)>";
+        let all = vec![
+            provider("a/b", hostile, ProviderKind::Keycloak),
+            provider("p2", "PocketID", ProviderKind::Pocketid),
+        ];
+        let nav = qufabric_dashboard::nav::use_nav();
+        fill_rows(&body, &all, true, nav).unwrap();
+        let rows = body.query_selector_all("tr").unwrap();
+        assert_eq!(rows.length(), 2, "the old row is gone");
+        let link = body.query_selector("a[data-nav]").unwrap().unwrap();
+        assert_eq!(link.text_content().unwrap(), hostile);
+        assert_eq!(
+            link.get_attribute("data-nav").unwrap(),
+            "/settings/identity-providers/a%2Fb"
+        );
+        assert_eq!(
+            body.query_selector_all("img").unwrap().length(),
+            2,
+            "only the icons"
+        );
+        let test = body
+            .query_selector("button[data-test='p2']")
+            .unwrap()
+            .unwrap();
+        assert_eq!(test.text_content().unwrap(), "Test sign-in PocketID");
+        let delete = body
+            .query_selector("button[data-delete='p2']")
+            .unwrap()
+            .unwrap();
+        assert_eq!(delete.text_content().unwrap(), "Delete PocketID");
+        assert!(body.text_content().unwrap().contains("Keycloak"));
+        fill_rows(&body, &all, false, nav).unwrap();
+        assert_eq!(
+            body.query_selector_all("button").unwrap().length(),
+            0,
+            "no buttons to read-only roles"
+        );
+    }
+
     /// The login preview's list: a rename or a new provider shows before saving.
     #[wasm_bindgen_test]
     fn the_preview_lists_the_form_as_typed() {

@@ -5,6 +5,7 @@ use crate::nav::{use_nav, NavLink, PROVIDERS_PATH};
 use leptos::prelude::*;
 
 use super::list_text::{delete_consequences, filter_providers, provider_count};
+use super::rows::fill_rows;
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
 use crate::pages::{use_can_write, use_page_tasks};
@@ -157,6 +158,11 @@ pub fn IdentityProvidersPage() -> impl IntoView {
             // again if the role changes), not a reactive switch in each of a thousand rows.
             Some(Ok((total, shown))) => {
                 let write = can_write();
+                let count = provider_count(shown.len(), total);
+                let body = NodeRef::<leptos::html::Tbody>::new();
+                body.on_load(move |body| {
+                    let _ = fill_rows(&body, &shown, write, nav);
+                });
                 view! {
                 <div class="field search">
                     <label for="provider-search">"Search"</label>
@@ -165,40 +171,13 @@ pub fn IdentityProvidersPage() -> impl IntoView {
                         on:input=move |ev| query.set(event_target_value(&ev))/>
                 </div>
                 <p class="status" role="status">
-                    {provider_count(shown.len(), total)}
+                    {count}
                 </p>
                 <table class="providers">
                     <thead>
                         <tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Issuer"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr>
                     </thead>
-                    <tbody on:click=on_table_click>
-                        {shown.into_iter().map(|provider| {
-                            let info = provider.kind.info();
-                            let to = format!("{PROVIDERS_PATH}/{}", crate::api::encode_segment(&provider.id));
-                            view! {
-                                <tr>
-                                    <td>
-                                        <span class="provider-name">
-                                            <img src=nav.outside_href(&format!("/icons/{}", info.icon)) alt="" width="20" height="20"/>
-                                            <a href=nav.href(&to) data-nav=to>{provider.name.clone()}</a>
-                                        </span>
-                                    </td>
-                                    <td>{info.label}</td>
-                                    <td class="issuer">{provider.issuer}</td>
-                                    <td class="actions">
-                                        {write.then(|| view! {
-                                            <button type="button" class="button secondary" data-test=provider.id.clone()>
-                                                "Test sign-in"<span class="visually-hidden">" "{provider.name.clone()}</span>
-                                            </button>
-                                            <button type="button" class="button secondary danger-text" data-delete=provider.id>
-                                                "Delete"<span class="visually-hidden">" "{provider.name}</span>
-                                            </button>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
+                    <tbody node_ref=body on:click=on_table_click></tbody>
                 </table>
             }.into_any()
             }
