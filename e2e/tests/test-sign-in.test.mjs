@@ -190,3 +190,27 @@ test('on the Groups page, a test sign-in judges the unsaved allow list', async (
   page.once('dialog', (dialog) => dialog.accept());
   await context.close();
 });
+
+test('a reload while the window is at the provider still gets the report', async () => {
+  const { page, context, problems } = await newPage(browser);
+  await signInWithEmail(page, server, OWNER);
+  const popupOpened = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Test sign-in PocketID' }).click();
+  const popup = await popupOpened;
+  await popup.waitForURL((url) => url.toString().startsWith(standIn.issuer));
+  await page.reload();
+  const report = page.getByRole('region', { name: 'Test sign-in with PocketID' });
+  await report.getByText('Waiting for the sign-in at PocketID in the other window…').waitFor();
+  await popup.getByLabel('Username').fill('alice');
+  await popup.getByLabel('Password').fill(USERS.alice.password);
+  await popup.getByRole('button', { name: 'Sign in' }).click();
+  await popup.getByRole('heading', { name: 'Test sign-in finished' }).waitFor();
+  await report.getByText('Would be admitted: a member of the allowed group QuFabric.').waitFor();
+  // Closed, it stays closed across the next reload.
+  await report.getByRole('button', { name: 'Close report' }).click();
+  await page.reload();
+  await page.getByRole('button', { name: 'Test sign-in PocketID' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Test sign-in with PocketID' }).count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -19,6 +19,24 @@ use qufabric_model::IdentityProvider;
 /// How often the report is asked for while the window is out.
 const POLL_MS: u32 = 1000;
 
+/// sessionStorage key of the test under way in this tab, so that a reload while the
+/// window is at the provider still gets the report.
+const RUNNING_KEY: &str = "qufabric.test_sign_in";
+
+/// A test under way, as kept in this tab.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Running {
+    id: String,
+    provider: IdentityProvider,
+    started_ms: f64,
+}
+
+fn read_running() -> Option<Running> {
+    let kept: Running = serde_json::from_str(&crate::browser::session_get(RUNNING_KEY)?).ok()?;
+    let age_ms = crate::browser::now_ms() - kept.started_ms;
+    (age_ms >= 0.0 && age_ms < (TEST_MAX_AGE_SECS * 1000) as f64).then_some(kept)
+}
+
 /// One test, from the click to its report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestRun {
@@ -48,14 +66,26 @@ pub struct TestSignIn {
     api: Api,
 }
 
+/// The page's test sign-in; a test this tab started before a reload carries on.
 pub fn use_test_sign_in() -> TestSignIn {
-    TestSignIn {
+    let tester = TestSignIn {
         run: RwSignal::new(None),
         generation: StoredValue::new(0),
         window: StoredValue::new_local(None),
         tasks: use_page_tasks(),
         api: use_api(),
+    };
+    if let Some(running) = read_running() {
+        tester.run.set(Some(TestRun {
+            provider: running.provider,
+            stage: Stage::Waiting,
+        }));
+        tester.tasks.spawn(async move {
+            let stage = tester.poll(&running.id, 0).await;
+            tester.finish(stage, 0);
+        });
     }
+    tester
 }
 
 /// A window of its own for the provider's pages. `None` when the browser blocked it.
@@ -94,16 +124,23 @@ impl TestSignIn {
         }));
         let this = *self;
         self.tasks.spawn(async move {
-            let stage = this.follow(&popup, &provider.id, generation).await;
-            if this.generation.try_get_value() == Some(generation) {
-                // A finished test leaves its window on QuFabric's "finished" page (the
-                // person closes it); one that never got there is closed here.
-                if let Stage::Failed(_) = stage {
-                    this.close_window();
-                }
-                this.set_stage(stage);
-            }
+            let stage = this.follow(&popup, &provider, generation).await;
+            this.finish(stage, generation);
         });
+    }
+
+    /// Show how test `generation` ended, unless another started or it was cancelled.
+    fn finish(&self, stage: Stage, generation: u32) {
+        if self.generation.try_get_value() != Some(generation) {
+            return;
+        }
+        // A finished test leaves its window on QuFabric's "finished" page (the person
+        // closes it); one that never got there is closed here.
+        if let Stage::Failed(_) = stage {
+            self.close_window();
+            crate::browser::session_remove(RUNNING_KEY);
+        }
+        self.set_stage(stage);
     }
 
     /// Stop waiting for the test (the window closes; a report that comes later is not
@@ -112,6 +149,7 @@ impl TestSignIn {
         self.generation
             .set_value(self.generation.get_value().wrapping_add(1));
         self.close_window();
+        crate::browser::session_remove(RUNNING_KEY);
         self.run.set(None);
     }
 
@@ -131,8 +169,13 @@ impl TestSignIn {
     }
 
     /// The test from its start to its report (or why there is none).
-    async fn follow(&self, popup: &web_sys::Window, provider_id: &str, generation: u32) -> Stage {
-        let id = match self.api.start_test_sign_in(provider_id).await {
+    async fn follow(
+        &self,
+        popup: &web_sys::Window,
+        provider: &IdentityProvider,
+        generation: u32,
+    ) -> Stage {
+        let id = match self.api.start_test_sign_in(&provider.id).await {
             Ok(started) => started.id,
             Err(error) => return Stage::Failed(error.user_message()),
         };
@@ -140,14 +183,28 @@ impl TestSignIn {
         if popup.location().set_href(&address).is_err() {
             return Stage::Failed("The test window could not be opened at the provider.".into());
         }
+        let running = Running {
+            id: id.clone(),
+            provider: provider.clone(),
+            started_ms: crate::browser::now_ms(),
+        };
+        if let Ok(json) = serde_json::to_string(&running) {
+            crate::browser::session_set(RUNNING_KEY, &json);
+        }
         self.set_stage(Stage::Waiting);
+        self.poll(&id, generation).await
+    }
+
+    /// Ask for test `id`'s report until it is there, the test expires, or another test
+    /// takes its place.
+    async fn poll(&self, id: &str, generation: u32) -> Stage {
         let polls = (TEST_MAX_AGE_SECS as u32 * 1000) / POLL_MS;
         for _ in 0..polls {
             gloo_timers::future::TimeoutFuture::new(POLL_MS).await;
             if self.generation.try_get_value() != Some(generation) {
                 return Stage::Failed("Cancelled.".into());
             }
-            match self.api.test_sign_in_report(&id).await {
+            match self.api.test_sign_in_report(id).await {
                 Ok(report) if report.status == TestStatus::Waiting => {}
                 Ok(report) => return Stage::Finished(Box::new(report)),
                 Err(ApiError::NotFound(_)) => break,
