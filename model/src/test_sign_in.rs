@@ -404,15 +404,19 @@ pub fn analyse(
         ),
     };
 
+    // Saturating: `iat` is whatever the provider wrote (a wrapped or panicking
+    // subtraction on a hostile value would be wrong, or kill the page).
     let clock_skew_secs = claim::<i64>(claims, "iat")
-        .map(|iat| iat - report.received_at)
-        .filter(|skew| skew.abs() > CLOCK_SKEW_LIMIT_SECS && report.received_at > 0);
+        .map(|iat| iat.saturating_sub(report.received_at))
+        .filter(|skew| {
+            skew.unsigned_abs() > CLOCK_SKEW_LIMIT_SECS.unsigned_abs() && report.received_at > 0
+        });
     if let Some(skew) = clock_skew_secs {
         let direction = if skew > 0 { "ahead of" } else { "behind" };
         problems.push(Problem {
             what: format!(
                 "{label}'s clock is {} s {direction} QuFabric's: tokens may be refused as not yet valid or expired.",
-                skew.abs()
+                skew.unsigned_abs()
             ),
             fix: "Synchronise the clocks of both servers (NTP).".into(),
         });

@@ -137,7 +137,7 @@ fn Finished(
         };
         let clock = match analysis.clock_skew_secs {
             None => "in step with QuFabric's (within a minute)".to_string(),
-            Some(skew) => format!("{} s off", skew.abs()),
+            Some(skew) => format!("{} s off", skew.unsigned_abs()),
         };
         let granted = report
             .granted_scopes
