@@ -231,6 +231,23 @@ export async function sessionToken(page) {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).access_token);
 }
 
+/**
+ * The owner's hand on the management API: signs `owner` in on a throwaway page and returns
+ * `api(method, path, body)`, which sends their bearer token and answers the parsed JSON.
+ */
+export async function ownerApi(browser, server, owner) {
+  const { page, context } = await newPage(browser);
+  await signInWithEmail(page, server, owner);
+  const token = await sessionToken(page);
+  await context.close();
+  return async (method, path, body) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body && JSON.stringify(body),
+    });
+    return response.json();
+  };
+}
+
 /** Press Tab until the focused control's name (label, aria-label, text) matches. */
 export async function tabTo(page, pattern) {
   for (let i = 0; i < 80; i += 1) {

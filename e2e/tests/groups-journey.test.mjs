@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, sessionToken } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, ownerApi } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -17,14 +17,8 @@ const USERS = {
 let server;
 let standIn;
 let browser;
-let ownerToken;
-
-const api = async (method, path, body) => {
-  const response = await fetch(`${server.url}${path}`, {
-    method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` }, body: body && JSON.stringify(body),
-  });
-  return response.json();
-};
+/** The owner's API calls (see `ownerApi`). */
+let api;
 
 async function setSync(allow) {
   const [account] = await api('GET', '/api/accounts');
@@ -52,10 +46,7 @@ before(async () => {
   }]);
   await setupOwner(server, OWNER);
   browser = await launchBrowser();
-  const { page, context } = await newPage(browser);
-  await signInWithEmail(page, server, OWNER);
-  ownerToken = await sessionToken(page);
-  await context.close();
+  api = await ownerApi(browser, server, OWNER);
   await api('POST', '/api/identity-providers', {
     type: 'pocketid', name: 'PocketID', issuer: standIn.issuer, client_id: 'QuFabric', client_secret: 'pocket-secret',
   });

@@ -8,7 +8,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, sessionToken } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, ownerApi } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -19,7 +19,8 @@ const USERS = {
 let server;
 let standIn;
 let browser;
-let ownerToken;
+/** The owner's API calls (see `ownerApi`). */
+let api;
 
 const client = (extra = {}) => ({
   client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`],
@@ -27,12 +28,6 @@ const client = (extra = {}) => ({
   allowed_groups: [], ...extra,
 });
 
-const api = async (method, path, body) => {
-  const response = await fetch(`${server.url}${path}`, {
-    method, headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` }, body: body && JSON.stringify(body),
-  });
-  return response.json();
-};
 
 before(async () => {
   server = await startServer();
@@ -40,10 +35,7 @@ before(async () => {
   standIn.setClients([client()]);
   await setupOwner(server, OWNER);
   browser = await launchBrowser();
-  const { page, context } = await newPage(browser);
-  await signInWithEmail(page, server, OWNER);
-  ownerToken = await sessionToken(page);
-  await context.close();
+  api = await ownerApi(browser, server, OWNER);
   await api('POST', '/api/identity-providers', {
     type: 'pocketid', name: 'PocketID', issuer: standIn.issuer, client_id: 'QuFabric', client_secret: 'pocket-secret',
   });
