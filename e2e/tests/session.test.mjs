@@ -49,12 +49,19 @@ test('the access token is renewed before it expires and the page keeps working',
   });
 });
 
-test('two tabs of one session (a duplicated tab) both keep working across several refreshes', async () => {
+/** Two tabs of one session refreshing side by side, with or without Web Locks. */
+async function twoTabs({ withoutWebLocks }) {
   // A duplicated tab starts with a copy of sessionStorage, refresh token included. The
   // server ends the whole session when a spent refresh token comes back, so the tabs must
   // take turns and share what they renewed. 62 s tokens: a renewal about every 2 s.
   await withFastRenewals(async (server, browser) => {
     const { page: first, problems, context } = await newPage(browser);
+    if (withoutWebLocks) {
+      // What a plain-http LAN address gives (not a secure context): no navigator.locks.
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+      });
+    }
     await signInWithEmail(first, server, OWNER);
     const stored = await first.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
     const second = await context.newPage();
@@ -97,6 +104,14 @@ test('two tabs of one session (a duplicated tab) both keep working across severa
     }
     assert.deepEqual(problems, []);
   });
+}
+
+test('two tabs of one session (a duplicated tab) both keep working across several refreshes', async () => {
+  await twoTabs({ withoutWebLocks: false });
+});
+
+test('two tabs of one session take turns without Web Locks too (plain-http LAN addresses)', async () => {
+  await twoTabs({ withoutWebLocks: true });
 });
 
 test('a copy of the refresh token used elsewhere ends the session: the tab lands on session_expired and gets its draft back', async () => {

@@ -115,6 +115,7 @@ impl Session {
             return Ok(());
         }
         let Some(refresh_token) = previous.refresh_token.clone() else {
+            super::tabs::renewal_done();
             self.clear();
             return Err("the session cannot be renewed".into());
         };
@@ -133,7 +134,7 @@ impl Session {
                 browser::now_ms() as i64,
             )
         });
-        match result {
+        let outcome = match result {
             Ok(tokens) => {
                 super::tabs::announce(&tokens);
                 self.set(tokens);
@@ -143,7 +144,9 @@ impl Session {
                 self.clear();
                 Err(error)
             }
-        }
+        };
+        super::tabs::renewal_done();
+        outcome
     }
 
     /// Keep the session fresh: refresh a minute before the access token expires. The timer

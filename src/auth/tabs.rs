@@ -6,7 +6,12 @@
 //! - a tab that renewed tells the others over a `BroadcastChannel`, and they adopt the
 //!   newer tokens of their own session (same `sid`);
 //! - a tab that gets the lock asks the others first whether one holds newer tokens, since
-//!   the announcement and the lock can reach it in either order.
+//!   the announcement and the lock can reach it in either order;
+//! - where there is no Web Lock (plain-http LAN addresses are not secure contexts), tabs
+//!   about to renew the same session settle it over the channel: each question carries a
+//!   number drawn at random; a tab already renewing, or asking with a lower number, answers
+//!   "renewing", and the asker waits for that tab's announcement instead of spending the
+//!   same refresh token.
 //!
 //! Nothing here touches localStorage: tokens only pass between open tabs.
 
@@ -29,10 +34,13 @@ const LOCK_NAME: &str = "qufabric.refresh";
 /// How long a tab that got the lock waits for another tab to offer newer tokens. Open
 /// tabs answer within a few milliseconds; this is paid once per renewal.
 const ASK_WAIT_MS: i32 = 150;
+/// How long a tab told "renewing" waits for that tab's new tokens before renewing itself
+/// (a token request's own time limit is shorter).
+const OTHER_RENEWAL_WAIT_MS: i32 = 12_000;
 
 /// What tabs say to each other: a question (`newer_than_ms`) or tokens (an announcement
 /// after a renewal, or an answer to a question).
-#[derive(Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct TabMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     newer_than_ms: Option<i64>,
@@ -41,6 +49,20 @@ struct TabMessage {
     /// The session the question is about (answers carry it in their tokens).
     #[serde(default)]
     sid: Option<String>,
+    /// The asker's number: of two tabs asking at once, the lower renews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    claim: Option<u32>,
+    /// An answer: this tab is renewing that session; wait for its announcement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    renewing: Option<String>,
+}
+
+/// This tab's renewal under way: its session, the number it drew, and whether it is
+/// still asking the others (before it spends the refresh token).
+struct Renewal {
+    sid: String,
+    claim: u32,
+    asking: bool,
 }
 
 type WorkFuture = Pin<Box<dyn Future<Output = ()>>>;
@@ -54,6 +76,13 @@ thread_local! {
     static QUEUE_TAIL: RefCell<Option<Promise>> = const { RefCell::new(None) };
     /// Resolves the wait of a tab that asked, once it adopted newer tokens.
     static ADOPTED: RefCell<Option<Function>> = const { RefCell::new(None) };
+    /// This tab's renewal, while one is under way.
+    static RENEWAL: RefCell<Option<Renewal>> = const { RefCell::new(None) };
+    /// Resolves the wait of a tab that asked, once another said it is renewing.
+    static TOLD_TO_WAIT: RefCell<Option<Function>> = const { RefCell::new(None) };
+    /// The last question of another tab that this one was not renewing for: its session
+    /// and when it came. A tab that asks right after it lets that tab go first.
+    static SEEN_ASKER: RefCell<Option<(String, f64)>> = const { RefCell::new(None) };
 }
 
 /// Listen to the other tabs. `current` gives this tab's tokens, `adopt` takes newer ones
@@ -80,16 +109,29 @@ pub fn listen(
                 }
             }
         } else if let Some(newer_than_ms) = message.newer_than_ms {
-            if let Some(ours) = current() {
-                if ours.claims.sid.is_some()
+            let newer = current().filter(|ours| {
+                ours.claims.sid.is_some()
                     && ours.claims.sid == message.sid
                     && ours.expires_at_ms > newer_than_ms
-                {
-                    post(&TabMessage {
-                        newer_than_ms: None,
-                        tokens: Some(ours),
-                        sid: None,
-                    });
+            });
+            if let Some(ours) = newer {
+                post(&TabMessage {
+                    tokens: Some(ours),
+                    ..TabMessage::default()
+                });
+            } else if let Some(sid) = renewing_before(message.sid.as_deref(), message.claim) {
+                post(&TabMessage {
+                    renewing: Some(sid),
+                    ..TabMessage::default()
+                });
+            } else if let Some(sid) = message.sid {
+                SEEN_ASKER.with(|s| *s.borrow_mut() = Some((sid, crate::browser::now_ms())));
+            }
+        } else if let Some(sid) = message.renewing {
+            let ours = RENEWAL.with(|r| r.borrow().as_ref().map(|r| r.sid == sid && r.asking));
+            if ours == Some(true) {
+                if let Some(resolve) = TOLD_TO_WAIT.with(|t| t.borrow_mut().take()) {
+                    let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(WAIT));
                 }
             }
         }
@@ -99,6 +141,35 @@ pub fn listen(
     if let Some((before, _)) = before {
         before.close();
     }
+}
+
+/// What a told-to-wait promise resolves with.
+const WAIT: &str = "wait";
+
+/// This tab's session id, when it renews `sid` ahead of an asker with number `claim`:
+/// it already spends its token, or it drew the lower number.
+fn renewing_before(sid: Option<&str>, claim: Option<u32>) -> Option<String> {
+    RENEWAL.with(|r| {
+        let r = r.borrow();
+        let r = r.as_ref()?;
+        let ahead = !r.asking || claim.is_none_or(|theirs| r.claim < theirs);
+        (Some(r.sid.as_str()) == sid && ahead).then(|| r.sid.clone())
+    })
+}
+
+/// The renewal of this tab ended (renewed, adopted, or failed).
+pub fn renewal_done() {
+    RENEWAL.with(|r| r.borrow_mut().take());
+    TOLD_TO_WAIT.with(|t| t.borrow_mut().take());
+}
+
+/// A promise that resolves (with nothing) after `ms`.
+fn after(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    })
 }
 
 fn post(message: &TabMessage) {
@@ -115,9 +186,8 @@ fn post(message: &TabMessage) {
 /// Tell the other tabs this one renewed.
 pub fn announce(tokens: &Tokens) {
     post(&TabMessage {
-        newer_than_ms: None,
         tokens: Some(tokens.clone()),
-        sid: None,
+        ..TabMessage::default()
     });
 }
 
@@ -125,26 +195,68 @@ pub fn announce(tokens: &Tokens) {
 /// answered and they were adopted.
 pub async fn ask_for_newer(current: impl Fn() -> Option<Tokens>, ours: &Tokens) -> bool {
     let listening = CHANNEL.with(|c| c.borrow().is_some());
-    if !listening || ours.claims.sid.is_none() {
+    let Some(sid) = ours.claims.sid.clone().filter(|_| listening) else {
         return false;
-    }
+    };
+    let claim = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    RENEWAL.with(|r| {
+        *r.borrow_mut() = Some(Renewal {
+            sid: sid.clone(),
+            claim,
+            asking: true,
+        })
+    });
     let adopted = Promise::new(&mut |resolve, _| {
         ADOPTED.with(|a| *a.borrow_mut() = Some(resolve));
     });
-    let timed_out = Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ =
-                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ASK_WAIT_MS);
-        }
+    let told_to_wait = Promise::new(&mut |resolve, _| {
+        TOLD_TO_WAIT.with(|t| *t.borrow_mut() = Some(resolve));
     });
     post(&TabMessage {
         newer_than_ms: Some(ours.expires_at_ms),
-        tokens: None,
-        sid: ours.claims.sid.clone(),
+        sid: Some(sid.clone()),
+        claim: Some(claim),
+        ..TabMessage::default()
     });
-    let _ = JsFuture::from(Promise::race(&Array::of2(&adopted, &timed_out))).await;
+    // Another tab asked about this session just before: it goes first.
+    let other_asked_first = SEEN_ASKER
+        .with(|s| s.borrow_mut().take())
+        .is_some_and(|(seen, at)| {
+            seen == sid && crate::browser::now_ms() - at < f64::from(2 * ASK_WAIT_MS)
+        });
+    let first = if other_asked_first {
+        Some(WAIT.to_string())
+    } else {
+        JsFuture::from(Promise::race(&Array::of3(
+            &adopted,
+            &after(ASK_WAIT_MS),
+            &told_to_wait,
+        )))
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+    };
+    if first.as_deref() == Some(WAIT) {
+        // Another tab renews this session: its announcement brings the tokens.
+        let _ = JsFuture::from(Promise::race(&Array::of2(
+            &adopted,
+            &after(OTHER_RENEWAL_WAIT_MS),
+        )))
+        .await;
+    }
     ADOPTED.with(|a| a.borrow_mut().take());
-    current().is_some_and(|now| now.expires_at_ms != ours.expires_at_ms)
+    TOLD_TO_WAIT.with(|t| t.borrow_mut().take());
+    // From here on this tab spends its token (other askers are told to wait).
+    RENEWAL.with(|r| {
+        if let Some(r) = r.borrow_mut().as_mut() {
+            r.asking = false;
+        }
+    });
+    let adopted = current().is_some_and(|now| now.expires_at_ms != ours.expires_at_ms);
+    if adopted {
+        renewal_done();
+    }
+    adopted
 }
 
 /// Run `work` when no other refresh runs, in this tab or (under a Web Lock) any other.
