@@ -348,17 +348,14 @@ pub fn analyse(
     } else if sync.allow.is_empty() {
         "Would be admitted: there is no allow list.".to_string()
     } else if admitted {
-        let member: Vec<&String> = groups_read
+        let member: Vec<&str> = groups_read
             .iter()
             .filter(|g| sync.allow.contains(g))
+            .map(String::as_str)
             .collect();
         format!(
             "Would be admitted: a member of the allowed group {}.",
-            member
-                .iter()
-                .map(|g| g.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            member.join(", ")
         )
     } else {
         let read = if groups_read.is_empty() {

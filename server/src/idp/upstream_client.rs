@@ -2,6 +2,7 @@
 //! client, and the provider's ID token is checked (with words for every refusal).
 
 use super::*;
+use qufabric_model::test_sign_in::ClaimShape;
 
 pub(super) const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -182,16 +183,12 @@ pub(super) fn jwt_payload(jwt: &str) -> Option<Value> {
 }
 
 /// The named claim of a (verified) JWT as a list of group names: a string or an array of
-/// strings; anything else is ignored.
+/// strings; anything else is ignored. The model's reading of a claim, the one the test
+/// sign-in's report uses too.
 pub fn groups_claim(jwt: &str, claim: &str) -> Vec<String> {
-    let payload = jwt_payload(jwt);
-    match payload.as_ref().and_then(|p| p.get(claim)) {
-        Some(Value::String(one)) => vec![one.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    }
+    jwt_payload(jwt)
+        .as_ref()
+        .and_then(|p| p.get(claim))
+        .map(|value| ClaimShape::of_json(&value.to_string()).group_names())
+        .unwrap_or_default()
 }

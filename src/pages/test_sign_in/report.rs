@@ -73,9 +73,10 @@ fn Finished(
 ) -> impl IntoView {
     let api = use_api();
     // Read only once a report is there: the pages that offer a test do not pay for them.
-    let accounts = api.load_accounts();
-    let groups = api.load_groups();
     let kept = kept_sync_draft();
+    // The saved settings are read only when neither the page nor the tab has a draft.
+    let accounts = (sync.is_none() && kept.is_none()).then(|| api.load_accounts());
+    let groups = api.load_groups();
     let basis = move || -> Option<(SyncDraft, &'static str)> {
         if let Some(live) = sync {
             return Some((
@@ -86,7 +87,7 @@ fn Finished(
         if let Some(kept) = kept.clone() {
             return Some((kept, "your Groups changes not saved yet in this tab"));
         }
-        let account = accounts.get()?.ok()?.into_iter().next()?;
+        let account = accounts?.get()?.ok()?.into_iter().next()?;
         Some((
             SyncDraft::of(&account.settings),
             "the saved Groups settings",
