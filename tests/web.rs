@@ -1477,10 +1477,10 @@ mod provider_logic {
         fill_rows(&body, &all, true, nav).unwrap();
         let rows = body.query_selector_all("tr").unwrap();
         assert_eq!(rows.length(), 2, "the old row is gone");
-        let link = body.query_selector("a[data-nav]").unwrap().unwrap();
+        let link = body.query_selector("tr[data-id='a/b'] a").unwrap().unwrap();
         assert_eq!(link.text_content().unwrap(), hostile);
         assert_eq!(
-            link.get_attribute("data-nav").unwrap(),
+            link.get_attribute("href").unwrap(),
             "/settings/identity-providers/a%2Fb"
         );
         assert_eq!(
@@ -1488,16 +1488,38 @@ mod provider_logic {
             2,
             "only the icons"
         );
+        let icons: Vec<String> = (0..2)
+            .filter_map(|i| body.query_selector_all("img").unwrap().item(i))
+            .filter_map(|img| {
+                wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(img)
+                    .ok()?
+                    .get_attribute("src")
+            })
+            .collect();
+        assert_eq!(icons, ["/icons/keycloak.svg", "/icons/pocketid.svg"]);
         let test = body
-            .query_selector("button[data-test='p2']")
+            .query_selector("tr[data-id='p2'] button[data-action='test']")
             .unwrap()
             .unwrap();
         assert_eq!(test.text_content().unwrap(), "Test sign-in PocketID");
         let delete = body
-            .query_selector("button[data-delete='p2']")
+            .query_selector("tr[data-id='p2'] button[data-action='delete']")
             .unwrap()
             .unwrap();
         assert_eq!(delete.text_content().unwrap(), "Delete PocketID");
+        // A click anywhere in a row names its provider; a button, its action too.
+        use qufabric_dashboard::pages::clicked_in_row;
+        let span = delete.first_element_child().unwrap();
+        assert_eq!(
+            clicked_in_row(&span),
+            Some(("p2".to_string(), Some("delete".to_string())))
+        );
+        assert_eq!(clicked_in_row(&link), Some(("a/b".to_string(), None)));
+        let issuer_cell = body
+            .query_selector("tr[data-id='p2'] td.issuer")
+            .unwrap()
+            .unwrap();
+        assert_eq!(clicked_in_row(&issuer_cell), None, "not a link or a button");
         assert!(body.text_content().unwrap().contains("Keycloak"));
         fill_rows(&body, &all, false, nav).unwrap();
         assert_eq!(

@@ -5,7 +5,7 @@ use crate::nav::{use_nav, NavLink, PROVIDERS_PATH};
 use leptos::prelude::*;
 
 use super::list_text::{delete_consequences, filter_providers, provider_count};
-use super::rows::fill_rows;
+use super::rows::{clicked_in_row, fill_rows, provider_path, DELETE_ACTION, TEST_ACTION};
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
 use crate::pages::{use_can_write, use_page_tasks};
@@ -82,42 +82,39 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         else {
             return;
         };
-        // The provider a row's button (`data-test`, `data-delete`) names by id.
-        let named_by = |attribute: &str| {
-            let id = target
-                .closest(&format!("button[{attribute}]"))
-                .ok()
-                .flatten()?
-                .get_attribute(attribute)?;
+        let Some((id, action)) = clicked_in_row(&target) else {
+            return;
+        };
+        let provider = || {
             providers
                 .get_untracked()
                 .and_then(Result::ok)
                 .and_then(|all| all.into_iter().find(|p| p.id == id))
         };
-        // The test window opens here, inside the click, so pop-up blockers allow it.
-        if let Some(provider) = named_by("data-test") {
-            tester.start(provider);
-            return;
-        }
-        if let Some(provider) = named_by("data-delete") {
-            delete_error.set(None);
-            to_delete.set(Some(provider));
-            dialog_open.set(true);
-            return;
-        }
-        let plain =
-            ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
-        if !nav.is_element() || !plain {
-            return;
-        }
-        if let Some(to) = target
-            .closest("a[data-nav]")
-            .ok()
-            .flatten()
-            .and_then(|link| link.get_attribute("data-nav"))
-        {
-            ev.prevent_default();
-            nav.go(&to, false);
+        match action.as_deref() {
+            // The test window opens here, inside the click, so pop-up blockers allow it.
+            Some(TEST_ACTION) => {
+                if let Some(provider) = provider() {
+                    tester.start(provider);
+                }
+            }
+            Some(DELETE_ACTION) => {
+                if let Some(provider) = provider() {
+                    delete_error.set(None);
+                    to_delete.set(Some(provider));
+                    dialog_open.set(true);
+                }
+            }
+            Some(_) => {}
+            // The provider's link.
+            None => {
+                let plain = ev.button() == 0
+                    && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+                if nav.is_element() && plain {
+                    ev.prevent_default();
+                    nav.go(&provider_path(&id), false);
+                }
+            }
         }
     };
 

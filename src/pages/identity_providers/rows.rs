@@ -1,14 +1,26 @@
-//! The providers list's rows: one row is built with DOM calls, then cloned and filled per
-//! provider. A list of ten thousand rows has no reactive part per row (links and buttons
-//! are handled by one delegated click handler on the table), so going through the view
-//! tree for each row only cost time (see the README's benchmark). Text and attributes are
-//! set as text and attribute values, never parsed as markup.
+//! The providers list's rows: one row per provider kind is built with DOM calls (icon and
+//! type already in it), then cloned and filled per provider. A list of ten thousand rows
+//! has no reactive part per row (links and buttons are handled by one delegated click
+//! handler on the table, which finds the provider by the row's `data-id`), so going
+//! through the view tree for each row only cost time, and so did every call across the
+//! WebAssembly boundary that a row could do without (see the README's benchmark). Text
+//! and attributes are set as text and attribute values, never parsed as markup.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use crate::nav::{Nav, PROVIDERS_PATH};
-use qufabric_model::IdentityProvider;
+use qufabric_model::{IdentityProvider, ProviderKind};
+
+/// `data-action` of a row's Test sign-in button.
+pub const TEST_ACTION: &str = "test";
+/// `data-action` of a row's Delete button.
+pub const DELETE_ACTION: &str = "delete";
+/// The row's buttons: `data-action`, classes, words.
+const ROW_BUTTONS: [(&str, &str, &str); 2] = [
+    (TEST_ACTION, "button secondary", "Test sign-in"),
+    (DELETE_ACTION, "button secondary danger-text", "Delete"),
+];
 
 fn element(document: &Document, tag: &str, attributes: &[(&str, &str)]) -> Option<Element> {
     let element = document.create_element(tag).ok()?;
@@ -23,79 +35,81 @@ fn add(parent: &Element, child: &Element) -> Option<()> {
     parent.append_child(child).ok().map(drop)
 }
 
-/// A row button: its words, then the provider's name for screen readers.
-fn row_button(document: &Document, class: &str, words: &str) -> Option<Element> {
-    let button = element(document, "button", &[("type", "button"), ("class", class)])?;
-    button.append_with_str_1(words).ok()?;
-    add(
-        &button,
-        &element(document, "span", &[("class", "visually-hidden")])?,
-    )?;
-    Some(button)
-}
-
-/// The empty row every provider's row is cloned from.
-fn template(document: &Document, write: bool) -> Option<Element> {
+/// The empty row of one kind that every provider's row of that kind is cloned from.
+fn template(document: &Document, kind: ProviderKind, write: bool, nav: Nav) -> Option<Element> {
+    let info = kind.info();
     let row = element(document, "tr", &[])?;
     let name_cell = element(document, "td", &[])?;
     let name = element(document, "span", &[("class", "provider-name")])?;
+    let icon_src = nav.outside_href(&format!("/icons/{}", info.icon));
     let icon = element(
         document,
         "img",
-        &[("alt", ""), ("width", "20"), ("height", "20")],
+        &[
+            ("src", &icon_src),
+            ("alt", ""),
+            ("width", "20"),
+            ("height", "20"),
+        ],
     )?;
     add(&name, &icon)?;
     add(&name, &element(document, "a", &[])?)?;
     add(&name_cell, &name)?;
     add(&row, &name_cell)?;
-    add(&row, &element(document, "td", &[])?)?;
+    let kind_cell = element(document, "td", &[])?;
+    kind_cell.set_text_content(Some(info.label));
+    add(&row, &kind_cell)?;
     add(&row, &element(document, "td", &[("class", "issuer")])?)?;
     let actions = element(document, "td", &[("class", "actions")])?;
     if write {
-        add(
-            &actions,
-            &row_button(document, "button secondary", "Test sign-in")?,
-        )?;
-        add(
-            &actions,
-            &row_button(document, "button secondary danger-text", "Delete")?,
-        )?;
+        for (action, class, words) in ROW_BUTTONS {
+            let button = element(
+                document,
+                "button",
+                &[
+                    ("type", "button"),
+                    ("class", class),
+                    ("data-action", action),
+                ],
+            )?;
+            button.append_with_str_1(words).ok()?;
+            // The provider's name follows, for screen readers ("Delete PocketID").
+            add(
+                &button,
+                &element(document, "span", &[("class", "visually-hidden")])?,
+            )?;
+            add(&actions, &button)?;
+        }
     }
     add(&row, &actions)?;
     Some(row)
 }
 
-/// One provider's row, cloned from `template` and filled in.
+/// The address of a provider's form.
+pub fn provider_path(id: &str) -> String {
+    format!("{PROVIDERS_PATH}/{}", crate::api::encode_segment(id))
+}
+
+/// One provider's row, cloned from its kind's template and filled in.
 fn row(template: &Element, provider: &IdentityProvider, nav: Nav) -> Option<Element> {
     let row: Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
-    let info = provider.kind.info();
-    let to = format!(
-        "{PROVIDERS_PATH}/{}",
-        crate::api::encode_segment(&provider.id)
-    );
+    row.set_attribute("data-id", &provider.id).ok()?;
     let name_cell = row.first_element_child()?;
-    let name = name_cell.first_element_child()?;
-    let icon = name.first_element_child()?;
-    icon.set_attribute("src", &nav.outside_href(&format!("/icons/{}", info.icon)))
+    let link = name_cell.first_element_child()?.last_element_child()?;
+    link.set_attribute("href", &nav.href(&provider_path(&provider.id)))
         .ok()?;
-    let link = icon.next_element_sibling()?;
-    link.set_attribute("href", &nav.href(&to)).ok()?;
-    link.set_attribute("data-nav", &to).ok()?;
     link.set_text_content(Some(&provider.name));
-    let kind_cell = name_cell.next_element_sibling()?;
-    kind_cell.set_text_content(Some(info.label));
-    let issuer_cell = kind_cell.next_element_sibling()?;
+    let issuer_cell = name_cell.next_element_sibling()?.next_element_sibling()?;
     issuer_cell.set_text_content(Some(&provider.issuer));
     let actions = issuer_cell.next_element_sibling()?;
-    let spoken_name = format!(" {}", provider.name);
-    let mut button = actions.first_element_child();
-    for attribute in ["data-test", "data-delete"] {
-        let Some(current) = button else { break };
-        current.set_attribute(attribute, &provider.id).ok()?;
-        current
-            .first_element_child()?
-            .set_text_content(Some(&spoken_name));
-        button = current.next_element_sibling();
+    if let (Some(first), Some(last)) = (actions.first_element_child(), actions.last_element_child())
+    {
+        let spoken_name = format!(" {}", provider.name);
+        for button in [first, last] {
+            button
+                .last_element_child()?
+                .set_text_content(Some(&spoken_name));
+        }
     }
     Some(row)
 }
@@ -110,12 +124,37 @@ pub fn fill_rows(
     nav: Nav,
 ) -> Option<()> {
     let document = body.owner_document()?;
-    let template = template(&document, write)?;
+    // A handful of kinds: a short list beats a map.
+    let mut templates: Vec<(ProviderKind, Element)> = Vec::new();
     let rows = document.create_document_fragment();
     for provider in providers {
-        let filled = row(&template, provider, nav)?;
+        let index = match templates
+            .iter()
+            .position(|(kind, _)| *kind == provider.kind)
+        {
+            Some(index) => index,
+            None => {
+                let template = template(&document, provider.kind, write, nav)?;
+                templates.push((provider.kind, template));
+                templates.len() - 1
+            }
+        };
+        let (_, template) = templates.get(index)?;
+        let filled = row(template, provider, nav)?;
         rows.append_child(&filled).ok()?;
     }
     body.set_text_content(None);
     body.append_child(&rows).ok().map(drop)
+}
+
+/// What a click in the table asks for: the row's provider id and, for a button, its
+/// `data-action`; `None` as action for the provider's link. `None` for anything else.
+pub fn clicked_in_row(target: &Element) -> Option<(String, Option<String>)> {
+    let row = target.closest("tr[data-id]").ok()??;
+    let id = row.get_attribute("data-id")?;
+    if let Some(button) = target.closest("button[data-action]").ok()? {
+        return Some((id, button.get_attribute("data-action")));
+    }
+    target.closest("a").ok()??;
+    Some((id, None))
 }

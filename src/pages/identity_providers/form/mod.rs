@@ -149,8 +149,8 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                     flag.set(false);
                 }
                 let how = if saved.recovered { "recovered" } else { "1" };
-                let segment = crate::api::encode_segment(&provider.id);
-                nav.go(&format!("{PROVIDERS_PATH}/{segment}?saved={how}"), true);
+                let path = super::provider_path(&provider.id);
+                nav.go(&format!("{path}?saved={how}"), true);
             });
         }
     };
