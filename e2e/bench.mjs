@@ -11,6 +11,9 @@
 import { launchBrowser, newPage, setupOwner, signInWithEmail, startServer } from './harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+// `BENCH_ONLY=list` (or `picker`, `requests`) runs one part, for trying a change quickly.
+const ONLY = process.env.BENCH_ONLY ?? '';
+const runs = (part) => ONLY === '' || ONLY === part;
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
 
 const median = (values) => {
@@ -217,28 +220,30 @@ const browser = await launchBrowser();
 try {
   console.log(`Medians of ${RUNS} runs.`);
   const lists = {};
-  for (const count of [1000, 10000]) {
+  if (runs('list')) for (const count of [1000, 10000]) {
     lists[count] = await providersList(browser, count);
     const { ours, floor } = lists[count];
     console.log(`providers list, ${count} rows: ${ms(ours)} (floor ${ms(floor)}, ${(ours / floor).toFixed(2)}x)`);
   }
-  console.log(`providers list growth 1,000 -> 10,000 rows: ${(lists[10000].ours / lists[1000].ours).toFixed(1)}x (linear: 10x)`);
+  if (runs('list')) console.log(`providers list growth 1,000 -> 10,000 rows: ${(lists[10000].ours / lists[1000].ours).toFixed(1)}x (linear: 10x)`);
   const pickers = {};
-  for (const count of [1000, 10000]) {
+  if (runs('picker')) for (const count of [1000, 10000]) {
     pickers[count] = await picker(browser, count);
     const { ours, floor } = pickers[count];
     console.log(`allow-groups picker over ${count} groups, per keystroke: ${ms(ours)} (floor ${ms(floor)}, ${(ours / floor).toFixed(2)}x)`);
   }
-  console.log(`picker growth 1,000 -> 10,000 groups: ${(pickers[10000].ours / pickers[1000].ours).toFixed(1)}x`);
+  if (runs('picker')) console.log(`picker growth 1,000 -> 10,000 groups: ${(pickers[10000].ours / pickers[1000].ours).toFixed(1)}x`);
 
-  const server = await startServer({ args: ['--seed-providers', '3', '--seed-groups', '20'] });
-  await setupOwner(server, OWNER);
-  for (const route of ['/settings/identity-providers', '/settings/groups', '/settings/users']) {
-    const { count, waves, paths } = await requestsPerLoad(browser, server, route);
-    console.log(`requests on reload of ${route} after /api/users/current: ${count}, ${waves} (${paths.join(', ')})`);
+  if (runs('requests')) {
+    const server = await startServer({ args: ['--seed-providers', '3', '--seed-groups', '20'] });
+    await setupOwner(server, OWNER);
+    for (const route of ['/settings/identity-providers', '/settings/groups', '/settings/users']) {
+      const { count, waves, paths } = await requestsPerLoad(browser, server, route);
+      console.log(`requests on reload of ${route} after /api/users/current: ${count}, ${waves} (${paths.join(', ')})`);
+    }
+    console.log(`signed-in reload to first provider row visible: ${ms(await reloadToContent(browser, server))}`);
+    await server.cleanup();
   }
-  console.log(`signed-in reload to first provider row visible: ${ms(await reloadToContent(browser, server))}`);
-  await server.cleanup();
 } finally {
   await browser.close();
 }
