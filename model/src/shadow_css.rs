@@ -14,6 +14,24 @@ pub const WRAPPER_CLASS: &str = "qf-root";
 
 const DARK_MEDIA: &str = "@media (prefers-color-scheme: dark) {";
 
+/// `text` as the inside of a double-quoted CSS string (`url("…")`, `content: "…"`): quotes
+/// and backslashes escaped, and line breaks, which would end the string, written as
+/// escapes.
+pub fn css_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                quoted.push('\\');
+                quoted.push(c);
+            }
+            '\n' | '\r' | '\u{c}' => quoted.push_str(&format!("\\{:x} ", u32::from(c))),
+            _ => quoted.push(c),
+        }
+    }
+    quoted
+}
+
 /// Rewrite `css` (the standalone stylesheet) for a shadow root.
 pub fn for_shadow_root(css: &str) -> String {
     let dark = dark_declarations(css);
@@ -54,6 +72,21 @@ mod tests {
     use super::*;
 
     const CSS: &str = include_str!("../../style/main.css");
+
+    #[test]
+    fn css_strings_cannot_be_ended_from_inside() {
+        assert_eq!(
+            css_string("https://qf.example/icons/a.svg"),
+            "https://qf.example/icons/a.svg"
+        );
+        assert_eq!(css_string(r#"a"b\c"#), r#"a\"b\\c"#);
+        assert_eq!(css_string("a\nb\rc"), "a\\a b\\d c");
+        // The quote that would end `url("…")` early stays inside it.
+        assert_eq!(
+            css_string(r#"x");}body{color:red"#),
+            r#"x\");}body{color:red"#
+        );
+    }
 
     #[test]
     fn nothing_targets_the_document_and_the_themes_are_on_the_host() {

@@ -53,7 +53,10 @@ fn template(document: &Document, kind: ProviderKind, write: bool, nav: Nav) -> O
             ("class", "provider-icon"),
             (
                 "style",
-                &format!("background-image:url(\"{}\")", css_string(&icon_url)),
+                &format!(
+                    "background-image:url(\"{}\")",
+                    qufabric_model::shadow_css::css_string(&icon_url)
+                ),
             ),
         ],
     )?;
@@ -88,23 +91,6 @@ fn template(document: &Document, kind: ProviderKind, write: bool, nav: Nav) -> O
     }
     add(&row, &actions)?;
     Some(row)
-}
-
-/// `text` as the inside of a double-quoted CSS string.
-fn css_string(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' | '\\' => {
-                quoted.push('\\');
-                quoted.push(c);
-            }
-            // A newline ends a CSS string; written as an escape it does not.
-            '\n' | '\r' | '\u{c}' => quoted.push_str(&format!("\\{:x} ", u32::from(c))),
-            _ => quoted.push(c),
-        }
-    }
-    quoted
 }
 
 /// The address of a provider's form.
