@@ -57,7 +57,12 @@ const FLOOR = ({ json, recipes, containerTag }) => {
   const build = (recipe) => {
     if (recipe.text !== undefined) return document.createTextNode(recipe.text);
     const element = document.createElement(recipe.tag);
-    for (const [name, value] of recipe.attrs) element.setAttribute(name, value);
+    // A style goes through the CSS object model, as ours does: the page's
+    // Content-Security-Policy refuses `style` attributes (and reporting each refusal is slow).
+    for (const [name, value] of recipe.attrs) {
+      if (name === 'style') element.style.cssText = value;
+      else element.setAttribute(name, value);
+    }
     for (const child of recipe.children) element.appendChild(build(child));
     return element;
   };

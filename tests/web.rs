@@ -1485,18 +1485,23 @@ mod provider_logic {
         );
         assert_eq!(
             body.query_selector_all("img").unwrap().length(),
-            2,
-            "only the icons"
+            0,
+            "the hostile name is not markup"
         );
         let icons: Vec<String> = (0..2)
-            .filter_map(|i| body.query_selector_all("img").unwrap().item(i))
-            .filter_map(|img| {
-                wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(img)
-                    .ok()?
-                    .get_attribute("src")
+            .filter_map(|i| body.query_selector_all(".provider-icon").unwrap().item(i))
+            .filter_map(|icon| {
+                let icon = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(icon).ok()?;
+                icon.style().get_property_value("background-image").ok()
             })
             .collect();
-        assert_eq!(icons, ["/icons/keycloak.svg", "/icons/pocketid.svg"]);
+        assert_eq!(
+            icons,
+            [
+                r#"url("/icons/keycloak.svg")"#,
+                r#"url("/icons/pocketid.svg")"#
+            ]
+        );
         let test = body
             .query_selector("tr[data-id='p2'] button[data-action='test']")
             .unwrap()
