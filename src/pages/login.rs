@@ -262,12 +262,40 @@ fn SignInOptions(
 /// Buttons a preview draws at most (the login screen itself lists every provider).
 const PREVIEW_MAX: usize = 12;
 
+/// What a preview draws: the first providers as the login screen lists them, and how many
+/// more there are. Made from borrowed providers, so a page with ten thousand of them does
+/// not copy them all for a preview of twelve (that copy was a third of the list's time).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PreviewProviders {
+    pub first: Vec<LoginProvider>,
+    pub more: usize,
+}
+
+/// The preview of `all`, in order.
+pub fn preview_providers<'a>(
+    all: impl IntoIterator<Item = &'a IdentityProvider>,
+) -> PreviewProviders {
+    let mut preview = PreviewProviders::default();
+    for provider in all {
+        if preview.first.len() < PREVIEW_MAX {
+            preview.first.push(LoginProvider {
+                id: provider.id.clone(),
+                kind: provider.kind,
+                name: provider.name.clone(),
+            });
+        } else {
+            preview.more += 1;
+        }
+    }
+    preview
+}
+
 /// The login screen as people will see it, drawn by the same component, inside a page of
 /// the settings: a labelled region (no second `main` or `h1`), its buttons inert, updated
 /// as `providers` change (before anything is saved).
 #[component]
 pub fn LoginPreview(
-    providers: Signal<Vec<IdentityProvider>>,
+    providers: Signal<PreviewProviders>,
     email_allowed: Signal<bool>,
 ) -> impl IntoView {
     view! {
@@ -278,14 +306,7 @@ pub fn LoginPreview(
                 <p class="brand">"QuFabric"</p>
                 <p class="login-title">"Sign in"</p>
                 {move || {
-                    let (options, more) = providers.with(|all| {
-                        let shown = all
-                            .iter()
-                            .take(PREVIEW_MAX)
-                            .map(|p| LoginProvider { id: p.id.clone(), kind: p.kind, name: p.name.clone() })
-                            .collect::<Vec<_>>();
-                        (shown, all.len().saturating_sub(PREVIEW_MAX))
-                    });
+                    let PreviewProviders { first: options, more } = providers.get();
                     view! {
                         <SignInOptions providers=options email_allowed=email_allowed.get()/>
                         {(more > 0).then(|| view! { <p class="hint">{format!("…and {more} more providers.")}</p> })}

@@ -8,8 +8,8 @@ use super::list_text::{delete_consequences, filter_providers, provider_count};
 use super::rows::{clicked_in_row, fill_rows, provider_path, DELETE_ACTION, TEST_ACTION};
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
+use crate::pages::{preview_providers, use_test_sign_in, LoginPreview, TestSignInReportView};
 use crate::pages::{use_can_write, use_page_tasks};
-use crate::pages::{use_test_sign_in, LoginPreview, TestSignInReportView};
 use qufabric_model::IdentityProvider;
 
 #[component]
@@ -118,11 +118,14 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         }
     };
 
+    // Borrowed, not copied: only the rows shown are copied out of the answer.
     let rows = move || {
-        providers.get().map(|result| {
-            result.map(|all| {
-                let shown = filter_providers(&all, &query.get());
-                (all.len(), shown)
+        providers.with(|answer| {
+            answer.as_ref().map(|result| {
+                result
+                    .as_ref()
+                    .map(|all| (all.len(), filter_providers(all, &query.get())))
+                    .map_err(Clone::clone)
             })
         })
     };
@@ -180,7 +183,9 @@ pub fn IdentityProvidersPage() -> impl IntoView {
             }
         }}
         <LoginPreview
-            providers=Signal::derive(move || providers.get().and_then(Result::ok).unwrap_or_default())
+            providers=Signal::derive(move || providers.with(|answer| {
+                preview_providers(answer.iter().flat_map(|answer| answer.iter()).flatten())
+            }))
             email_allowed=Signal::derive(move || {
                 !instance.get().and_then(Result::ok).is_some_and(|i| i.local_auth_disabled)
             })/>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::draft::FormState;
 use crate::api::ApiError;
-use crate::pages::{use_test_sign_in, LoginPreview, TestSignInReportView};
+use crate::pages::{preview_providers, use_test_sign_in, LoginPreview, TestSignInReportView};
 use qufabric_model::{IdentityProvider, InstanceStatus};
 
 /// The id the preview gives a provider not saved yet (never a real one: ids have no
@@ -60,12 +60,13 @@ pub(super) fn TryOut(
     let editing = move || stored.with(|s| s.as_ref().map(|p| p.id.clone()));
     let preview = Signal::derive(move || {
         let saved = providers.get().and_then(Result::ok).unwrap_or_default();
-        with_draft(
+        let listed = with_draft(
             saved,
             editing().as_deref(),
             &form.name.get(),
             form.kind.get(),
-        )
+        );
+        preview_providers(&listed)
     });
     let email_allowed = Signal::derive(move || {
         !instance
