@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test layer and print the counts:
-#   1. formatting and clippy (native and wasm32, warnings are errors)
+#   1. formatting, file length (300 lines at most in src/) and clippy (native and wasm32,
+#      warnings are errors)
 #   2. native unit and integration tests (model, reference server)
 #   3. browser component tests (wasm-bindgen-test in headless Chromium)
 #   4. release builds: the dashboard and the embeddable elements, with their download
@@ -17,6 +18,13 @@ trap 'rm -rf "$LOG_DIR"' EXIT
 
 step "Formatting"
 cargo fmt --all -- --check
+
+step "File length (no dashboard source file over 300 lines)"
+long_files=$(find src -name '*.rs' -exec awk 'END { if (NR > 300) print FILENAME ": " NR " lines" }' {} \;)
+if [ -n "$long_files" ]; then
+  echo "$long_files"
+  exit 1
+fi
 
 step "Clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings

@@ -6,6 +6,7 @@ mod flow;
 mod session;
 mod tabs;
 mod tokens;
+mod turns;
 
 pub use flow::{
     complete_sign_in, sign_out, start_sign_in, CallbackError, SignedOutRecord, SIGNED_OUT_KEY,

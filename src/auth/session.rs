@@ -94,7 +94,7 @@ impl Session {
         let config = config.clone();
         let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
         let outcome_in_turn = outcome.clone();
-        super::tabs::one_at_a_time(Box::pin(async move {
+        super::turns::one_at_a_time(Box::pin(async move {
             let result = session.refresh_in_turn(&config, started_with).await;
             *outcome_in_turn.borrow_mut() = Some(result);
         }))

@@ -1,4 +1,5 @@
-//! Tabs of one session. A duplicated tab copies sessionStorage, so two tabs can hold the
+//! Tabs of one session (one refresh at a time within a tab, and under a Web Lock: see
+//! `turns`). A duplicated tab copies sessionStorage, so two tabs can hold the
 //! same refresh token; the server treats a second use of a refresh token as theft and ends
 //! the whole session. So:
 //! - refreshes run one at a time: in this tab through a queue of promises, across tabs
@@ -16,21 +17,17 @@
 //! Nothing here touches localStorage: tokens only pass between open tabs.
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
 
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent};
 
 use super::tokens::Tokens;
 
 const CHANNEL_NAME: &str = "qufabric.session";
-const LOCK_NAME: &str = "qufabric.refresh";
 /// How long a tab that got the lock waits for another tab to offer newer tokens. Open
 /// tabs answer within a few milliseconds; this is paid once per renewal.
 const ASK_WAIT_MS: i32 = 150;
@@ -65,15 +62,12 @@ struct Renewal {
     asking: bool,
 }
 
-type WorkFuture = Pin<Box<dyn Future<Output = ()>>>;
 /// The open channel with the listener that must live as long as it.
 type Listening = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
 
 thread_local! {
     /// The channel and its listener, kept for the life of the page.
     static CHANNEL: RefCell<Option<Listening>> = const { RefCell::new(None) };
-    /// The end of this tab's queue of refreshes.
-    static QUEUE_TAIL: RefCell<Option<Promise>> = const { RefCell::new(None) };
     /// Resolves the wait of a tab that asked, once it adopted newer tokens.
     static ADOPTED: RefCell<Option<Function>> = const { RefCell::new(None) };
     /// This tab's renewal, while one is under way.
@@ -257,80 +251,4 @@ pub async fn ask_for_newer(current: impl Fn() -> Option<Tokens>, ours: &Tokens) 
         renewal_done();
     }
     adopted
-}
-
-/// Run `work` when no other refresh runs, in this tab or (under a Web Lock) any other.
-pub async fn one_at_a_time(work: WorkFuture) {
-    let _turn = InTabTurn::wait().await;
-    run_under_web_lock(work).await;
-}
-
-/// A place in this tab's queue; leaving it (also when the future is dropped) lets the
-/// next one in.
-struct InTabTurn {
-    release: Option<Function>,
-}
-
-impl InTabTurn {
-    async fn wait() -> InTabTurn {
-        let mut release = None;
-        let mine = Promise::new(&mut |resolve, _| release = Some(resolve));
-        let before = QUEUE_TAIL.with(|tail| tail.borrow_mut().replace(mine));
-        if let Some(before) = before {
-            let _ = JsFuture::from(before).await;
-        }
-        InTabTurn { release }
-    }
-}
-
-impl Drop for InTabTurn {
-    fn drop(&mut self) {
-        if let Some(release) = self.release.take() {
-            let _ = release.call0(&JsValue::NULL);
-        }
-    }
-}
-
-/// `navigator.locks.request(LOCK_NAME, () => work)`, read through reflection because
-/// web-sys keeps the Web Locks API behind an unstable flag. Without it, `work` runs as is.
-async fn run_under_web_lock(work: WorkFuture) {
-    let locks = web_sys::window()
-        .and_then(|w| Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
-        .filter(|l| !l.is_undefined() && !l.is_null());
-    let request = locks.as_ref().and_then(|l| {
-        Reflect::get(l, &JsValue::from_str("request"))
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-    });
-    let (Some(locks), Some(request)) = (locks, request) else {
-        work.await;
-        return;
-    };
-    let slot = Rc::new(RefCell::new(Some(work)));
-    let in_lock = slot.clone();
-    let callback: Closure<dyn FnMut(JsValue) -> Promise> = Closure::new(move |_lock: JsValue| {
-        let work = in_lock.borrow_mut().take();
-        future_to_promise(async move {
-            if let Some(work) = work {
-                work.await;
-            }
-            Ok(JsValue::UNDEFINED)
-        })
-    });
-    let granted = request
-        .call2(&locks, &JsValue::from_str(LOCK_NAME), callback.as_ref())
-        .ok()
-        .and_then(|p| p.dyn_into::<Promise>().ok());
-    match granted {
-        Some(done) => {
-            let _ = JsFuture::from(done).await;
-        }
-        None => {
-            let work = slot.borrow_mut().take();
-            if let Some(work) = work {
-                work.await;
-            }
-        }
-    }
-    drop(callback);
 }

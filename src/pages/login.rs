@@ -9,7 +9,7 @@ use crate::browser;
 use crate::components::ErrorNotice;
 use qufabric_model::oidc::LOCAL_CONNECTOR;
 use qufabric_model::origins::{public_url_of_redirect, public_url_problem};
-use qufabric_model::{IdentityProvider, InstanceStatus, LoginProvider};
+use qufabric_model::{InstanceStatus, LoginProvider};
 
 /// What the user reads for each error code the IdP or the callback may report: what
 /// happened, then what to do.
@@ -190,7 +190,7 @@ pub struct SignInActions {
 /// The sign-in options of the login screen: one button per provider, then email. Without
 /// `actions` (a preview) the buttons look the same and do nothing.
 #[component]
-fn SignInOptions(
+pub(super) fn SignInOptions(
     providers: Vec<LoginProvider>,
     email_allowed: bool,
     #[prop(optional)] actions: Option<SignInActions>,
@@ -256,63 +256,5 @@ fn SignInOptions(
         {(has_providers && live).then_some(view! {
             <p class="help-link"><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
         })}
-    }
-}
-
-/// Buttons a preview draws at most (the login screen itself lists every provider).
-const PREVIEW_MAX: usize = 12;
-
-/// What a preview draws: the first providers as the login screen lists them, and how many
-/// more there are. Made from borrowed providers, so a page with ten thousand of them does
-/// not copy them all for a preview of twelve (that copy was a third of the list's time).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PreviewProviders {
-    pub first: Vec<LoginProvider>,
-    pub more: usize,
-}
-
-/// The preview of `all`, in order.
-pub fn preview_providers<'a>(
-    all: impl IntoIterator<Item = &'a IdentityProvider>,
-) -> PreviewProviders {
-    let mut preview = PreviewProviders::default();
-    for provider in all {
-        if preview.first.len() < PREVIEW_MAX {
-            preview.first.push(LoginProvider {
-                id: provider.id.clone(),
-                kind: provider.kind,
-                name: provider.name.clone(),
-            });
-        } else {
-            preview.more += 1;
-        }
-    }
-    preview
-}
-
-/// The login screen as people will see it, drawn by the same component, inside a page of
-/// the settings: a labelled region (no second `main` or `h1`), its buttons inert, updated
-/// as `providers` change (before anything is saved).
-#[component]
-pub fn LoginPreview(
-    providers: Signal<PreviewProviders>,
-    email_allowed: Signal<bool>,
-) -> impl IntoView {
-    view! {
-        <section class="login-preview" aria-labelledby="login-preview-title">
-            <h3 id="login-preview-title">"Login screen preview"</h3>
-            <p class="hint">"What people see on the login screen, updated as you edit. The buttons do nothing here."</p>
-            <div class="card login-card" inert>
-                <p class="brand">"QuFabric"</p>
-                <p class="login-title">"Sign in"</p>
-                {move || {
-                    let PreviewProviders { first: options, more } = providers.get();
-                    view! {
-                        <SignInOptions providers=options email_allowed=email_allowed.get()/>
-                        {(more > 0).then(|| view! { <p class="hint">{format!("…and {more} more providers.")}</p> })}
-                    }
-                }}
-            </div>
-        </section>
     }
 }

@@ -5,6 +5,7 @@ mod groups;
 mod help;
 mod identity_providers;
 mod login;
+mod login_preview;
 mod not_found;
 mod plumbing;
 mod root;
@@ -19,9 +20,8 @@ pub use callback::CallbackPage;
 pub use groups::{kept_sync_draft, suggest_groups, GroupsPage};
 pub use help::RedirectHelpPage;
 pub use identity_providers::*;
-pub use login::{
-    login_error_message, preview_providers, LoginPage, LoginPreview, PreviewProviders,
-};
+pub use login::{login_error_message, LoginPage};
+pub use login_preview::{preview_providers, LoginPreview, PreviewProviders};
 pub use not_found::NotFoundPage;
 pub use plumbing::{use_can_write, use_loaded, use_page_tasks, ActionStatus, PageTasks};
 pub use root::RootPage;
