@@ -118,6 +118,11 @@ pub fn provider_id_in(path: &str) -> Option<String> {
     (!rest.is_empty() && rest != "new" && !rest.contains('/')).then(|| rest.to_string())
 }
 
+/// The address of a provider's form (its id as one path segment).
+pub fn provider_path(id: &str) -> String {
+    format!("{PROVIDERS_PATH}/{}", crate::api::encode_segment(id))
+}
+
 /// The standalone app's navigation: the page owns the address bar. The location is a
 /// signal; moves are pushed to the browser history, the back button comes back through
 /// `popstate`, and a plain click on any same-origin link to an app page (not `/api/`, not

@@ -1,11 +1,11 @@
 //! `/settings/identity-providers`: the configured providers, search, a test sign-in per
 //! provider, and delete with a confirmation that says who is affected.
 
-use crate::nav::{use_nav, NavLink, PROVIDERS_PATH};
+use crate::nav::{provider_path, use_nav, NavLink, PROVIDERS_PATH};
 use leptos::prelude::*;
 
 use super::list_text::{delete_consequences, filter_providers, provider_count};
-use super::rows::{clicked_in_row, fill_rows, provider_path, DELETE_ACTION, TEST_ACTION};
+use super::rows::{clicked_in_row, fill_rows, DELETE_ACTION, TEST_ACTION};
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
 use crate::pages::{preview_providers, use_test_sign_in, LoginPreview, TestSignInReportView};
@@ -85,11 +85,17 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         let Some((id, action)) = clicked_in_row(&target) else {
             return;
         };
+        // Only the clicked provider is copied out of the answer.
         let provider = || {
-            providers
-                .get_untracked()
-                .and_then(Result::ok)
-                .and_then(|all| all.into_iter().find(|p| p.id == id))
+            providers.with_untracked(|answer| {
+                answer
+                    .as_ref()?
+                    .as_ref()
+                    .ok()?
+                    .iter()
+                    .find(|p| p.id == id)
+                    .cloned()
+            })
         };
         match action.as_deref() {
             // The test window opens here, inside the click, so pop-up blockers allow it.
@@ -184,7 +190,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
         }}
         <LoginPreview
             providers=Signal::derive(move || providers.with(|answer| {
-                preview_providers(answer.iter().flat_map(|answer| answer.iter()).flatten())
+                preview_providers(answer.as_ref().and_then(|r| r.as_ref().ok()).into_iter().flatten())
             }))
             email_allowed=Signal::derive(move || {
                 !instance.get().and_then(Result::ok).is_some_and(|i| i.local_auth_disabled)

@@ -9,7 +9,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-use crate::nav::{Nav, PROVIDERS_PATH};
+use crate::nav::{provider_path, Nav};
 use qufabric_model::{IdentityProvider, ProviderKind};
 
 /// `data-action` of a row's Test sign-in button.
@@ -90,11 +90,6 @@ fn template(document: &Document, kind: ProviderKind, write: bool, nav: Nav) -> O
     }
     add(&row, &actions)?;
     Some(row)
-}
-
-/// The address of a provider's form.
-pub fn provider_path(id: &str) -> String {
-    format!("{PROVIDERS_PATH}/{}", crate::api::encode_segment(id))
 }
 
 /// One provider's row, cloned from its kind's template and filled in.

@@ -149,7 +149,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                     flag.set(false);
                 }
                 let how = if saved.recovered { "recovered" } else { "1" };
-                let path = super::provider_path(&provider.id);
+                let path = crate::nav::provider_path(&provider.id);
                 nav.go(&format!("{path}?saved={how}"), true);
             });
         }
