@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::kept::Kept;
+use crate::provider_options::ProviderOptions;
 use crate::providers::ProviderKind;
 
 /// The error body of every non-2xx answer: `{"message": "...", "code": 422}`.
@@ -297,6 +298,10 @@ pub struct IdentityProvider {
     /// (PocketID: "Logout Callback URLs"), so sign-out may return through it.
     #[serde(default)]
     pub logout_url_registered: bool,
+    /// QuFabric extension: the scopes asked for and the claims read. `None` when the server
+    /// does not return it (the form then hides its Advanced part).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<ProviderOptions>,
 }
 
 /// `POST /api/identity-providers` and `PUT /api/identity-providers/{id}` body.
@@ -314,6 +319,10 @@ pub struct IdentityProviderRequest {
     /// QuFabric extension, see [`IdentityProvider::logout_url_registered`].
     #[serde(default)]
     pub logout_url_registered: bool,
+    /// QuFabric extension, see [`IdentityProvider::options`]; `None` keeps what is stored
+    /// (the kind's defaults for a new provider).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<ProviderOptions>,
 }
 
 // The secret must never reach a log line, so Debug is written by hand.
@@ -326,6 +335,7 @@ impl std::fmt::Debug for IdentityProviderRequest {
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
             .field("logout_url_registered", &self.logout_url_registered)
+            .field("options", &self.options)
             .finish()
     }
 }
@@ -487,6 +497,7 @@ mod tests {
             client_id: "id".into(),
             client_secret: "very-secret".into(),
             logout_url_registered: false,
+            options: None,
         };
         assert!(!format!("{request:?}").contains("very-secret"));
     }

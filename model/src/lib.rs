@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod checks;
+pub mod claims;
 pub mod embedding;
 pub mod group_checks;
 pub mod issuer;
@@ -11,6 +12,7 @@ pub mod kept;
 pub mod microsoft;
 pub mod oidc;
 pub mod origins;
+pub mod provider_options;
 pub mod providers;
 pub mod shadow_css;
 pub mod sign_in;

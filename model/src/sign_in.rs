@@ -19,12 +19,20 @@ pub enum SignInError {
     StateMismatch,
     /// The sign-in, or the session, took too long or ended.
     SessionExpired,
+    /// The provider refused a scope QuFabric asked for (`invalid_scope`).
+    InvalidScope,
+    /// Userinfo names another person (`sub`) than the ID token (Core §5.3.4).
+    UserinfoSubjectMismatch,
+    /// Userinfo could not be read, and the ID token alone lacks what the sign-in needs.
+    UserinfoFailed,
+    /// No claim holds the person's email address.
+    EmailMissing,
     /// Anything else (the server's log has the details).
     ServerError,
 }
 
 impl SignInError {
-    pub const ALL: [SignInError; 8] = [
+    pub const ALL: [SignInError; 12] = [
         SignInError::ProviderUnreachable,
         SignInError::IssuerMismatch,
         SignInError::UpstreamDenied,
@@ -32,6 +40,10 @@ impl SignInError {
         SignInError::NotInAllowedGroup,
         SignInError::StateMismatch,
         SignInError::SessionExpired,
+        SignInError::InvalidScope,
+        SignInError::UserinfoSubjectMismatch,
+        SignInError::UserinfoFailed,
+        SignInError::EmailMissing,
         SignInError::ServerError,
     ];
 
@@ -45,6 +57,10 @@ impl SignInError {
             SignInError::NotInAllowedGroup => "not_in_allowed_group",
             SignInError::StateMismatch => "state_mismatch",
             SignInError::SessionExpired => "session_expired",
+            SignInError::InvalidScope => "invalid_scope",
+            SignInError::UserinfoSubjectMismatch => "userinfo_subject_mismatch",
+            SignInError::UserinfoFailed => "userinfo_failed",
+            SignInError::EmailMissing => "email_missing",
             SignInError::ServerError => "server_error",
         }
     }
@@ -85,6 +101,10 @@ mod tests {
         );
         assert_eq!(
             SignInError::from_oauth("invalid_scope"),
+            SignInError::InvalidScope
+        );
+        assert_eq!(
+            SignInError::from_oauth("invalid_request"),
             SignInError::ServerError
         );
         assert_eq!(
