@@ -1409,6 +1409,7 @@ mod provider_logic {
             issuer: "https://i".into(),
             client_id: "c".into(),
             logout_url_registered: false,
+            options: None,
         }
     }
 

@@ -47,6 +47,10 @@ pub struct InstanceStatus {
     /// IdP will refuse its redirect URI: the login screen says so before any click.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_in_allowed: Option<bool>,
+    /// QuFabric extension: identity providers take `options` (scopes, claim mapping), so
+    /// the form for a new provider shows its Advanced part.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub provider_options: bool,
 }
 
 /// `POST /oauth2/sign-out` answer (QuFabric extension): the QuFabric session is over;

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::group_checks::{self, SyncDraft, FORWARDED_CLAIM};
+use crate::claims::{find, judge, ClaimMapping, Claims, ClaimsRefusal, MappedIdentity};
 use crate::kept::Kept;
+use crate::provider_options::GROUPS_SCOPE;
 use crate::{Group, GroupIssued, ProviderKind, Role};
 
 /// How long a report is kept (and a test may take), in seconds.
@@ -87,6 +89,19 @@ pub struct TestSignInReport {
     pub received_at: i64,
     #[serde(default)]
     pub existing_user: Option<ExistingUser>,
+    /// The provider's name as configured, for the report's words.
+    #[serde(default)]
+    pub provider_name: String,
+    /// The claim mapping the server read the answer with.
+    #[serde(default)]
+    pub claim_mapping: ClaimMapping,
+    /// Whether the provider names a userinfo endpoint (so a missing `userinfo_claims` is a
+    /// failure to read it).
+    #[serde(default)]
+    pub userinfo_offered: bool,
+    /// The scopes the provider's discovery document offers.
+    #[serde(default)]
+    pub scopes_supported: Option<Vec<String>>,
 }
 
 /// Claims whose values are hidden in a report: proofs bound to one sign-in.
@@ -126,7 +141,8 @@ impl ClaimShape {
             Some(b'[') => match serde_json::from_str::<Vec<Kept>>(json) {
                 Ok(items) if items.is_empty() => ClaimShape::Empty,
                 Ok(items) => {
-                    let names: Vec<String> = items.iter().filter_map(|i| i.decode().ok()).collect();
+                    let names: Vec<String> =
+                        items.iter().filter_map(crate::claims::item_name).collect();
                     let others = items.len() - names.len();
                     ClaimShape::Array { names, others }
                 }
@@ -153,16 +169,6 @@ impl ClaimShape {
         }
     }
 
-    /// The group names QuFabric takes from a claim of this shape: a string, or the strings
-    /// of an array; nothing else.
-    pub fn group_names(&self) -> Vec<String> {
-        match self {
-            ClaimShape::String(one) => vec![one.clone()],
-            ClaimShape::Array { names, .. } => names.clone(),
-            _ => Vec::new(),
-        }
-    }
-
     /// In words, for the report.
     pub fn describe(&self) -> String {
         match self {
@@ -184,7 +190,7 @@ impl ClaimShape {
                 names.join(", ")
             ),
             ClaimShape::String(one) => format!("a single name: {one}"),
-            ClaimShape::Object => "an object (QuFabric reads a name or a list of names)".into(),
+            ClaimShape::Object => "an object (QuFabric reads its `name`, if it has one)".into(),
             ClaimShape::Scalar => "a number or true/false, not group names".into(),
             ClaimShape::Unreadable => "present, but could not be read".into(),
         }
@@ -218,8 +224,13 @@ pub struct Problem {
 }
 
 /// What QuFabric would do with the tested identity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestAnalysis {
+    /// Email, name and groups, read by the sign-in's rule.
+    pub identity: MappedIdentity,
+    /// The groups claim is missing and the provider offers the `groups` scope QuFabric did
+    /// not ask for: the report offers to add it.
+    pub add_groups_scope: bool,
     pub id_token_groups: ClaimShape,
     /// `None` when userinfo was not read.
     pub userinfo_groups: Option<ClaimShape>,
@@ -236,7 +247,7 @@ pub struct TestAnalysis {
     pub problems: Vec<Problem>,
 }
 
-fn claim<T: for<'a> Deserialize<'a>>(claims: &[ReportedClaim], name: &str) -> Option<T> {
+fn claim_value<T: for<'a> Deserialize<'a>>(claims: &[ReportedClaim], name: &str) -> Option<T> {
     claims
         .iter()
         .find(|c| c.name == name)
@@ -244,71 +255,153 @@ fn claim<T: for<'a> Deserialize<'a>>(claims: &[ReportedClaim], name: &str) -> Op
         .and_then(|v| v.decode().ok())
 }
 
+/// The shape of the mapped groups `claim` in one source: the literal claim as sent (so a
+/// `null` or hidden value is said as such), else the dotted path.
+fn shape_in(list: &[ReportedClaim], claim: &str) -> ClaimShape {
+    match ClaimShape::in_claims(list, claim) {
+        ClaimShape::Missing => find(
+            &Claims {
+                id_token: list,
+                userinfo: None,
+            },
+            claim,
+        )
+        .map(|found| ClaimShape::of_json(found.value.json()))
+        .unwrap_or(ClaimShape::Missing),
+        shape => shape,
+    }
+}
+
 /// The analysis of a finished test for a provider of `kind`, under `sync` and with the
-/// account's `groups`.
+/// account's `groups`: the claims read by the sign-in's own rule ([`judge`]), with the
+/// provider's claim mapping the server used.
 pub fn analyse(
     report: &TestSignInReport,
     kind: ProviderKind,
     sync: &SyncDraft,
     groups: &[Group],
 ) -> TestAnalysis {
-    let label = kind.info().label;
+    let provider = if report.provider_name.is_empty() {
+        kind.info().label.to_string()
+    } else {
+        report.provider_name.clone()
+    };
+    let provider = provider.as_str();
     let fix = kind.info().groups_fix;
-    let claims = &report.id_token_claims;
-    let id_token_groups = ClaimShape::in_claims(claims, FORWARDED_CLAIM);
+    let mapping = &report.claim_mapping;
+    let claim = mapping.groups.as_str();
+    let userinfo_failed = report.userinfo_offered && report.userinfo_claims.is_none();
+    let claims = Claims {
+        id_token: &report.id_token_claims,
+        userinfo: report.userinfo_claims.as_deref(),
+    };
+    let (identity, refusal) = judge(&claims, mapping, userinfo_failed, sync.enabled);
+    let id_token_groups = shape_in(&report.id_token_claims, claim);
     let userinfo_groups = report
         .userinfo_claims
         .as_ref()
-        .map(|u| ClaimShape::in_claims(u, FORWARDED_CLAIM));
-    let token_groups = id_token_groups.group_names();
+        .map(|u| shape_in(u, claim));
+    let token_groups = identity.groups.names.clone();
     let groups_read = group_checks::groups_read(sync, &token_groups);
+    let asked_groups = report.requested_scopes.iter().any(|s| s == GROUPS_SCOPE);
+    let offers_groups = report
+        .scopes_supported
+        .as_ref()
+        .is_some_and(|offered| offered.iter().any(|s| s == GROUPS_SCOPE));
+    let add_groups_scope = identity.groups.found.is_none() && !asked_groups && offers_groups;
     let mut problems = Vec::new();
 
-    match &id_token_groups {
-        ClaimShape::Missing | ClaimShape::Null => {
-            let userinfo_has = userinfo_groups
-                .as_ref()
-                .is_some_and(|u| !u.group_names().is_empty());
-            let refused_scope = report.requested_scopes.iter().any(|s| s == "groups")
-                && report
-                    .granted_scopes
-                    .as_ref()
-                    .is_some_and(|granted| !granted.iter().any(|s| s == "groups"));
-            let why = if refused_scope {
-                format!(
-                    "QuFabric asked for the `groups` scope, and {label} did not grant it (granted: {}).",
-                    report.granted_scopes.as_deref().unwrap_or_default().join(" ")
-                )
-            } else if userinfo_has {
-                format!("{label} sends the groups only from its userinfo endpoint; QuFabric reads them from the ID token.")
-            } else if report.requested_scopes.iter().any(|s| s == "groups") {
-                format!("QuFabric asked for the `groups` scope, but {label} put no `groups` claim into the ID token.")
-            } else {
-                format!("{label} put no `groups` claim into the ID token.")
-            };
-            problems.push(Problem {
-                what: format!("The `groups` claim is missing from the ID token. {why}"),
-                fix: fix.missing.into(),
-            });
+    if let Some(why) = refusal {
+        let fix = match why {
+            ClaimsRefusal::EmailMissing => format!(
+                "Map the claim that holds the address (Settings → Identity Providers → {provider} → Advanced), or have {provider} release the `email` scope's claims."
+            ),
+            ClaimsRefusal::UserinfoFailed(_) => format!(
+                "Check that {provider}'s userinfo endpoint answers QuFabric (the details are below), or have {provider} put these claims into the ID token."
+            ),
+        };
+        problems.push(Problem {
+            what: format!("The sign-in would be refused: {}.", why.describe(provider, mapping)),
+            fix,
+        });
+    }
+    if identity.name.is_none() && identity.email.is_some() {
+        problems.push(Problem {
+            what: format!("{provider} sent no name (`name`, `given_name` and `family_name`, or `preferred_username`): Settings → Users will show the email address instead."),
+            fix: format!("Ask {provider} for the `profile` scope, or give the user a name at {provider}."),
+        });
+    }
+
+    if identity.groups.overage {
+        problems.push(Problem {
+            what: format!("{provider} sent a groups overage: the user is in too many groups to fit in the token, so `_claim_names` points at another source instead of a `{claim}` claim."),
+            fix: format!("Have {provider} send only the groups assigned to QuFabric's application (in Entra ID: Token configuration → groups claim → \"Groups assigned to the application\")."),
+        });
+    } else {
+        match &identity.groups.found {
+            None => {
+                let refused_scope = asked_groups
+                    && report
+                        .granted_scopes
+                        .as_ref()
+                        .is_some_and(|granted| !granted.iter().any(|s| s == GROUPS_SCOPE));
+                let why = if add_groups_scope {
+                    format!("QuFabric did not ask for the `groups` scope, which {provider} offers.")
+                } else if refused_scope {
+                    format!(
+                        "QuFabric asked for the `groups` scope, and {provider} did not grant it (granted: {}).",
+                        report.granted_scopes.as_deref().unwrap_or_default().join(" ")
+                    )
+                } else if asked_groups {
+                    format!("QuFabric asked for the `groups` scope, but {provider} put no `{claim}` claim into the ID token.")
+                } else {
+                    format!("{provider} put no `{claim}` claim into the ID token.")
+                };
+                let userinfo = if report.userinfo_claims.is_some() {
+                    " Userinfo has none either."
+                } else {
+                    ""
+                };
+                problems.push(Problem {
+                    what: format!("The `{claim}` claim is missing from the ID token. {why}{userinfo}"),
+                    fix: if add_groups_scope {
+                        format!("Add the scope `groups` to {provider}'s scopes.")
+                    } else {
+                        fix.missing.into()
+                    },
+                });
+            }
+            Some(found) if token_groups.is_empty() => {
+                let shape = ClaimShape::of_json(found.value.json());
+                let place = found.source.describe();
+                problems.push(if shape == ClaimShape::Empty {
+                    Problem {
+                        what: format!("The `{claim}` claim is present but empty in {place}: {provider} sent no group for this user."),
+                        fix: fix.empty.into(),
+                    }
+                } else {
+                    Problem {
+                        what: format!(
+                            "The `{claim}` claim in {place} is {}, so QuFabric reads no group from it.",
+                            shape.describe()
+                        ),
+                        fix: format!("Configure {provider} to send group names: a list of names, one name, or objects with a `name`; or map another claim under its Advanced settings."),
+                    }
+                });
+            }
+            Some(found) => {
+                if let (ClaimShape::String(one), false) =
+                    (ClaimShape::of_json(found.value.json()), mapping.groups_split)
+                {
+                    if one.contains(',') {
+                        problems.push(Problem {
+                            what: format!("The `{claim}` claim is one string with commas, `{one}`: QuFabric reads it as one group."),
+                            fix: format!("If these are several groups, turn on \"Split one string into groups\" in {provider}'s Advanced settings."),
+                        });
+                    }
+                }
+            }
         }
-        ClaimShape::Empty => problems.push(Problem {
-            what:
-                "The `groups` claim is present but empty: the provider sent no group for this user."
-                    .into(),
-            fix: fix.empty.into(),
-        }),
-        ClaimShape::Object | ClaimShape::Scalar | ClaimShape::Unreadable => {
-            problems.push(Problem {
-                what: format!(
-                    "The `groups` claim is {}, so QuFabric reads no group from it.",
-                    id_token_groups.describe()
-                ),
-                fix: format!(
-                    "Configure {label} to send group names: a list of strings, or one string."
-                ),
-            })
-        }
-        ClaimShape::Array { .. } | ClaimShape::String(_) => {}
     }
     if token_groups.iter().any(|g| g.starts_with('/')) && kind == ProviderKind::Keycloak {
         problems.push(Problem {
@@ -326,7 +419,7 @@ pub fn analyse(
         });
     }
 
-    let actions: Vec<(String, GroupAction)> = if sync.enabled {
+    let actions: Vec<(String, GroupAction)> = if sync.enabled && refusal.is_none() {
         groups_read
             .iter()
             .map(|name| {
@@ -342,8 +435,11 @@ pub fn analyse(
         Vec::new()
     };
 
-    let admitted = group_checks::admits(sync, &token_groups);
-    let admission = if !sync.enabled {
+    let groups_admit = group_checks::admits(sync, &token_groups);
+    let admitted = refusal.is_none() && groups_admit;
+    let admission = if let Some(why) = refusal {
+        format!("Would be refused: {}.", why.describe(provider, mapping))
+    } else if !sync.enabled {
         "Would be admitted: group sync is off, so groups decide nothing.".to_string()
     } else if sync.allow.is_empty() {
         "Would be admitted: there is no allow list.".to_string()
@@ -368,7 +464,7 @@ pub fn analyse(
             sync.allow.join(", ")
         )
     };
-    if !admitted {
+    if !groups_admit && refusal.is_none() {
         problems.push(Problem {
             what: "This user would not get in: none of their groups is on the allow list.".into(),
             fix: if token_groups.is_empty() {
@@ -403,7 +499,7 @@ pub fn analyse(
 
     // Saturating: `iat` is whatever the provider wrote (a wrapped or panicking
     // subtraction on a hostile value would be wrong, or kill the page).
-    let clock_skew_secs = claim::<i64>(claims, "iat")
+    let clock_skew_secs = claim_value::<i64>(&report.id_token_claims, "iat")
         .map(|iat| iat.saturating_sub(report.received_at))
         .filter(|skew| {
             skew.unsigned_abs() > CLOCK_SKEW_LIMIT_SECS.unsigned_abs() && report.received_at > 0
@@ -412,22 +508,24 @@ pub fn analyse(
         let direction = if skew > 0 { "ahead of" } else { "behind" };
         problems.push(Problem {
             what: format!(
-                "{label}'s clock is {} s {direction} QuFabric's: tokens may be refused as not yet valid or expired.",
+                "{provider}'s clock is {} s {direction} QuFabric's: tokens may be refused as not yet valid or expired.",
                 skew.unsigned_abs()
             ),
             fix: "Synchronise the clocks of both servers (NTP).".into(),
         });
     }
 
-    let email_verified = claim::<bool>(claims, "email_verified");
+    let email_verified = find(&claims, "email_verified").and_then(|f| f.value.decode::<bool>().ok());
     if email_verified == Some(false) {
         problems.push(Problem {
-            what: format!("{label} says this user's email address is not verified."),
-            fix: format!("Verify the address in {label}, or make sure the account is the right person's before telling them."),
+            what: format!("{provider} says this user's email address is not verified."),
+            fix: format!("Verify the address in {provider}, or make sure the account is the right person's before telling them."),
         });
     }
 
     TestAnalysis {
+        identity,
+        add_groups_scope,
         id_token_groups,
         userinfo_groups,
         groups_read,
@@ -454,18 +552,30 @@ mod tests {
             .collect()
     }
 
+    /// A report whose ID token has `id_token`'s claims, and an email and a name unless
+    /// `id_token` says otherwise.
     fn report(id_token: &[(&str, &str)]) -> TestSignInReport {
+        let mut all = id_token.to_vec();
+        for (name, value) in [("email", r#""u@example.com""#), ("name", r#""U""#)] {
+            if !id_token.iter().any(|(n, _)| *n == name) {
+                all.push((name, value));
+            }
+        }
         TestSignInReport {
             provider_id: "p".into(),
             status: TestStatus::Done,
             failure: None,
-            id_token_claims: claims(id_token),
+            id_token_claims: claims(&all),
             userinfo_claims: None,
             userinfo_error: None,
             requested_scopes: vec!["openid".into(), "groups".into()],
             granted_scopes: None,
             received_at: 1000,
             existing_user: None,
+            provider_name: String::new(),
+            claim_mapping: ClaimMapping::default(),
+            userinfo_offered: false,
+            scopes_supported: None,
         }
     }
 
@@ -508,6 +618,8 @@ mod tests {
         let r = report(&[
             ("groups", r#"["QuFabric","New"]"#),
             ("email_verified", "true"),
+            ("email", r#""a@example.com""#),
+            ("name", r#""A""#),
         ]);
         let groups = [
             group("QuFabric", GroupIssued::Jwt),
@@ -557,11 +669,21 @@ mod tests {
         );
         assert!(a.admitted, "no allow list admits everyone");
 
+        // Groups only in userinfo are read from there, as the sign-in does.
         let mut r = report(&[]);
         r.userinfo_claims = Some(claims(&[("groups", r#"["A"]"#)]));
-        let a = analyse(&r, ProviderKind::Keycloak, &sync(&[]), &[]);
-        assert!(a.problems[0].what.contains("only from its userinfo"));
-        assert!(a.problems[0].fix.contains("Add to ID token"));
+        r.userinfo_offered = true;
+        let a = analyse(&r, ProviderKind::Keycloak, &sync(&["A"]), &[]);
+        assert!(a.admitted, "{a:?}");
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        assert_eq!(a.id_token_groups, ClaimShape::Missing);
+        assert_eq!(
+            a.userinfo_groups,
+            Some(ClaimShape::Array {
+                names: vec!["A".into()],
+                others: 0
+            })
+        );
     }
 
     #[test]
@@ -615,5 +737,105 @@ mod tests {
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert!(a.role.contains("blocked"));
         assert!(a.problems.iter().any(|p| p.fix.contains("Unblock")));
+    }
+
+    #[test]
+    fn the_report_follows_the_sign_ins_rule_for_email_name_and_userinfo() {
+        // No email anywhere: refused, as the sign-in refuses, naming the provider.
+        let mut r = report(&[("email", "null"), ("groups", r#"["A"]"#)]);
+        r.provider_name = "Corp SSO".into();
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert!(!a.admitted);
+        assert!(
+            a.admission.starts_with("Would be refused: Corp SSO sent no email address"),
+            "{}",
+            a.admission
+        );
+        assert!(a.actions.is_empty(), "a refused sign-in syncs nothing");
+        assert!(a.problems[0].fix.contains("Corp SSO → Advanced"));
+        assert!(!a.problems.iter().any(|p| p.what.contains("would not get in")));
+
+        // The address only in `preferred_username`: admitted, and said where it came from.
+        let r = report(&[
+            ("email", "null"),
+            ("preferred_username", r#""pat@example.com""#),
+        ]);
+        let a = analyse(&r, ProviderKind::Oidc, &SyncDraft::default(), &[]);
+        assert!(a.admitted, "{a:?}");
+        assert_eq!(a.identity.email.unwrap().claim, "preferred_username");
+
+        // No name: a warning, not a refusal.
+        let r = report(&[("name", "null")]);
+        let a = analyse(&r, ProviderKind::Oidc, &SyncDraft::default(), &[]);
+        assert!(a.admitted);
+        assert!(a.problems.iter().any(|p| p.what.contains("sent no name")));
+
+        // Userinfo offered but not read, and the ID token lacks the groups sync needs.
+        let mut r = report(&[]);
+        r.userinfo_offered = true;
+        r.userinfo_error = Some("userinfo answered 500".into());
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert!(!a.admitted);
+        assert!(a.admission.contains("userinfo endpoint could not be read"), "{}", a.admission);
+        let a = analyse(&r, ProviderKind::Oidc, &SyncDraft::default(), &[]);
+        assert!(a.admitted, "without sync the ID token's email is enough");
+    }
+
+    #[test]
+    fn the_groups_scope_offered_but_not_asked_is_offered_as_a_fix() {
+        let mut r = report(&[]);
+        r.requested_scopes = vec!["openid".into(), "email".into()];
+        r.scopes_supported = Some(vec!["openid".into(), "groups".into()]);
+        r.provider_name = "Corp SSO".into();
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert!(a.add_groups_scope);
+        assert!(a.problems[0].what.contains("did not ask for the `groups` scope, which Corp SSO offers"), "{:?}", a.problems);
+        assert_eq!(a.problems[0].fix, "Add the scope `groups` to Corp SSO's scopes.");
+        // Not offered, or asked already: no such offer.
+        r.scopes_supported = Some(vec!["openid".into()]);
+        assert!(!analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]).add_groups_scope);
+        r.scopes_supported = Some(vec!["groups".into()]);
+        r.requested_scopes.push("groups".into());
+        assert!(!analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]).add_groups_scope);
+    }
+
+    #[test]
+    fn mapped_claims_shapes_overage_and_one_string_with_commas() {
+        let mut r = report(&[("realm_access", r#"{"roles":["admin"]}"#)]);
+        r.claim_mapping.groups = "realm_access.roles".into();
+        let a = analyse(&r, ProviderKind::Keycloak, &sync(&["admin"]), &[]);
+        assert!(a.admitted, "{a:?}");
+        assert_eq!(
+            a.id_token_groups,
+            ClaimShape::Array {
+                names: vec!["admin".into()],
+                others: 0
+            }
+        );
+        let r = report(&[("groups", r#"[{"name":"Staff","id":"1"}]"#)]);
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&["Staff"]), &[]);
+        assert!(a.admitted && a.problems.is_empty(), "{:?}", a.problems);
+
+        let r = report(&[("_claim_names", r#"{"groups":"src1"}"#)]);
+        let a = analyse(&r, ProviderKind::Entra, &sync(&[]), &[]);
+        assert!(a.problems[0].what.contains("groups overage"), "{:?}", a.problems);
+
+        let r = report(&[("groups", r#""a,b""#)]);
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert_eq!(a.groups_read, vec!["a,b"]);
+        assert!(a.problems.iter().any(|p| p.fix.contains("Split one string into groups")));
+        let mut split = report(&[("groups", r#""a,b""#)]);
+        split.claim_mapping.groups_split = true;
+        let a = analyse(&split, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert_eq!(a.groups_read, vec!["a", "b"]);
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+
+        let r = report(&[("groups", r#"{"id":1}"#)]);
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert!(a.problems[0].what.contains("so QuFabric reads no group"), "{:?}", a.problems);
+        // The email_verified of userinfo counts when the ID token has none.
+        let mut r = report(&[]);
+        r.userinfo_claims = Some(claims(&[("email_verified", "false")]));
+        assert_eq!(analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]).email_verified, Some(false));
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
+use qufabric_model::provider_options::ProviderOptions;
 use qufabric_model::*;
 
 /// The documented differences: extra enum values and extra properties per schema.
@@ -30,8 +31,9 @@ fn allowed_extra_properties(schema: &str) -> &'static [&'static str] {
             "logout_url",
             "issuer",
             "sign_in_allowed",
+            "provider_options",
         ],
-        "IdentityProvider" | "IdentityProviderRequest" => &["logout_url_registered"],
+        "IdentityProvider" | "IdentityProviderRequest" => &["logout_url_registered", "options"],
         _ => &[],
     }
 }
@@ -276,6 +278,7 @@ fn identity_provider_shapes_match() {
             issuer: "https://pocketid.example.com".into(),
             client_id: "client".into(),
             logout_url_registered: true,
+            options: Some(ProviderOptions::default()),
         };
         spec.assert_valid("IdentityProvider", &to_json(&provider));
         let request = IdentityProviderRequest {
@@ -285,6 +288,10 @@ fn identity_provider_shapes_match() {
             client_id: "client".into(),
             client_secret: "secret".into(),
             logout_url_registered: false,
+            options: Some(ProviderOptions {
+                scopes: Some(vec!["openid".into(), "groups".into()]),
+                ..ProviderOptions::default()
+            }),
         };
         spec.assert_valid("IdentityProviderRequest", &to_json(&request));
     }
@@ -394,6 +401,7 @@ fn instance_setup_and_error_shapes_match() {
         logout_url: Some("https://q.example.com/oauth2/logout/callback".into()),
         issuer: Some("https://q.example.com/oauth2".into()),
         sign_in_allowed: Some(true),
+        provider_options: true,
     };
     spec.assert_valid("InstanceStatus", &to_json(&instance));
     round_trip::<InstanceStatus>(&spec, "InstanceStatus");

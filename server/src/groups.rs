@@ -22,7 +22,8 @@ pub fn sync_settings(settings: &Settings) -> SyncDraft {
     }
 }
 
-fn load_sync(store: &Store) -> Result<SyncDraft, StoreError> {
+/// The account's sync settings as stored.
+pub fn load_sync(store: &Store) -> Result<SyncDraft, StoreError> {
     let account = store.account(&random_id(20), &Settings::default())?;
     Ok(sync_settings(&account.settings))
 }

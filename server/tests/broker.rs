@@ -196,6 +196,7 @@ async fn start() -> (String, AppState, Arc<Upstream>) {
             client_id: "qf-client".into(),
             client_secret: "qf-secret".into(),
             logout_url_registered: false,
+            options: Default::default(),
         })
         .unwrap();
     state
@@ -209,6 +210,7 @@ async fn start() -> (String, AppState, Arc<Upstream>) {
             client_id: "qf-client".into(),
             client_secret: "qf-secret".into(),
             logout_url_registered: false,
+            options: Default::default(),
         })
         .unwrap();
     let serving = state.clone();

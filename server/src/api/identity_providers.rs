@@ -19,6 +19,7 @@ use crate::store::ProviderRecord;
 use qufabric_model::checks::{
     effective_issuer, validate_request, IssuerCheckRequest, IssuerCheckResult,
 };
+use qufabric_model::provider_options::{mapping_problem, scopes_problem, ProviderOptions};
 use qufabric_model::{IdentityProvider, ProviderKind};
 
 /// How long validation waits for the issuer (product.md: 10 s) and the live check (5 s).
@@ -34,6 +35,7 @@ pub(super) fn to_json(record: &ProviderRecord) -> IdentityProvider {
         issuer: record.issuer.clone(),
         client_id: record.client_id.clone(),
         logout_url_registered: record.logout_url_registered,
+        options: Some(record.options.clone()),
     }
 }
 
@@ -65,10 +67,30 @@ pub(super) struct Fields {
     client_id: String,
     client_secret: String,
     logout_url_registered: bool,
+    /// `None`: keep what is stored (the kind's defaults for a new provider).
+    options: Option<ProviderOptions>,
 }
 
 pub(super) fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiError> {
     let map: Map<String, Value> = parse_json(headers, body)?;
+    let options = match map.get("options") {
+        None | Some(Value::Null) => None,
+        Some(value) => {
+            let options: ProviderOptions = serde_json::from_value(value.clone())
+                .map_err(|e| ApiError::unprocessable(format!("identity provider options: {e}")))?;
+            let problem = options
+                .scopes
+                .as_deref()
+                .and_then(scopes_problem)
+                .or_else(|| mapping_problem(&options.claims));
+            if let Some(problem) = problem {
+                return Err(ApiError::unprocessable(format!(
+                    "identity provider options: {problem}"
+                )));
+            }
+            Some(options)
+        }
+    };
     let text = |key: &str| {
         map.get(key)
             .and_then(Value::as_str)
@@ -85,6 +107,7 @@ pub(super) fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiErro
             .get("logout_url_registered")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        options,
     })
 }
 
@@ -140,6 +163,7 @@ pub(crate) async fn create(
         client_id: fields.client_id,
         client_secret: fields.client_secret,
         logout_url_registered: fields.logout_url_registered,
+        options: fields.options.unwrap_or_default(),
     };
     state.store.insert_provider(&record)?;
     Ok(Json(to_json(&record)))
@@ -195,6 +219,7 @@ pub(crate) async fn update(
             fields.client_secret
         },
         logout_url_registered: fields.logout_url_registered,
+        options: fields.options.unwrap_or(stored.options),
     };
     state.store.update_provider(&record)?;
     Ok(Json(to_json(&record)))

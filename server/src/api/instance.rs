@@ -42,6 +42,7 @@ pub(crate) async fn instance(
         logout_url: Some(state.config.logout_url()),
         issuer: Some(state.config.issuer()),
         sign_in_allowed: asked_origin.map(|origin| state.config.origin_may_sign_in(&origin)),
+        provider_options: true,
     }))
 }
 

@@ -13,6 +13,7 @@ mod token;
 mod upstream;
 mod upstream_answer;
 mod upstream_client;
+mod userinfo;
 
 use authorize::*;
 pub use login::escape;
@@ -27,6 +28,7 @@ use token::*;
 use upstream::*;
 use upstream_answer::*;
 use upstream_client::*;
+use userinfo::*;
 
 // Shared by every file of this module (each starts with `use super::*`).
 use argon2::password_hash::{

@@ -6,7 +6,6 @@
 //! with the id (never through `window.opener`, which a provider's COOP cuts off).
 
 use super::*;
-use qufabric_model::kept::Kept;
 use qufabric_model::test_sign_in::{
     claim_value_hidden, ExistingUser, ReportedClaim, TestFailure, TestSignInReport, TestStatus,
     TEST_MAX_AGE_SECS,
@@ -78,6 +77,10 @@ fn waiting(provider_id: &str, status: TestStatus) -> TestSignInReport {
         granted_scopes: None,
         received_at: now_unix(),
         existing_user: None,
+        provider_name: String::new(),
+        claim_mapping: Default::default(),
+        userinfo_offered: false,
+        scopes_supported: None,
     }
 }
 
@@ -194,34 +197,20 @@ fn done_page(status: StatusCode, title: &str, text: &str) -> Response {
 }
 
 /// Claims as reported: each value as sent, except those never shown.
-fn reported(claims: &serde_json::Map<String, Value>) -> Vec<ReportedClaim> {
+fn reported(claims: Vec<ReportedClaim>) -> Vec<ReportedClaim> {
     claims
-        .iter()
-        .map(|(name, value)| ReportedClaim {
-            name: name.clone(),
-            value: (!claim_value_hidden(name))
-                .then(|| Kept::of(value))
-                .flatten(),
+        .into_iter()
+        .map(|claim| ReportedClaim {
+            value: claim.value.filter(|_| !claim_value_hidden(&claim.name)),
+            name: claim.name,
         })
         .collect()
 }
 
-/// What the provider sent, and who the identity already is in QuFabric.
+/// What the provider sent, and who the identity already is in QuFabric. Userinfo was
+/// read by `verify_answer`, exactly as for a sign-in; the dashboard judges the claims with
+/// the sign-in's rule and the claim mapping kept here.
 async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
-    let kind = ProviderKind::from_id(&verified.provider.kind).unwrap_or(ProviderKind::Oidc);
-    let id_token_claims = jwt_payload(&verified.id_token)
-        .and_then(|payload| payload.as_object().map(reported))
-        .unwrap_or_default();
-    let (userinfo_claims, userinfo_error) = match &verified.userinfo_endpoint {
-        None => (
-            None,
-            Some("the provider names no userinfo endpoint".to_string()),
-        ),
-        Some(endpoint) => match userinfo(state, endpoint, &verified.access_token).await {
-            Ok(claims) => (Some(claims), None),
-            Err(why) => (None, Some(why)),
-        },
-    };
     let existing_user = state
         .store
         .external_user(&verified.provider.id, &verified.subject)
@@ -232,44 +221,29 @@ async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
             role: user.role,
             is_blocked: user.is_blocked,
         });
+    let (userinfo_offered, userinfo_claims, userinfo_error) = match verified.userinfo {
+        Userinfo::NotOffered => (
+            false,
+            None,
+            Some("the provider names no userinfo endpoint".to_string()),
+        ),
+        Userinfo::Read(claims) => (true, Some(reported(claims)), None),
+        Userinfo::Failed(why) => (true, None, Some(why)),
+    };
     TestSignInReport {
         provider_id: verified.provider.id.clone(),
         status: TestStatus::Done,
         failure: None,
-        id_token_claims,
+        id_token_claims: reported(verified.id_token_claims),
         userinfo_claims,
         userinfo_error,
-        requested_scopes: requested_scopes(kind),
+        requested_scopes: requested_scopes(&verified.provider),
         granted_scopes: verified.granted_scopes,
         received_at: now_unix(),
         existing_user,
+        provider_name: verified.provider.name.clone(),
+        claim_mapping: verified.provider.options.claims.clone(),
+        userinfo_offered,
+        scopes_supported: verified.scopes_supported,
     }
-}
-
-/// The userinfo endpoint's claims for the test's access token.
-async fn userinfo(
-    state: &Services,
-    endpoint: &str,
-    access_token: &str,
-) -> Result<Vec<ReportedClaim>, String> {
-    let response = state
-        .http
-        .get(endpoint)
-        .bearer_auth(access_token)
-        .header(header::ACCEPT, "application/json")
-        .timeout(HTTP_TIMEOUT)
-        .send()
-        .await
-        .map_err(|e| format!("userinfo could not be reached: {e}"))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(format!("userinfo answered {status}"));
-    }
-    let body: Value = response
-        .json()
-        .await
-        .map_err(|e| format!("userinfo did not answer with JSON claims: {e}"))?;
-    body.as_object()
-        .map(reported)
-        .ok_or_else(|| "userinfo did not answer with a JSON object".to_string())
 }

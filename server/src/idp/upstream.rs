@@ -39,6 +39,9 @@ pub(super) struct Leg {
     pub(super) nonce: String,
     pub(super) pkce_verifier: Option<String>,
     pub(super) created_at: i64,
+    /// The scopes asked for (named when the provider refuses one).
+    #[serde(default)]
+    pub(super) scopes: Vec<String>,
 }
 
 /// The dashboard's login screen on the origin the request came from.
@@ -120,13 +123,10 @@ pub async fn start(state: Services, request: AuthRequest, provider: ProviderReco
     outcome.respond(&state, &back)
 }
 
-/// The scopes QuFabric asks a provider of `kind` for.
-pub(super) fn requested_scopes(kind: ProviderKind) -> Vec<String> {
-    ["openid", "profile", "email"]
-        .iter()
-        .chain(kind.info().extra_scopes)
-        .map(|s| s.to_string())
-        .collect()
+/// The scopes QuFabric asks `provider` for: its own, or its kind's defaults.
+pub(super) fn requested_scopes(provider: &ProviderRecord) -> Vec<String> {
+    let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Oidc);
+    qufabric_model::provider_options::effective_scopes(kind, Some(&provider.options))
 }
 
 /// The provider's authorization URL for `purpose`, with the round trip kept for its
@@ -140,16 +140,16 @@ pub(super) async fn authorization_url(
     // addresses, see `outbound`).
     let http = state.http.clone();
     let (check, document) = discover_reachable(state, provider).await?;
-    let (client, _) = build(state, provider, &http, &check, document).await?;
-    let kind = ProviderKind::from_id(&provider.kind).unwrap_or(ProviderKind::Oidc);
+    let Built { client, .. } = build(state, provider, &http, &check, document).await?;
+    let scopes = requested_scopes(provider);
     let mut authorize = client.authorize_url(
         CoreAuthenticationFlow::AuthorizationCode,
         CsrfToken::new_random,
         Nonce::new_random,
     );
     // `openid` is the library's own.
-    for scope in requested_scopes(kind).into_iter().filter(|s| s != "openid") {
-        authorize = authorize.add_scope(Scope::new(scope));
+    for scope in scopes.iter().filter(|s| *s != "openid") {
+        authorize = authorize.add_scope(Scope::new(scope.clone()));
     }
     if let Purpose::Test(_) = purpose {
         authorize = authorize.add_prompt(openidconnect::core::CoreAuthPrompt::Login);
@@ -172,6 +172,7 @@ pub(super) async fn authorization_url(
             nonce: nonce.secret().clone(),
             pkce_verifier: verifier,
             created_at: now_unix(),
+            scopes,
         },
     };
     state
@@ -248,7 +249,8 @@ async fn receive(
     finish(state, source, request, leg, code).await
 }
 
-/// Exchanges the code, verifies the ID token, and signs its user in if QuFabric admits them.
+/// Exchanges the code, verifies the ID token, reads userinfo, and signs the person in if
+/// their claims and QuFabric's allow list admit them. A refused person leaves no user row.
 async fn finish(
     state: &Services,
     source: &RequestSource,
@@ -256,18 +258,28 @@ async fn finish(
     leg: Leg,
     code: String,
 ) -> Result<SignedIn, Failure> {
-    let Verified {
-        provider,
-        id_token,
-        subject,
-        email,
-        name,
-        ..
-    } = verify_answer(state, &leg, code).await?;
-    // The token is verified; its raw payload gives the groups claim in whatever shape.
-    let groups = groups_claim(&id_token, "groups");
-
-    let user = upsert_user(state, &provider.id, &subject, &email, &name)?;
+    let verified = verify_answer(state, &leg, code).await?;
+    let provider = &verified.provider;
+    let sync = crate::groups::load_sync(&state.store)
+        .map_err(|e| fail(SignInError::ServerError, e.0))?;
+    let (identity, refusal) = verified.judge(sync.enabled);
+    if let Some(refusal) = refusal {
+        return Err(fail(
+            refusal_code(refusal),
+            refusal.describe(&provider.name, &provider.options.claims),
+        ));
+    }
+    let email = identity.email.as_ref().map(|m| m.value.clone()).unwrap_or_default();
+    let name = identity.display_name();
+    let groups = identity.groups.names;
+    if !qufabric_model::group_checks::admits(&sync, &groups) {
+        return Err(fail(
+            SignInError::NotInAllowedGroup,
+            crate::groups::refusal_description(&state.store, &groups),
+        ));
+    }
+    let id_token = verified.id_token.clone();
+    let user = upsert_user(state, &provider.id, &verified.subject, &email, &name)?;
     if user.is_blocked {
         return Err(fail(
             SignInError::UpstreamDenied,
@@ -390,26 +402,6 @@ pub async fn upstream_sign_out(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn jwt(payload: &str) -> String {
-        format!("e30.{}.sig", oidc::base64url(payload.as_bytes()))
-    }
-
-    #[test]
-    fn groups_claim_accepts_string_or_array_only() {
-        assert_eq!(
-            groups_claim(&jwt(r#"{"groups":["a","b"]}"#), "groups"),
-            vec!["a", "b"]
-        );
-        assert_eq!(groups_claim(&jwt(r#"{"groups":"a"}"#), "groups"), vec!["a"]);
-        assert_eq!(
-            groups_claim(&jwt(r#"{"groups":["a",1,null]}"#), "groups"),
-            vec!["a"]
-        );
-        assert!(groups_claim(&jwt(r#"{"groups":{"a":1}}"#), "groups").is_empty());
-        assert!(groups_claim(&jwt(r#"{"roles":["a"]}"#), "groups").is_empty());
-        assert!(groups_claim("garbage", "groups").is_empty());
-    }
 
     #[test]
     fn failures_go_to_the_dashboards_login() {

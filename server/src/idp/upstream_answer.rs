@@ -3,6 +3,8 @@
 //! provider's JWKS, iss, aud, exp, nonce; Microsoft's tenant rule).
 
 use super::*;
+use qufabric_model::claims::{claims_of_object, judge, Claims, ClaimsRefusal, MappedIdentity};
+use qufabric_model::test_sign_in::ReportedClaim;
 
 /// The code of the provider's answer, or why there is none (it said no, or too late).
 pub(super) fn answered_code(query: CallbackQuery, leg: &Leg) -> Result<String, Failure> {
@@ -15,6 +17,15 @@ pub(super) fn answered_code(query: CallbackQuery, leg: &Leg) -> Result<String, F
     if let Some(error) = query.error {
         let description = query.error_description.unwrap_or_default();
         let code = SignInError::from_oauth(&error);
+        if code == SignInError::InvalidScope {
+            return Err(fail(
+                code,
+                format!(
+                    "the provider refused the scopes QuFabric asked for ({}): {description}",
+                    leg.scopes.join(" ")
+                ),
+            ));
+        }
         return Err(fail(code, format!("{error}: {description}")));
     }
     Ok(query.code.unwrap_or_default())
@@ -26,15 +37,46 @@ pub(super) struct Verified {
     /// The ID token as sent (verified: signature, iss, aud, exp, nonce).
     pub(super) id_token: String,
     pub(super) subject: String,
-    pub(super) email: String,
-    pub(super) name: String,
-    pub(super) access_token: String,
+    /// The ID token's claims, as sent.
+    pub(super) id_token_claims: Vec<ReportedClaim>,
+    /// Userinfo, read for the same answer (its `sub` is the ID token's).
+    pub(super) userinfo: Userinfo,
     /// The token response's `scope`, when the provider said.
     pub(super) granted_scopes: Option<Vec<String>>,
-    pub(super) userinfo_endpoint: Option<String>,
+    /// The scopes the provider's discovery document offers.
+    pub(super) scopes_supported: Option<Vec<String>>,
 }
 
-/// Exchanges the code and verifies the ID token.
+impl Verified {
+    /// Who the answer says the person is, by the model's one rule (the test report reads
+    /// its claims with the same rule), and whether its claims alone refuse the sign-in.
+    pub(super) fn judge(&self, groups_needed: bool) -> (MappedIdentity, Option<ClaimsRefusal>) {
+        let userinfo = match &self.userinfo {
+            Userinfo::Read(claims) => Some(claims.as_slice()),
+            Userinfo::NotOffered | Userinfo::Failed(_) => None,
+        };
+        let claims = Claims {
+            id_token: &self.id_token_claims,
+            userinfo,
+        };
+        judge(
+            &claims,
+            &self.provider.options.claims,
+            matches!(self.userinfo, Userinfo::Failed(_)),
+            groups_needed,
+        )
+    }
+}
+
+/// The sign-in error code of a refusal for what the claims lack.
+pub(super) fn refusal_code(refusal: ClaimsRefusal) -> SignInError {
+    match refusal {
+        ClaimsRefusal::UserinfoFailed(_) => SignInError::UserinfoFailed,
+        ClaimsRefusal::EmailMissing => SignInError::EmailMissing,
+    }
+}
+
+/// Exchanges the code, verifies the ID token, and reads userinfo.
 pub(super) async fn verify_answer(
     state: &Services,
     leg: &Leg,
@@ -56,7 +98,14 @@ pub(super) async fn verify_answer(
         .get("userinfo_endpoint")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let (client, rule) = build(state, &provider, &http, &check, document).await?;
+    let scopes_supported =
+        (!check.scopes_supported.is_empty()).then(|| check.scopes_supported.clone());
+    let Built {
+        client,
+        rule,
+        keys,
+        algs,
+    } = build(state, &provider, &http, &check, document).await?;
     let mut exchange = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;
@@ -86,14 +135,23 @@ pub(super) async fn verify_answer(
     let id_token = tokens
         .id_token()
         .ok_or_else(|| fail(SignInError::ServerError, "the provider sent no ID token"))?;
-    let mut verifier = client.id_token_verifier();
-    if let IssuerRule::MicrosoftTenant { .. } = rule {
-        // Checked below against the token's own tenant.
-        verifier = verifier.require_issuer_match(false);
-    }
-    let claims = id_token
-        .claims(&verifier, &Nonce::new(leg.nonce.clone()))
-        .map_err(token_rejected)?;
+    let nonce = Nonce::new(leg.nonce.clone());
+    let claims = with_each_key(&keys.jwks, |jwks| {
+        let verifier = openidconnect::core::CoreIdTokenVerifier::new_confidential_client(
+            keys.client_id.clone(),
+            keys.client_secret.clone(),
+            keys.issuer.clone(),
+            jwks,
+        )
+        .set_allowed_algs(algs.clone())
+        // Core §3.1.3.7: further audiences are acceptable when `azp` is QuFabric's client,
+        // which openidconnect checks whenever there are several.
+        .set_other_audience_verifier_fn(|_| true)
+        // Microsoft's multi-tenant issuer is checked below against the token's own tenant.
+        .require_issuer_match(keys.issuer_match);
+        id_token.claims(&verifier, &nonce).cloned()
+    })
+    .map_err(token_rejected)?;
     if let IssuerRule::MicrosoftTenant { template } = &rule {
         let payload = jwt_payload(&id_token.to_string());
         let tid = payload
@@ -112,23 +170,27 @@ pub(super) async fn verify_answer(
         }
     }
     let subject = claims.subject().to_string();
-    let email = claims.email().map(|e| e.to_string()).unwrap_or_default();
-    let name = claims
-        .name()
-        .and_then(|n| n.get(None))
-        .map(|n| n.to_string())
-        .or_else(|| claims.preferred_username().map(|u| u.to_string()))
-        .unwrap_or_else(|| email.clone());
+    let id_token_claims = jwt_payload(&id_token.to_string())
+        .and_then(|payload| claims_of_object(&payload.to_string()))
+        .unwrap_or_default();
+    let access_token = tokens.access_token().secret().clone();
+    let userinfo = read_userinfo(
+        state,
+        userinfo_endpoint.as_deref(),
+        &access_token,
+        &subject,
+        &keys,
+    )
+    .await?;
     Ok(Verified {
         provider,
         id_token: id_token.to_string(),
         subject,
-        email,
-        name,
-        access_token: tokens.access_token().secret().clone(),
+        id_token_claims,
+        userinfo,
         granted_scopes: tokens
             .scopes()
             .map(|scopes| scopes.iter().map(|s| s.to_string()).collect()),
-        userinfo_endpoint,
+        scopes_supported,
     })
 }

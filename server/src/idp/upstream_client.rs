@@ -2,7 +2,6 @@
 //! client, and the provider's ID token is checked (with words for every refusal).
 
 use super::*;
-use qufabric_model::test_sign_in::ClaimShape;
 
 pub(super) const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -102,6 +101,15 @@ pub(super) enum IssuerRule {
     MicrosoftTenant { template: String },
 }
 
+/// A provider's client, how its tokens' issuer is checked, and its keys.
+pub(super) struct Built {
+    pub(super) client: DiscoveredClient,
+    pub(super) rule: IssuerRule,
+    pub(super) keys: ProviderKeys,
+    /// The ID token algorithms the provider names.
+    pub(super) algs: Vec<openidconnect::core::CoreJwsSigningAlgorithm>,
+}
+
 /// Discover (exact issuer match, or Microsoft's multi-tenant rule) and build the client.
 pub(super) async fn build(
     state: &Services,
@@ -109,7 +117,7 @@ pub(super) async fn build(
     http: &openidconnect::reqwest::Client,
     check: &qufabric_model::checks::IssuerCheckResult,
     document: Value,
-) -> Result<(DiscoveredClient, IssuerRule), Failure> {
+) -> Result<Built, Failure> {
     let rule = if check.exact_match {
         IssuerRule::Exact
     } else if check.issuer_accepted(&provider.issuer) {
@@ -143,6 +151,14 @@ pub(super) async fn build(
         });
     let redirect = RedirectUrl::new(state.config.redirect_url())
         .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;
+    let keys = ProviderKeys {
+        client_id: ClientId::new(provider.client_id.clone()),
+        client_secret: ClientSecret::new(provider.client_secret.clone()),
+        issuer: metadata.issuer().clone(),
+        jwks: metadata.jwks().clone(),
+        issuer_match: matches!(rule, IssuerRule::Exact),
+    };
+    let algs = metadata.id_token_signing_alg_values_supported().clone();
     let mut client = CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(provider.client_id.clone()),
@@ -152,7 +168,12 @@ pub(super) async fn build(
     if only_post {
         client = client.set_auth_type(AuthType::RequestBody);
     }
-    Ok((client, rule))
+    Ok(Built {
+        client,
+        rule,
+        keys,
+        algs,
+    })
 }
 
 /// The client's view of a discovery document, with the provider's signing keys.
@@ -180,15 +201,4 @@ pub(super) fn jwt_payload(jwt: &str) -> Option<Value> {
         .nth(1)
         .and_then(oidc::base64url_decode)
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-}
-
-/// The named claim of a (verified) JWT as a list of group names: a string or an array of
-/// strings; anything else is ignored. The model's reading of a claim, the one the test
-/// sign-in's report uses too.
-pub fn groups_claim(jwt: &str, claim: &str) -> Vec<String> {
-    jwt_payload(jwt)
-        .as_ref()
-        .and_then(|p| p.get(claim))
-        .map(|value| ClaimShape::of_json(&value.to_string()).group_names())
-        .unwrap_or_default()
 }

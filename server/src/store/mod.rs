@@ -109,6 +109,9 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE refresh_tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE refresh_tokens ADD COLUMN family_expires_at INTEGER NOT NULL DEFAULT 0;
      UPDATE refresh_tokens SET family_expires_at = expires_at;",
+    // 6: a provider's own scopes and claim mapping (JSON); NULL means the kind's defaults.
+    "ALTER TABLE identity_providers ADD COLUMN scopes TEXT;
+     ALTER TABLE identity_providers ADD COLUMN claim_mapping TEXT;",
 ];
 
 #[derive(Clone)]
@@ -172,6 +175,8 @@ pub struct ProviderRecord {
     pub client_id: String,
     pub client_secret: String,
     pub logout_url_registered: bool,
+    /// Scopes (`None`: the kind's defaults) and the claims read.
+    pub options: qufabric_model::provider_options::ProviderOptions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

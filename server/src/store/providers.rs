@@ -1,12 +1,29 @@
 //! The external identity providers.
 
 use super::*;
+use qufabric_model::claims::ClaimMapping;
+use qufabric_model::provider_options::ProviderOptions;
+
+/// The scopes column: NULL for the kind's defaults.
+fn scopes_column(options: &ProviderOptions) -> Option<String> {
+    options
+        .scopes
+        .as_ref()
+        .and_then(|scopes| serde_json::to_string(scopes).ok())
+}
+
+/// The claim mapping column: NULL while it is the default.
+fn mapping_column(options: &ProviderOptions) -> Option<String> {
+    (options.claims != ClaimMapping::default())
+        .then(|| serde_json::to_string(&options.claims).ok())
+        .flatten()
+}
 
 impl Store {
     pub fn providers(&self) -> StoreResult<Vec<ProviderRecord>> {
         let connection = self.lock();
         let mut statement = connection.prepare(
-            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered FROM identity_providers ORDER BY created_at, id",
+            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered, scopes, claim_mapping FROM identity_providers ORDER BY created_at, id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(ProviderRecord {
@@ -17,6 +34,15 @@ impl Store {
                 client_id: row.get(4)?,
                 client_secret: row.get(5)?,
                 logout_url_registered: row.get::<_, i64>(6)? != 0,
+                options: ProviderOptions {
+                    scopes: row
+                        .get::<_, Option<String>>(7)?
+                        .and_then(|json| serde_json::from_str(&json).ok()),
+                    claims: row
+                        .get::<_, Option<String>>(8)?
+                        .and_then(|json| serde_json::from_str(&json).ok())
+                        .unwrap_or_default(),
+                },
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -32,8 +58,8 @@ impl Store {
         let transaction = connection.transaction()?;
         for provider in providers {
             transaction.execute(
-                "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered, scopes, claim_mapping)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     provider.id,
                     provider.kind,
@@ -42,7 +68,9 @@ impl Store {
                     provider.client_id,
                     provider.client_secret,
                     now_rfc3339(),
-                    provider.logout_url_registered as i64
+                    provider.logout_url_registered as i64,
+                    scopes_column(&provider.options),
+                    mapping_column(&provider.options)
                 ],
             )?;
         }
@@ -56,8 +84,17 @@ impl Store {
 
     pub fn update_provider(&self, provider: &ProviderRecord) -> StoreResult<bool> {
         let changed = self.lock().execute(
-            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6 WHERE id = ?1",
-            params![provider.id, provider.name, provider.issuer, provider.client_id, provider.client_secret, provider.logout_url_registered as i64],
+            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6, scopes = ?7, claim_mapping = ?8 WHERE id = ?1",
+            params![
+                provider.id,
+                provider.name,
+                provider.issuer,
+                provider.client_id,
+                provider.client_secret,
+                provider.logout_url_registered as i64,
+                scopes_column(&provider.options),
+                mapping_column(&provider.options)
+            ],
         )?;
         Ok(changed == 1)
     }
