@@ -509,7 +509,10 @@ mod tests {
 
     #[test]
     fn groups_are_normalised_from_every_shape() {
-        assert_eq!(group_names(&kept(r#"["a","b","a",""]"#), false), vec!["a", "b"]);
+        assert_eq!(
+            group_names(&kept(r#"["a","b","a",""]"#), false),
+            vec!["a", "b"]
+        );
         assert_eq!(
             group_names(&kept(r#""QuFabric Admins""#), false),
             vec!["QuFabric Admins"],
@@ -523,11 +526,20 @@ mod tests {
             group_names(&kept(r#"[{"name":"x","id":1},{"id":2},"y",3,null]"#), false),
             vec!["x", "y"]
         );
-        assert_eq!(group_names(&kept(r#"{"name":"solo"}"#), false), vec!["solo"]);
-        assert_eq!(group_names(&kept(r#"{"id":"solo"}"#), false), Vec::<String>::new());
+        assert_eq!(
+            group_names(&kept(r#"{"name":"solo"}"#), false),
+            vec!["solo"]
+        );
+        assert_eq!(
+            group_names(&kept(r#"{"id":"solo"}"#), false),
+            Vec::<String>::new()
+        );
         assert_eq!(group_names(&kept(r#"" padded ""#), false), vec!["padded"]);
         assert_eq!(group_names(&kept(r#"[" padded "]"#), false), vec!["padded"]);
-        assert_eq!(group_names(&kept(r#"{"name":" padded "}"#), false), vec!["padded"]);
+        assert_eq!(
+            group_names(&kept(r#"{"name":" padded "}"#), false),
+            vec!["padded"]
+        );
         assert!(group_names(&kept("7"), true).is_empty());
         assert!(group_names(&kept(r#""""#), false).is_empty());
         // Splitting applies to one string, not to the items of a list.
@@ -545,7 +557,10 @@ mod tests {
             None,
         );
         assert_eq!(who.email.unwrap().claim, "upn");
-        assert_eq!(identity(r#"{"preferred_username":"pat"}"#, None).email, None);
+        assert_eq!(
+            identity(r#"{"preferred_username":"pat"}"#, None).email,
+            None
+        );
         let mapped = ClaimMapping {
             email: "mail".into(),
             ..ClaimMapping::default()
@@ -557,7 +572,10 @@ mod tests {
         );
         assert_eq!(who.email.unwrap().value, "m@example.com");
         let who = identity_with(r#"{"email":"e@example.com"}"#, None, &mapped);
-        assert_eq!(who.email, None, "a mapped claim replaces `email`, then the fallbacks");
+        assert_eq!(
+            who.email, None,
+            "a mapped claim replaces `email`, then the fallbacks"
+        );
     }
 
     #[test]
@@ -614,8 +632,16 @@ mod tests {
         );
         assert!(who.groups.overage);
         assert_eq!(who.groups.found, None);
-        assert!(!identity(r#"{"_claim_names":{"roles":"src1"}}"#, None).groups.overage);
-        assert!(!identity(r#"{"_claim_names":"groups"}"#, None).groups.overage);
+        assert!(
+            !identity(r#"{"_claim_names":{"roles":"src1"}}"#, None)
+                .groups
+                .overage
+        );
+        assert!(
+            !identity(r#"{"_claim_names":"groups"}"#, None)
+                .groups
+                .overage
+        );
         assert!(!identity(r#"{}"#, None).groups.overage);
     }
 
@@ -681,7 +707,10 @@ mod tests {
         );
         let words = ClaimsRefusal::EmailMissing.describe("Corp SSO", &mapping);
         assert!(words.contains("Corp SSO sent no email address"), "{words}");
-        assert!(words.contains("`email`, `preferred_username`, `upn`"), "{words}");
+        assert!(
+            words.contains("`email`, `preferred_username`, `upn`"),
+            "{words}"
+        );
         let words = ClaimsRefusal::UserinfoFailed(UnmetNeed::Groups).describe("Corp", &mapping);
         assert!(words.contains("no `groups` claim"), "{words}");
         let words = ClaimsRefusal::UserinfoFailed(UnmetNeed::Email).describe("Corp", &mapping);
@@ -693,10 +722,7 @@ mod tests {
         assert_eq!(claims(r#"{"a":1,"b":"x"}"#).len(), 2);
         assert_eq!(claims_of_object("[1]"), None);
         assert_eq!(claims_of_object("nonsense"), None);
-        assert_eq!(
-            ClaimSource::IdToken.describe(),
-            "the ID token",
-        );
+        assert_eq!(ClaimSource::IdToken.describe(), "the ID token",);
         assert_eq!(ClaimSource::Userinfo.describe(), "userinfo");
         let defaults: ClaimMapping = serde_json::from_str("{}").unwrap();
         assert_eq!(defaults, ClaimMapping::default());

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::group_checks::{self, SyncDraft, FORWARDED_CLAIM};
 use crate::claims::{find, judge, ClaimMapping, Claims, ClaimsRefusal, MappedIdentity};
+use crate::group_checks::{self, SyncDraft, FORWARDED_CLAIM};
 use crate::kept::Kept;
 use crate::provider_options::GROUPS_SCOPE;
 use crate::{Group, GroupIssued, ProviderKind, Role};
@@ -297,10 +297,7 @@ pub fn analyse(
     };
     let (identity, refusal) = judge(&claims, mapping, userinfo_failed, sync.enabled);
     let id_token_groups = shape_in(&report.id_token_claims, claim);
-    let userinfo_groups = report
-        .userinfo_claims
-        .as_ref()
-        .map(|u| shape_in(u, claim));
+    let userinfo_groups = report.userinfo_claims.as_ref().map(|u| shape_in(u, claim));
     let token_groups = identity.groups.names.clone();
     let groups_read = group_checks::groups_read(sync, &token_groups);
     let asked_groups = report.requested_scopes.iter().any(|s| s == GROUPS_SCOPE);
@@ -321,7 +318,10 @@ pub fn analyse(
             ),
         };
         problems.push(Problem {
-            what: format!("The sign-in would be refused: {}.", why.describe(provider, mapping)),
+            what: format!(
+                "The sign-in would be refused: {}.",
+                why.describe(provider, mapping)
+            ),
             fix,
         });
     }
@@ -363,7 +363,9 @@ pub fn analyse(
                     ""
                 };
                 problems.push(Problem {
-                    what: format!("The `{claim}` claim is missing from the ID token. {why}{userinfo}"),
+                    what: format!(
+                        "The `{claim}` claim is missing from the ID token. {why}{userinfo}"
+                    ),
                     fix: if add_groups_scope {
                         format!("Add the scope `groups` to {provider}'s scopes.")
                     } else {
@@ -390,9 +392,10 @@ pub fn analyse(
                 });
             }
             Some(found) => {
-                if let (ClaimShape::String(one), false) =
-                    (ClaimShape::of_json(found.value.json()), mapping.groups_split)
-                {
+                if let (ClaimShape::String(one), false) = (
+                    ClaimShape::of_json(found.value.json()),
+                    mapping.groups_split,
+                ) {
                     if one.contains(',') {
                         problems.push(Problem {
                             what: format!("The `{claim}` claim is one string with commas, `{one}`: QuFabric reads it as one group."),
@@ -515,7 +518,8 @@ pub fn analyse(
         });
     }
 
-    let email_verified = find(&claims, "email_verified").and_then(|f| f.value.decode::<bool>().ok());
+    let email_verified =
+        find(&claims, "email_verified").and_then(|f| f.value.decode::<bool>().ok());
     if email_verified == Some(false) {
         problems.push(Problem {
             what: format!("{provider} says this user's email address is not verified."),
@@ -747,13 +751,17 @@ mod tests {
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert!(!a.admitted);
         assert!(
-            a.admission.starts_with("Would be refused: Corp SSO sent no email address"),
+            a.admission
+                .starts_with("Would be refused: Corp SSO sent no email address"),
             "{}",
             a.admission
         );
         assert!(a.actions.is_empty(), "a refused sign-in syncs nothing");
         assert!(a.problems[0].fix.contains("Corp SSO → Advanced"));
-        assert!(!a.problems.iter().any(|p| p.what.contains("would not get in")));
+        assert!(!a
+            .problems
+            .iter()
+            .any(|p| p.what.contains("would not get in")));
 
         // The address only in `preferred_username`: admitted, and said where it came from.
         let r = report(&[
@@ -776,7 +784,11 @@ mod tests {
         r.userinfo_error = Some("userinfo answered 500".into());
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert!(!a.admitted);
-        assert!(a.admission.contains("userinfo endpoint could not be read"), "{}", a.admission);
+        assert!(
+            a.admission.contains("userinfo endpoint could not be read"),
+            "{}",
+            a.admission
+        );
         let a = analyse(&r, ProviderKind::Oidc, &SyncDraft::default(), &[]);
         assert!(a.admitted, "without sync the ID token's email is enough");
     }
@@ -789,8 +801,17 @@ mod tests {
         r.provider_name = "Corp SSO".into();
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert!(a.add_groups_scope);
-        assert!(a.problems[0].what.contains("did not ask for the `groups` scope, which Corp SSO offers"), "{:?}", a.problems);
-        assert_eq!(a.problems[0].fix, "Add the scope `groups` to Corp SSO's scopes.");
+        assert!(
+            a.problems[0]
+                .what
+                .contains("did not ask for the `groups` scope, which Corp SSO offers"),
+            "{:?}",
+            a.problems
+        );
+        assert_eq!(
+            a.problems[0].fix,
+            "Add the scope `groups` to Corp SSO's scopes."
+        );
         // Not offered, or asked already: no such offer.
         r.scopes_supported = Some(vec!["openid".into()]);
         assert!(!analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]).add_groups_scope);
@@ -818,12 +839,19 @@ mod tests {
 
         let r = report(&[("_claim_names", r#"{"groups":"src1"}"#)]);
         let a = analyse(&r, ProviderKind::Entra, &sync(&[]), &[]);
-        assert!(a.problems[0].what.contains("groups overage"), "{:?}", a.problems);
+        assert!(
+            a.problems[0].what.contains("groups overage"),
+            "{:?}",
+            a.problems
+        );
 
         let r = report(&[("groups", r#""a,b""#)]);
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert_eq!(a.groups_read, vec!["a,b"]);
-        assert!(a.problems.iter().any(|p| p.fix.contains("Split one string into groups")));
+        assert!(a
+            .problems
+            .iter()
+            .any(|p| p.fix.contains("Split one string into groups")));
         let mut split = report(&[("groups", r#""a,b""#)]);
         split.claim_mapping.groups_split = true;
         let a = analyse(&split, ProviderKind::Oidc, &sync(&[]), &[]);
@@ -832,10 +860,17 @@ mod tests {
 
         let r = report(&[("groups", r#"{"id":1}"#)]);
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
-        assert!(a.problems[0].what.contains("so QuFabric reads no group"), "{:?}", a.problems);
+        assert!(
+            a.problems[0].what.contains("so QuFabric reads no group"),
+            "{:?}",
+            a.problems
+        );
         // The email_verified of userinfo counts when the ID token has none.
         let mut r = report(&[]);
         r.userinfo_claims = Some(claims(&[("email_verified", "false")]));
-        assert_eq!(analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]).email_verified, Some(false));
+        assert_eq!(
+            analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]).email_verified,
+            Some(false)
+        );
     }
 }

@@ -47,6 +47,22 @@ pub fn login_error_message(code: &str) -> (&'static str, &'static str) {
             "Your session has ended.",
             "Sign in again to continue where you left off.",
         ),
+        E::InvalidScope => (
+            "The identity provider refused a scope QuFabric asked for.",
+            "An administrator should remove or correct the scope named below under Settings → Identity Providers → the provider → Advanced, or allow it at the provider.",
+        ),
+        E::UserinfoSubjectMismatch => (
+            "The identity provider's answers did not agree on who you are.",
+            "Its userinfo named another user than its ID token, so QuFabric did not sign you in. An administrator should look at the provider's configuration.",
+        ),
+        E::UserinfoFailed => (
+            "QuFabric could not read your details from the identity provider.",
+            "Its userinfo endpoint did not answer, and the ID token alone lacks what QuFabric needs. Try again in a moment; if it persists, an administrator should check the provider.",
+        ),
+        E::EmailMissing => (
+            "The identity provider did not send your email address.",
+            "QuFabric needs one to create your account. An administrator should map the claim that holds it under Settings → Identity Providers → the provider → Advanced, or have the provider release it.",
+        ),
         E::ServerError => UNKNOWN_FAILURE,
     }
 }

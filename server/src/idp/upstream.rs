@@ -260,8 +260,8 @@ async fn finish(
 ) -> Result<SignedIn, Failure> {
     let verified = verify_answer(state, &leg, code).await?;
     let provider = &verified.provider;
-    let sync = crate::groups::load_sync(&state.store)
-        .map_err(|e| fail(SignInError::ServerError, e.0))?;
+    let sync =
+        crate::groups::load_sync(&state.store).map_err(|e| fail(SignInError::ServerError, e.0))?;
     let (identity, refusal) = verified.judge(sync.enabled);
     if let Some(refusal) = refusal {
         return Err(fail(
@@ -269,7 +269,11 @@ async fn finish(
             refusal.describe(&provider.name, &provider.options.claims),
         ));
     }
-    let email = identity.email.as_ref().map(|m| m.value.clone()).unwrap_or_default();
+    let email = identity
+        .email
+        .as_ref()
+        .map(|m| m.value.clone())
+        .unwrap_or_default();
     let name = identity.display_name();
     let groups = identity.groups.names;
     if !qufabric_model::group_checks::admits(&sync, &groups) {

@@ -11,8 +11,7 @@ use openidconnect::core::{
 };
 use openidconnect::{
     ClaimsVerificationError, EmptyAdditionalClaims, IssuerUrl, JsonWebKey, JsonWebKeyUse,
-    SignatureVerificationError,
-    SubjectIdentifier, UserInfoJsonWebToken, UserInfoVerifier,
+    SignatureVerificationError, SubjectIdentifier, UserInfoJsonWebToken, UserInfoVerifier,
 };
 use qufabric_model::claims::claims_of_object;
 use qufabric_model::test_sign_in::ReportedClaim;

@@ -7,9 +7,15 @@ use super::{Stage, TestSignIn};
 use crate::api::use_api;
 use crate::components::CodedText;
 use crate::pages::{kept_sync_draft, login_error_message};
+use qufabric_model::claims::Mapped;
 use qufabric_model::group_checks::SyncDraft;
 use qufabric_model::test_sign_in::{analyse, GroupAction, ReportedClaim, TestSignInReport};
 use qufabric_model::IdentityProvider;
+
+/// Where a value the rule chose came from, for the report: "from `email` in userinfo".
+fn origin(mapped: &Mapped) -> String {
+    format!("from `{}` in {}", mapped.claim, mapped.source.describe())
+}
 
 /// The report of `tester`'s test, where the page shows it. `sync` is the Groups page's
 /// live (maybe unsaved) settings when the test runs from there; elsewhere the report is
@@ -131,10 +137,30 @@ fn Finished(
             (None, Some(why)) => format!("not read ({why})"),
             (None, None) => "not read".into(),
         };
-        let email = match analysis.email_verified {
+        let verified = match analysis.email_verified {
             Some(true) => "verified",
             Some(false) => "not verified",
-            None => "not said by the provider",
+            None => "verification not said by the provider",
+        };
+        let email = match &analysis.identity.email {
+            Some(mapped) => format!("{}, {}; {verified}", mapped.value, origin(mapped)),
+            None => "none: no claim holds an address".to_string(),
+        };
+        let person_name = match &analysis.identity.name {
+            Some(mapped) => format!("{}, {}", mapped.value, origin(mapped)),
+            None => "none (Settings → Users shows the email address)".to_string(),
+        };
+        let groups_read = match (
+            &analysis.identity.groups.found,
+            analysis.identity.groups.names.is_empty(),
+        ) {
+            (Some(found), false) => format!(
+                "{}, from `{}` in {}",
+                analysis.identity.groups.names.join(", "),
+                report.claim_mapping.groups,
+                found.source.describe()
+            ),
+            _ => "none".to_string(),
         };
         let clock = match analysis.clock_skew_secs {
             None => "in step with QuFabric's (within a minute)".to_string(),
@@ -151,13 +177,16 @@ fn Finished(
             <dl class="test-facts">
                 <dt>"Groups claim in the ID token"</dt><dd>{analysis.id_token_groups.describe()}</dd>
                 <dt>"Groups claim in userinfo"</dt><dd>{userinfo_groups}</dd>
+                <dt>"Groups QuFabric reads"</dt><dd><CodedText text=groups_read/></dd>
                 <dt>"Group sync"</dt><dd>{actions}</dd>
                 <dt>"Role"</dt><dd>{analysis.role.clone()}</dd>
-                <dt>"Email address"</dt><dd>{email}</dd>
+                <dt>"Email address"</dt><dd><CodedText text=email/></dd>
+                <dt>"Name"</dt><dd><CodedText text=person_name/></dd>
                 <dt>"Provider's clock"</dt><dd>{clock}</dd>
                 <dt>"Scopes"</dt><dd>{format!("asked: {}; granted: {granted}", report.requested_scopes.join(" "))}</dd>
             </dl>
             <h4>"What to change"</h4>
+            {analysis.add_groups_scope.then(|| view! { <AddGroupsScope provider=provider.clone()/> })}
             {if analysis.problems.is_empty() {
                 view! { <p>"Nothing: this provider is ready for this user."</p> }.into_any()
             } else {
@@ -173,6 +202,65 @@ fn Finished(
             {report.userinfo_claims.clone().map(|claims| view! { <ClaimsTable title="Userinfo claims" claims=claims/> })}
         }
         .into_any()
+    }
+}
+
+/// The report's one-click change: add the `groups` scope to the provider's scopes (shown
+/// when the provider offers it and QuFabric did not ask for it).
+#[component]
+fn AddGroupsScope(provider: IdentityProvider) -> impl IntoView {
+    use qufabric_model::provider_options::{effective_scopes, with_scope, GROUPS_SCOPE};
+    let api = use_api();
+    let tasks = crate::pages::use_page_tasks();
+    let can_write = crate::pages::use_can_write();
+    let status = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let name = provider.name.clone();
+    let provider = StoredValue::new(provider);
+    let add = move |_| {
+        let provider = provider.get_value();
+        let Some(options) = provider.options.clone() else {
+            return;
+        };
+        let scopes = with_scope(
+            &effective_scopes(provider.kind, Some(&options)),
+            GROUPS_SCOPE,
+        );
+        let request = qufabric_model::IdentityProviderRequest {
+            kind: provider.kind,
+            name: provider.name.clone(),
+            issuer: provider.issuer.clone(),
+            client_id: provider.client_id.clone(),
+            // Empty keeps the stored secret.
+            client_secret: String::new(),
+            logout_url_registered: provider.logout_url_registered,
+            options: Some(qufabric_model::provider_options::ProviderOptions {
+                scopes: Some(scopes),
+                ..options
+            }),
+        };
+        busy.set(true);
+        tasks.spawn(async move {
+            let message = match api.update_provider(&provider.id, &request).await {
+                Ok(saved) => format!(
+                    "Added the scope groups to {}. Run the test again to see the groups.",
+                    saved.name
+                ),
+                Err(error) => format!("The scope could not be added: {}", error.user_message()),
+            };
+            busy.set(false);
+            status.set(message);
+        });
+    };
+    let label = format!("Add the groups scope to {name}");
+    view! {
+        <Show when=move || can_write.get() && provider.with_value(|p| p.options.is_some())>
+            <p>
+                <button type="button" class="button" on:click=add disabled=move || busy.get()
+                    aria-busy=move || busy.get().then_some("true")>{label.clone()}</button>
+            </p>
+        </Show>
+        <p class="status" role="status">{move || status.get()}</p>
     }
 }
 

@@ -5,6 +5,10 @@ use leptos::prelude::*;
 
 use crate::pages::{guard_unsaved_edits, read_kept_draft, use_loaded};
 use qufabric_model::checks::{strip_well_known, Field, ProviderDraft};
+use qufabric_model::claims::ClaimMapping;
+use qufabric_model::provider_options::{
+    default_scopes, mapping_problem, parse_scopes, scopes_problem, ProviderOptions,
+};
 use qufabric_model::{IdentityProvider, IdentityProviderRequest, ProviderKind};
 
 /// sessionStorage key of the draft kept when the session ends mid-edit.
@@ -19,6 +23,8 @@ struct SavedDraft {
     client_id: String,
     #[serde(default)]
     logout_url_registered: bool,
+    #[serde(default)]
+    options: Option<ProviderOptions>,
 }
 
 /// Everything the user typed, owned by the form: a failed save never clears it.
@@ -35,6 +41,13 @@ pub(super) struct FormState {
     pub name_touched: RwSignal<bool>,
     /// Said under the issuer after the form corrected what was pasted there.
     pub issuer_note: RwSignal<Option<&'static str>>,
+    /// The scopes as typed; `None` until typed: the kind's defaults.
+    pub scopes: RwSignal<Option<String>>,
+    pub groups_claim: RwSignal<String>,
+    pub groups_split: RwSignal<bool>,
+    pub email_claim: RwSignal<String>,
+    /// The server takes provider options: the form shows and sends them.
+    pub options_supported: RwSignal<bool>,
 }
 
 impl FormState {
@@ -48,7 +61,53 @@ impl FormState {
             logout_registered: RwSignal::new(false),
             name_touched: RwSignal::new(false),
             issuer_note: RwSignal::new(None),
+            scopes: RwSignal::new(None),
+            groups_claim: RwSignal::new(ClaimMapping::default().groups),
+            groups_split: RwSignal::new(false),
+            email_claim: RwSignal::new(ClaimMapping::default().email),
+            options_supported: RwSignal::new(false),
         }
+    }
+
+    /// The options as edited (tracked); `None` when the server takes none. Scopes equal to
+    /// the kind's defaults are sent as `None`, so they follow the catalogue.
+    pub fn options(&self) -> Option<ProviderOptions> {
+        if !self.options_supported.get() {
+            return None;
+        }
+        let defaults = self.kind.get().map(default_scopes);
+        let scopes = self
+            .scopes
+            .get()
+            .map(|typed| parse_scopes(&typed))
+            .filter(|scopes| Some(scopes) != defaults.as_ref());
+        Some(ProviderOptions {
+            scopes,
+            claims: ClaimMapping {
+                groups: self.groups_claim.get().trim().to_string(),
+                groups_split: self.groups_split.get(),
+                email: self.email_claim.get().trim().to_string(),
+            },
+        })
+    }
+
+    /// Why the options cannot be saved (tracked), if they cannot.
+    pub fn options_problem(&self) -> Option<String> {
+        let options = self.options()?;
+        options
+            .scopes
+            .as_deref()
+            .and_then(scopes_problem)
+            .or_else(|| mapping_problem(&options.claims))
+    }
+
+    fn set_options(&self, options: Option<&ProviderOptions>) {
+        self.scopes
+            .set(options.and_then(|o| o.scopes.as_ref()).map(|s| s.join(" ")));
+        let claims = options.map(|o| o.claims.clone()).unwrap_or_default();
+        self.groups_claim.set(claims.groups);
+        self.groups_split.set(claims.groups_split);
+        self.email_claim.set(claims.email);
     }
 
     /// What typing in `field` (or applying a fix to it) does: a typed name stays; a
@@ -110,7 +169,12 @@ impl FormState {
             client_id: self.client_id.get_untracked(),
             client_secret: self.secret.get_untracked(),
             logout_url_registered: self.logout_registered.get_untracked(),
+            options: self.options_untracked(),
         })
+    }
+
+    fn options_untracked(&self) -> Option<ProviderOptions> {
+        untrack(|| self.options())
     }
 
     fn saved_draft(&self) -> SavedDraft {
@@ -120,6 +184,7 @@ impl FormState {
             issuer: self.issuer.get(),
             client_id: self.client_id.get(),
             logout_url_registered: self.logout_registered.get(),
+            options: self.options(),
         }
     }
 
@@ -129,6 +194,9 @@ impl FormState {
         self.issuer.set(draft.issuer.clone());
         self.client_id.set(draft.client_id.clone());
         self.logout_registered.set(draft.logout_url_registered);
+        if draft.options.is_some() {
+            self.set_options(draft.options.as_ref());
+        }
         self.name_touched.set(true);
     }
 
@@ -138,20 +206,25 @@ impl FormState {
         self.issuer.set(provider.issuer.clone());
         self.client_id.set(provider.client_id.clone());
         self.logout_registered.set(provider.logout_url_registered);
+        self.options_supported.set(provider.options.is_some());
+        self.set_options(provider.options.as_ref());
         self.secret.set(String::new());
         self.name_touched.set(true);
     }
 }
 
-/// Whether the draft differs from what is stored (or from an empty form).
+/// Whether the draft differs from what is stored (or from an empty form). `options` are
+/// the edited options, `None` when the server takes none.
 pub(super) fn changed(
     draft: &ProviderDraft,
     logout_registered: bool,
+    options: Option<&ProviderOptions>,
     original: Option<&IdentityProvider>,
 ) -> bool {
     match original {
         Some(o) => {
             logout_registered != o.logout_url_registered
+                || options.is_some_and(|edited| o.options.as_ref() != Some(edited))
                 || draft.kind != Some(o.kind)
                 || draft.name != o.name
                 || (o.kind.info().builtin_issuer.is_none() && draft.issuer != o.issuer)
@@ -160,6 +233,7 @@ pub(super) fn changed(
         }
         None => {
             logout_registered
+                || options.is_some_and(|edited| *edited != ProviderOptions::default())
                 || draft.kind.is_some()
                 || !draft.name.is_empty()
                 || !draft.issuer.is_empty()
@@ -209,6 +283,7 @@ pub(super) fn use_saved_draft(
         changed(
             &form.draft(),
             form.logout_registered.get(),
+            form.options().as_ref(),
             stored.get().as_ref(),
         )
     });

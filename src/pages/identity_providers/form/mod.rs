@@ -8,6 +8,7 @@
 //! into the provider).
 
 mod addresses;
+mod advanced;
 mod discovery;
 mod draft;
 mod fields;
@@ -24,6 +25,7 @@ use crate::components::{ErrorNotice, StatusRegion};
 use crate::nav::{provider_id_in, use_nav, NavLink, PROVIDERS_PATH};
 use crate::pages::{server_redirect_url, use_can_write, use_page_tasks, UnsavedChanges};
 use addresses::{RedirectsBlock, SignOutSection};
+use advanced::{follow_options_support, AdvancedOptions};
 use discovery::use_discovery_check;
 use draft::{use_saved_draft, FormState};
 use fields::{
@@ -63,6 +65,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let form = FormState::new();
     let status = RwSignal::new(String::new());
     let route = editing_id.clone().unwrap_or_else(|| "new".to_string());
+    follow_options_support(form, editing, stored, instance);
     let (dirty, reapply_stored) = use_saved_draft(form, route, editing, stored, status);
     let discovery = use_discovery_check(api, form.kind, form.issuer, can_write);
     let save_status = RwSignal::new(SaveStatus::Idle);
@@ -96,6 +99,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             && dirty.get()
             && !save_status.with(SaveStatus::is_saving)
             && !findings.with(|f| blocks_saving(f))
+            && form.options_problem().is_none()
     };
 
     // A server message belongs to the values it judged: editing a field clears it.
@@ -206,7 +210,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
         let status = save_status.get();
         if status.is_saving() || matches!(status, SaveStatus::Saved(_)) {
             ""
-        } else if findings.with(|f| blocks_saving(f)) {
+        } else if findings.with(|f| blocks_saving(f)) || form.options_problem().is_some() {
             "Fix the errors above to save."
         } else if !dirty.get() {
             "Nothing changed yet."
@@ -240,6 +244,10 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             <ProviderField spec=&SECRET form hint=hints.secret findings on_edit=edited
                 revealed=show_secret beside=view! { <RevealButton shown=show_secret/> }.into_any()/>
             <SignOutSection logout_url registered=form.logout_registered kind_label logout_field/>
+            <AdvancedOptions form kind_label on_edit=edited offered=Signal::derive(move || match discovery.current.get() {
+                Some(Ok(result)) => result.scopes_supported,
+                _ => Vec::new(),
+            })/>
             </fieldset>
 
             {move || save_status.with(SaveStatus::form_error).map(|message| view! { <ErrorNotice message=message/> })}
