@@ -11,10 +11,61 @@
 // Tests change the clients after start (the Redirect URL is copied from the dashboard
 // first) with POST /__test__/clients, which swaps in a provider with the new configuration
 // on the same port. Run alone: `node pocketid.mjs` (see --help).
+//
+// Quirks (`setQuirks`) make it behave like other real providers, each one observable
+// behaviour of the field, none of them kinder than the real thing:
+// - claimsOnlyInUserinfo: user claims only in the userinfo answer of the code flow
+//   (oidc-provider's default, Core §5.4; Keycloak's "Add to userinfo" only);
+// - groupsShape: 'list' (default), 'string' (all groups as one comma-separated string),
+//   'objects' ([{ name, id }]), 'nested' (`realm_access.roles`, as Keycloak's roles);
+// - emailInPreferredUsername: no `email` claim, the address in `preferred_username`
+//   (Entra ID, AD FS); noEmail: no address in any claim;
+// - trailingSlash: the issuer ends in `/` (Authentik);
+// - noPkce: discovery does not advertise PKCE (many older providers);
+// - jwksWithoutKid: the JWKS has two RSA signing keys and one `use: enc` key, none with
+//   `alg` or `kid`, and ID tokens are signed without `kid`;
+// - audArray: the ID token's `aud` is an array with another audience, and `azp` names the
+//   client (Core §3.1.3.7);
+// - userinfoJwt: userinfo answers as a signed JWT (`application/jwt`);
+// - userinfoOtherSub: userinfo names another `sub` than the ID token (must be refused).
+// Groups are released only under the `groups` scope, as PocketID and many others do.
 
 import http from 'node:http';
 import { once } from 'node:events';
 import Provider from 'oidc-provider';
+import * as jose from 'jose';
+
+/** The stand-in's own signing key (so quirks can sign tokens again), and spares. */
+async function makeKeys() {
+  const pair = async () => {
+    const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
+    return jose.exportJWK(privateKey);
+  };
+  const signing = { ...(await pair()), kid: 'stand-in-signing', alg: 'RS256', use: 'sig' };
+  const publicOf = ({ d, p, q, dp, dq, qi, ...pub }) => pub;
+  return {
+    signing,
+    privateKey: await jose.importJWK(signing, 'RS256'),
+    publicSigning: publicOf(signing),
+    spareSigning: publicOf(await pair()),
+    encryption: publicOf(await pair()),
+  };
+}
+
+/** What the user's claims look like under `quirks`. */
+function claimsOf(id, user, quirks) {
+  const claims = { sub: id, email_verified: true, name: user.name, preferred_username: id };
+  if (quirks.emailInPreferredUsername) claims.preferred_username = user.email;
+  else if (!quirks.noEmail) claims.email = user.email;
+  if (quirks.noEmail) delete claims.email_verified;
+  switch (quirks.groupsShape ?? 'list') {
+    case 'string': claims.groups = user.groups.join(','); break;
+    case 'objects': claims.groups = user.groups.map((name, i) => ({ name, id: `g${i}` })); break;
+    case 'nested': claims.realm_access = { roles: user.groups }; break;
+    default: claims.groups = user.groups;
+  }
+  return claims;
+}
 
 const escapeHtml = (text) =>
   String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -25,7 +76,7 @@ const escapeHtml = (text) =>
  * @typedef {{ password: string, email: string, name: string, groups: string[] }} StandInUser
  */
 
-function buildProvider(issuer, clients, users) {
+function buildProvider(issuer, clients, users, quirks = {}, keys, onAuthorize = () => {}) {
   const provider = new Provider(issuer, {
     clients: clients.map((c) => ({
       client_id: c.client_id,
@@ -35,6 +86,7 @@ function buildProvider(issuer, clients, users) {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      ...(quirks.userinfoJwt ? { userinfo_signed_response_alg: 'RS256' } : {}),
     })),
     async findAccount(_ctx, id) {
       const user = users[id];
@@ -42,7 +94,7 @@ function buildProvider(issuer, clients, users) {
       return {
         accountId: id,
         async claims() {
-          return { sub: id, email: user.email, email_verified: true, name: user.name, preferred_username: id, groups: user.groups };
+          return claimsOf(id, user, quirks);
         },
       };
     },
@@ -50,15 +102,18 @@ function buildProvider(issuer, clients, users) {
       openid: ['sub'],
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
-      groups: ['groups'],
+      groups: ['groups', 'realm_access'],
     },
     scopes: ['openid', 'email', 'profile', 'groups', 'offline_access'],
-    // Without this, oidc-provider keeps scope claims out of the ID token; PocketID sends them.
-    conformIdTokenClaims: false,
+    jwks: { keys: [keys.signing] },
+    // Without this, oidc-provider keeps scope claims out of the ID token (they are then
+    // only in userinfo); PocketID sends them in the ID token.
+    conformIdTokenClaims: Boolean(quirks.claimsOnlyInUserinfo),
     pkce: { required: () => false },
     cookies: { keys: ['stand-in-pocketid-cookie-key'] },
     features: {
       devInteractions: { enabled: false },
+      jwtUserinfo: { enabled: Boolean(quirks.userinfoJwt) },
       rpInitiatedLogout: {
         enabled: true,
         // Sign out at once (PocketID asks nothing either); no inline script needed.
@@ -72,7 +127,47 @@ function buildProvider(issuer, clients, users) {
     ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60, RefreshToken: 3600 },
   });
   provider.proxy = false;
+  provider.use(async (ctx, next) => {
+    if (ctx.path.endsWith('/auth') && ctx.query.client_id) onAuthorize({ ...ctx.query });
+    await next();
+  });
+  provider.use(quirkMiddleware(quirks, keys));
   return provider;
+}
+
+/** Rewrites of oidc-provider's answers that real providers make (see the quirks above). */
+function quirkMiddleware(quirks, keys) {
+  return async (ctx, next) => {
+    await next();
+    const body = ctx.body;
+    if (!body || typeof body !== 'object' || Buffer.isBuffer(body)) return;
+    if (ctx.path.endsWith('/.well-known/openid-configuration') && quirks.noPkce) {
+      delete body.code_challenge_methods_supported;
+    }
+    if (ctx.path.endsWith('/jwks') && quirks.jwksWithoutKid) {
+      const bare = ({ kid, alg, ...key }) => key;
+      body.keys = [
+        { ...bare(keys.spareSigning), use: 'sig' },
+        { ...bare(keys.publicSigning), use: 'sig' },
+        { ...bare(keys.encryption), use: 'enc' },
+      ];
+    }
+    if (ctx.path.endsWith('/token') && body.id_token && (quirks.jwksWithoutKid || quirks.audArray)) {
+      const payload = jose.decodeJwt(body.id_token);
+      const header = jose.decodeProtectedHeader(body.id_token);
+      if (quirks.audArray) {
+        payload.aud = [payload.aud, 'https://api.other.example'];
+        payload.azp = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+      }
+      const { kid, ...withoutKid } = header;
+      body.id_token = await new jose.SignJWT(payload)
+        .setProtectedHeader(quirks.jwksWithoutKid ? withoutKid : header)
+        .sign(keys.privateKey);
+    }
+    if (ctx.path.endsWith('/me') && quirks.userinfoOtherSub && typeof body.sub === 'string') {
+      body.sub = `${body.sub}-someone-else`;
+    }
+  };
 }
 
 function loginPage(uid, clientName, error = '', username = '') {
@@ -97,8 +192,13 @@ async function readForm(req) {
  * Start the stand-in. Returns { issuer, port, setClients(clients), close() }.
  * @param {{ port?: number, host?: string, clients?: StandInClient[], users?: Record<string, StandInUser> }} options
  */
-export async function startPocketId({ port = 0, host = '127.0.0.1', clients = [], users = {} } = {}) {
-  const state = { clients, users, provider: null, issuer: '' };
+export async function startPocketId({ port = 0, host = '127.0.0.1', clients = [], users = {}, quirks = {} } = {}) {
+  const state = { clients, users, quirks, provider: null, issuer: '', base: '', keys: await makeKeys(), lastAuthorization: null };
+  const rebuild = () => {
+    state.issuer = state.quirks.trailingSlash ? `${state.base}/` : state.base;
+    state.provider = buildProvider(state.issuer, state.clients, state.users, state.quirks, state.keys,
+      (query) => { state.lastAuthorization = query; });
+  };
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, state.issuer);
@@ -106,7 +206,7 @@ export async function startPocketId({ port = 0, host = '127.0.0.1', clients = []
         let body = '';
         for await (const chunk of req) body += chunk;
         state.clients = JSON.parse(body);
-        state.provider = buildProvider(state.issuer, state.clients, state.users);
+        rebuild();
         res.writeHead(204).end();
         return;
       }
@@ -124,15 +224,23 @@ export async function startPocketId({ port = 0, host = '127.0.0.1', clients = []
   server.listen(port, host);
   await once(server, 'listening');
   const actualPort = server.address().port;
-  state.issuer = `http://${host}:${actualPort}`;
-  state.provider = buildProvider(state.issuer, state.clients, state.users);
+  state.base = `http://${host}:${actualPort}`;
+  rebuild();
   return {
-    issuer: state.issuer,
+    /** The issuer as the provider names it (with its `/` under `trailingSlash`). */
+    get issuer() { return state.issuer; },
+    /** The query of the last authorization request a client sent (scope, PKCE, …). */
+    get lastAuthorization() { return state.lastAuthorization; },
     port: actualPort,
     /** Replace the clients (e.g. after copying the Redirect URL from the dashboard). */
     setClients(newClients) {
       state.clients = newClients;
-      state.provider = buildProvider(state.issuer, state.clients, state.users);
+      rebuild();
+    },
+    /** Behave like another real provider from now on (see the quirks at the top). */
+    setQuirks(quirks) {
+      state.quirks = quirks;
+      rebuild();
     },
     async close() {
       server.closeAllConnections?.();

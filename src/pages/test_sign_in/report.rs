@@ -173,7 +173,7 @@ fn Finished(
             .unwrap_or_else(|| "not said (all that were asked)".into());
         view! {
             <p class="lede">{format!("Judged against {basis_words}.")}</p>
-            <p class=verdict_class role="status"><strong>{analysis.admission.clone()}</strong></p>
+            <p class=verdict_class role="status"><strong><CodedText text=analysis.admission.clone()/></strong></p>
             <dl class="test-facts">
                 <dt>"Groups claim in the ID token"</dt><dd>{analysis.id_token_groups.describe()}</dd>
                 <dt>"Groups claim in userinfo"</dt><dd>{userinfo_groups}</dd>
