@@ -14,7 +14,7 @@ use qufabric_model::origins::{origin_of, public_url_of_redirect};
 pub(super) fn RedirectsBlock(
     api: Api,
     redirect_url: Signal<String>,
-    kind_label: Signal<&'static str>,
+    provider_label: Signal<String>,
     can_write: Signal<bool>,
     /// The confirmation of a save that just happened: the block then comes first.
     saved_note: Option<String>,
@@ -33,7 +33,7 @@ pub(super) fn RedirectsBlock(
     view! {
         <section class=class aria-labelledby="redirects-title">
             <h3 id="redirects-title">"Callback URL for the provider"</h3>
-            <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", kind_label.get())}</p>
+            <p>{move || format!("Add this URL to the callback URLs of the OIDC client in {}. It is the same for every provider.", provider_label.get())}</p>
             <PublicUrlWarning id="public-url-warning" redirect_url=redirect_url visible=can_write/>
             {saved_note.map(|note| view! {
                 <p class="notice notice-ok" role="status" id="saved-confirmation">{note}</p>
@@ -55,7 +55,7 @@ pub(super) fn RedirectsBlock(
 pub(super) fn SignOutSection(
     logout_url: Signal<String>,
     registered: RwSignal<bool>,
-    kind_label: Signal<&'static str>,
+    provider_label: Signal<String>,
     /// Where the provider lists it ("Logout Callback URLs" for PocketID).
     logout_field: Signal<&'static str>,
 ) -> impl IntoView {
@@ -69,11 +69,11 @@ pub(super) fn SignOutSection(
                     aria-describedby="provider-logout-registered-hint"
                     prop:checked=move || registered.get()
                     on:change=move |ev| registered.set(event_target_checked(&ev))/>
-                <label for="provider-logout-registered">{move || format!("Logout URL registered in {}", kind_label.get())}</label>
+                <label for="provider-logout-registered">{move || format!("Logout URL registered in {}", provider_label.get())}</label>
             </div>
             <p class="hint" id="provider-logout-registered-hint">
                 {move || {
-                    let kind = kind_label.get();
+                    let kind = provider_label.get();
                     format!(
                         "Tick this once the Logout URL is listed in {kind}'s {}. Then signing out of QuFabric also signs people out of {kind} and brings them back. Until then sign-out stays in QuFabric and offers {kind}'s sign-out as a link: {kind} refuses to send people back to an address it does not know.",
                         logout_field.get()

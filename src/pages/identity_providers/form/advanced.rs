@@ -47,7 +47,7 @@ pub(super) fn AdvancedOptions(
     /// The scopes the provider's discovery document offers.
     #[prop(into)]
     offered: Signal<Vec<String>>,
-    #[prop(into)] kind_label: Signal<&'static str>,
+    #[prop(into)] provider_label: Signal<String>,
     on_edit: Callback<()>,
 ) -> impl IntoView {
     let scopes_text = move || {
@@ -82,7 +82,7 @@ pub(super) fn AdvancedOptions(
         <details class="advanced" id="provider-advanced">
             <summary>"Advanced: scopes and claims"</summary>
             <p class="hint" id="advanced-sent">
-                {move || view! { <CodedText text=format!("QuFabric asks {} for {}.", kind_label.get(), sent())/> }}
+                {move || view! { <CodedText text=format!("QuFabric asks {} for {}.", provider_label.get(), sent())/> }}
             </p>
             <div class="field">
                 <label for="provider-scopes">"Scopes"</label>
@@ -116,7 +116,8 @@ pub(super) fn AdvancedOptions(
                     <CodedText text="The claim that lists the person's groups, read from the ID token, then userinfo. A dotted path such as `realm_access.roles` reads a nested claim (a claim named with dots is tried first). QuFabric passes these groups on as `groups`.".to_string()/>
                 </p>
             </div>
-            <div class="field checkbox-field">
+            <div class="field">
+                <div class="checkbox-row">
                 <input id="provider-groups-split" type="checkbox"
                     aria-describedby="provider-groups-split-hint"
                     prop:checked=move || form.groups_split.get()
@@ -125,6 +126,7 @@ pub(super) fn AdvancedOptions(
                         on_edit.run(());
                     }/>
                 <label for="provider-groups-split">"Split one string into groups"</label>
+                </div>
                 <p class="hint" id="provider-groups-split-hint">
                     "For a provider that sends all groups as one text, separated by commas or spaces. Off, one text is one group (names such as “QuFabric Admins” have spaces)."
                 </p>

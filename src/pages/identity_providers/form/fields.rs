@@ -72,7 +72,7 @@ pub(super) struct FieldHints {
 
 impl FieldHints {
     /// The issuer's note (after the form corrected a paste) replaces its hint.
-    pub fn new(form: FormState, kind_label: Signal<&'static str>, editing: bool) -> FieldHints {
+    pub fn new(form: FormState, provider_label: Signal<String>, editing: bool) -> FieldHints {
         let issuer_note = form.issuer_note;
         let name = form.name;
         let kind = form.kind;
@@ -82,7 +82,10 @@ impl FieldHints {
             }),
             issuer: Signal::derive(move || match issuer_note.get() {
                 Some(note) => note.to_string(),
-                None => format!("The URL {} names as its issuer, exactly.", kind_label.get()),
+                None => format!(
+                    "The URL {} names as its issuer, exactly.",
+                    provider_label.get()
+                ),
             }),
             issuer_placeholder: Signal::derive(move || {
                 kind.get()
@@ -91,7 +94,10 @@ impl FieldHints {
                     .issuer_placeholder
             }),
             client_id: Signal::derive(move || {
-                format!("From the OIDC client you created in {}.", kind_label.get())
+                format!(
+                    "From the OIDC client you created in {}.",
+                    provider_label.get()
+                )
             }),
             secret: Signal::derive(move || {
                 let base = if editing {

@@ -172,8 +172,16 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                     .replace("/oauth2/callback", "/oauth2/logout/callback")
             })
     });
-    let kind_label =
-        Signal::derive(move || form.kind.get().map(|k| k.label()).unwrap_or("the provider"));
+    // The provider as the administrator named it (the type's label until then): the
+    // form's words speak of this provider, not of its type.
+    let provider_label = Signal::derive(move || {
+        let name = form.name.get();
+        match form.kind.get() {
+            _ if !name.trim().is_empty() => name.trim().to_string(),
+            Some(kind) => kind.label().to_string(),
+            None => "the provider".to_string(),
+        }
+    });
     let logout_field = Signal::derive(move || {
         form.kind
             .get()
@@ -190,14 +198,14 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     // guide is to copy it, so nothing above it moves it away), else below the form.
     let just_saved = saved_note.is_some();
     let redirects = move || {
-        view! { <RedirectsBlock api redirect_url kind_label can_write saved_note=saved_note.clone()/> }
+        view! { <RedirectsBlock api redirect_url provider_label can_write saved_note=saved_note.clone()/> }
     };
     let page_head = NodeRef::<leptos::html::Div>::new();
     if just_saved {
         focus_copy_button_once(page_head, redirect_url);
     }
 
-    let hints = FieldHints::new(form, kind_label, editing);
+    let hints = FieldHints::new(form, provider_label, editing);
     let discovery_line = move || {
         view! {
             <p class="status discovery-status" role="status" aria-live="polite" id="discovery-status">
@@ -243,8 +251,8 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             <ProviderField spec=&CLIENT_ID form hint=hints.client_id findings on_edit=edited/>
             <ProviderField spec=&SECRET form hint=hints.secret findings on_edit=edited
                 revealed=show_secret beside=view! { <RevealButton shown=show_secret/> }.into_any()/>
-            <SignOutSection logout_url registered=form.logout_registered kind_label logout_field/>
-            <AdvancedOptions form kind_label on_edit=edited offered=Signal::derive(move || match discovery.current.get() {
+            <SignOutSection logout_url registered=form.logout_registered provider_label logout_field/>
+            <AdvancedOptions form provider_label on_edit=edited offered=Signal::derive(move || match discovery.current.get() {
                 Some(Ok(result)) => result.scopes_supported,
                 _ => Vec::new(),
             })/>
