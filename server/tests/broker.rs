@@ -29,6 +29,8 @@ enum Mode {
     MicrosoftTenant,
     /// `iss` names one tenant, `tid` another.
     MicrosoftWrongTenant,
+    /// The authorization endpoint refuses a scope it was asked for.
+    InvalidScope,
 }
 
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -95,6 +97,16 @@ async fn authorize(
     up.codes.lock().unwrap().insert(code.clone(), nonce);
     let redirect = query.get("redirect_uri").cloned().unwrap_or_default();
     let state = query.get("state").cloned().unwrap_or_default();
+    if *up.mode.lock().unwrap() == Mode::InvalidScope {
+        return Redirect::to(&format!(
+            "{redirect}?{}",
+            oidc::form_body(&[
+                ("error", "invalid_scope"),
+                ("error_description", "unknown scope"),
+                ("state", &state)
+            ])
+        ));
+    }
     Redirect::to(&format!(
         "{redirect}?{}",
         oidc::form_body(&[("code", &code), ("state", &state)])
@@ -372,6 +384,18 @@ async fn refused_with(mode: Mode) -> String {
 }
 
 #[tokio::test]
+async fn a_refused_scope_has_its_own_code_and_names_the_scopes_asked() {
+    let target = refused_with(Mode::InvalidScope).await;
+    assert!(target.contains("/login?error=invalid_scope"), "{target}");
+    let query = target.split_once('?').unwrap().1;
+    let description = oidc::query_value(query, "error_description").unwrap();
+    assert!(
+        description.contains("(openid profile email)") && description.contains("unknown scope"),
+        "{description}"
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_nonce_is_refused() {
     let target = refused_with(Mode::WrongNonce).await;
     assert!(
@@ -448,6 +472,15 @@ async fn outside_the_allow_list_is_refused_at_sign_in_and_from_the_session() {
     assert!(
         description.contains("Admins") && description.contains("QuFabric"),
         "{description}"
+    );
+    assert!(
+        state
+            .services
+            .store
+            .external_user("oidc-upstream", "upstream-user-1")
+            .unwrap()
+            .is_none(),
+        "a person refused by the allow list leaves no user row"
     );
 
     // Allowed: signed in, with an IdP session cookie.
