@@ -800,15 +800,11 @@ mod routing {
             .ok()
             .flatten()
             .is_none());
-        for code in [
-            "provider_unreachable",
-            "issuer_mismatch",
-            "upstream_denied",
-            "invalid_client",
-            "not_in_allowed_group",
-            "state_mismatch",
-            "session_expired",
-        ] {
+        for error in qufabric_model::SignInError::ALL {
+            if error == qufabric_model::SignInError::ServerError {
+                continue;
+            }
+            let code = error.code();
             let (what, _) = qufabric_dashboard::pages::login_error_message(code);
             assert_ne!(
                 what,
@@ -904,6 +900,65 @@ mod identity_providers {
                 .is_none()
         })
         .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_advanced_part_shows_only_when_the_server_takes_options_and_checks_what_is_typed() {
+        // A server without provider options (a real NetBird server): no Advanced part.
+        let (root, guard) = new_form(&base_routes()).await;
+        click(&root, "#type-pocketid");
+        wait_until("the name is filled", || {
+            value_of(&root, "#provider-name") == "PocketID"
+        })
+        .await;
+        assert!(root
+            .query_selector("#provider-advanced")
+            .ok()
+            .flatten()
+            .is_none());
+        drop(guard);
+
+        const WITH_OPTIONS: &str = r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false,
+            "redirect_url":"http://127.0.0.1:9/oauth2/callback","provider_options":true}"#;
+        let mut routes = base_routes();
+        routes[0] = ("/api/instance", 200, WITH_OPTIONS);
+        let (root, _guard) = new_form(&routes).await;
+        click(&root, "#type-pocketid");
+        wait_until("the Advanced part shows", || {
+            root.query_selector("#provider-advanced")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        let details: web_sys::HtmlElement = element(&root, "#provider-advanced").expect("details");
+        assert_eq!(details.get_attribute("open"), None, "closed by default");
+        assert_eq!(
+            value_of(&root, "#provider-scopes"),
+            "openid profile email groups"
+        );
+        assert!(text_of(&root)
+            .contains("QuFabric asks PocketID for scope=openid profile email groups."));
+        // openid is always sent, whatever is typed.
+        type_into(&root, "#provider-scopes", "email");
+        wait_until("the scopes sent follow", || {
+            text_of(&root).contains("for scope=openid email.")
+        })
+        .await;
+        // A claim name with a space is refused before saving, and said.
+        type_into(&root, "#provider-groups-claim", "my groups");
+        wait_until("the error shows", || {
+            element::<web_sys::HtmlElement>(&root, "#provider-options-error")
+                .is_some_and(|e| !e.hidden())
+        })
+        .await;
+        assert!(text_of(&root).contains("the groups claim my groups is not a claim name"));
+        let input: web_sys::HtmlInputElement =
+            element(&root, "#provider-groups-claim").expect("claim input");
+        assert!(input
+            .get_attribute("aria-describedby")
+            .unwrap_or_default()
+            .contains("provider-options-error"));
     }
 
     #[wasm_bindgen_test]

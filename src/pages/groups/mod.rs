@@ -134,12 +134,14 @@ pub fn GroupsPage() -> impl IntoView {
             })
             .then_some("true")
     };
-    let claim_hint = move || match claim_note.get() {
+    let claim_hint = move || {
+        match claim_note.get() {
         Some(note) => note,
         None if embedded_idp.get() => {
             "Each identity provider's own groups claim (in its Advanced settings; groups unless changed) is read at sign-in, and the embedded IdP hands those groups to QuFabric in the claim groups: this field names that claim, so keep it groups."
         }
         None => "The claim of the provider's token that lists the user's groups.",
+    }
     };
 
     view! {
