@@ -931,6 +931,10 @@ mod identity_providers {
                 .is_some()
         })
         .await;
+        wait_until("the name is filled", || {
+            value_of(&root, "#provider-name") == "PocketID"
+        })
+        .await;
         let details: web_sys::HtmlElement = element(&root, "#provider-advanced").expect("details");
         assert_eq!(details.get_attribute("open"), None, "closed by default");
         assert_eq!(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::auth::start_sign_in;
 use crate::browser;
-use crate::components::ErrorNotice;
+use crate::components::{CodedText, ErrorNotice};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
 use qufabric_model::origins::{public_url_of_redirect, public_url_problem};
 use qufabric_model::{InstanceStatus, LoginProvider};
@@ -137,7 +137,7 @@ pub fn LoginPage() -> impl IntoView {
                         <div class="notice notice-error" role="alert" id="login-error">
                             <p><strong>{what}</strong></p>
                             <p>{todo}</p>
-                            {(!detail.is_empty()).then(|| view! { <p class="detail">"Details: "{detail}</p> })}
+                            {(!detail.is_empty()).then(|| view! { <p class="detail">"Details: "<CodedText text=detail/></p> })}
                         </div>
                     }
                 })}

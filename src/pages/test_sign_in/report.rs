@@ -186,7 +186,6 @@ fn Finished(
                 <dt>"Scopes"</dt><dd>{format!("asked: {}; granted: {granted}", report.requested_scopes.join(" "))}</dd>
             </dl>
             <h4>"What to change"</h4>
-            {analysis.add_groups_scope.then(|| view! { <AddGroupsScope provider=provider.clone()/> })}
             {if analysis.problems.is_empty() {
                 view! { <p>"Nothing: this provider is ready for this user."</p> }.into_any()
             } else {
@@ -198,6 +197,7 @@ fn Finished(
                     </ul>
                 }.into_any()
             }}
+            {analysis.add_groups_scope.then(|| view! { <AddGroupsScope provider=provider.clone()/> })}
             <ClaimsTable title="ID token claims" claims=report.id_token_claims.clone()/>
             {report.userinfo_claims.clone().map(|claims| view! { <ClaimsTable title="Userinfo claims" claims=claims/> })}
         }
