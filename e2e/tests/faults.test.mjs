@@ -84,7 +84,7 @@ for (const [faultName, fault] of FAULTS) {
       const clientId = `create-${fault.kind}-${phase}`;
       await page.goto(`${server.url}/settings/identity-providers/new`);
       await page.getByLabel('PocketID', { exact: true }).check();
-      await page.getByLabel('Name').fill(`Create ${faultName} ${phase}`);
+      await page.getByLabel('Name', { exact: true }).fill(`Create ${faultName} ${phase}`);
       await page.getByLabel('Issuer').fill(standIn.issuer);
       await page.getByLabel('Client ID').fill(clientId);
       await page.getByLabel('Client Secret').fill('typed-secret');
@@ -99,7 +99,7 @@ for (const [faultName, fault] of FAULTS) {
       if (first === 'error') {
         // Everything typed is still there, the secret included (it was never sent back).
         assert.equal(await page.getByLabel('Client ID').inputValue(), clientId);
-        assert.equal(await page.getByLabel('Name').inputValue(), `Create ${faultName} ${phase}`);
+        assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), `Create ${faultName} ${phase}`);
         assert.equal(await page.getByLabel('Client Secret').inputValue(), 'typed-secret');
         // A person retries after reading the message; a slow request has landed by then.
         if (fault.kind === 'delay') await pause(SLOW_MS);
@@ -121,14 +121,14 @@ for (const [faultName, fault] of FAULTS) {
       const clientId = `update-${fault.kind}-${phase}`;
       const created = await createViaApi(clientId, `Update ${faultName} ${phase}`);
       await page.goto(`${server.url}/settings/identity-providers/${created.id}`);
-      await page.getByLabel('Name').fill(`Renamed ${faultName} ${phase}`);
+      await page.getByLabel('Name', { exact: true }).fill(`Renamed ${faultName} ${phase}`);
       await arm({ method: 'PUT', path: `/api/identity-providers/${created.id}`, phase, ...fault });
       await page.getByRole('button', { name: 'Save changes' }).click();
       const first = await outcome(() => page.getByText(`Saved Renamed ${faultName} ${phase}.`).waitFor({ timeout: 20000 }));
       assert.equal(first, 'error', 'the first attempt fails (an update has nothing to recover from)');
       let retried = false;
       if (first === 'error') {
-        assert.equal(await page.getByLabel('Name').inputValue(), `Renamed ${faultName} ${phase}`);
+        assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), `Renamed ${faultName} ${phase}`);
         if (fault.kind === 'delay') await pause(SLOW_MS);
         await page.getByRole('button', { name: 'Save changes' }).click();
         retried = true;

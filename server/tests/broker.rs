@@ -371,6 +371,12 @@ async fn refused_with(mode: Mode) -> String {
         target.starts_with(&format!("{url}/login?error=")),
         "{target}"
     );
+    assert_no_user(&state);
+    target
+}
+
+/// A refused person leaves no user row.
+fn assert_no_user(state: &AppState) {
     assert!(
         state
             .services
@@ -378,9 +384,8 @@ async fn refused_with(mode: Mode) -> String {
             .external_user("oidc-upstream", "upstream-user-1")
             .unwrap()
             .is_none(),
-        "no user on refusal"
+        "a refused person leaves no user row"
     );
-    target
 }
 
 #[tokio::test]
@@ -473,15 +478,7 @@ async fn outside_the_allow_list_is_refused_at_sign_in_and_from_the_session() {
         description.contains("Admins") && description.contains("QuFabric"),
         "{description}"
     );
-    assert!(
-        state
-            .services
-            .store
-            .external_user("oidc-upstream", "upstream-user-1")
-            .unwrap()
-            .is_none(),
-        "a person refused by the allow list leaves no user row"
-    );
+    assert_no_user(&state);
 
     // Allowed: signed in, with an IdP session cookie.
     set_allow_list(&state, &["QuFabric"]);

@@ -70,12 +70,6 @@ pub(super) fn AdvancedOptions(
         on_edit.run(());
     };
     let problem = move || form.options_problem();
-    let text_input = move |signal: RwSignal<String>| {
-        move |ev| {
-            signal.set(event_target_value(&ev));
-            on_edit.run(());
-        }
-    };
     let openid_note = format!("`{OPENID}` is always sent.");
     view! {
         <Show when=move || form.options_supported.get()>
@@ -106,16 +100,8 @@ pub(super) fn AdvancedOptions(
                     {move || offer_groups().then_some(" The provider offers the groups scope: many providers release groups only under it.")}
                 </p>
             </div>
-            <div class="field">
-                <label for="provider-groups-claim">"Groups claim"</label>
-                <input id="provider-groups-claim" type="text" autocomplete="off" spellcheck="false"
-                    aria-describedby="provider-groups-claim-hint provider-options-error"
-                    prop:value=move || form.groups_claim.get()
-                    on:input=text_input(form.groups_claim)/>
-                <p class="hint" id="provider-groups-claim-hint">
-                    <CodedText text="The claim that lists the person's groups, read from the ID token, then userinfo. A dotted path such as `realm_access.roles` reads a nested claim (a claim named with dots is tried first). QuFabric passes these groups on as `groups`.".to_string()/>
-                </p>
-            </div>
+            <ClaimField id="provider-groups-claim" label="Groups claim" value=form.groups_claim on_edit
+                hint="The claim that lists the person's groups, read from the ID token, then userinfo. A dotted path such as `realm_access.roles` reads a nested claim (a claim named with dots is tried first). QuFabric passes these groups on as `groups`."/>
             <div class="field">
                 <div class="checkbox-row">
                 <input id="provider-groups-split" type="checkbox"
@@ -131,20 +117,39 @@ pub(super) fn AdvancedOptions(
                     "For a provider that sends all groups as one text, separated by commas or spaces. Off, one text is one group (names such as “QuFabric Admins” have spaces)."
                 </p>
             </div>
-            <div class="field">
-                <label for="provider-email-claim">"Email claim"</label>
-                <input id="provider-email-claim" type="text" autocomplete="off" spellcheck="false"
-                    aria-describedby="provider-email-claim-hint provider-options-error"
-                    prop:value=move || form.email_claim.get()
-                    on:input=text_input(form.email_claim)/>
-                <p class="hint" id="provider-email-claim-hint">
-                    <CodedText text="Tried first; then `preferred_username` and `upn` when they hold an address. A sign-in without an address is refused.".to_string()/>
-                </p>
-            </div>
-            <p class="field-error" id="provider-options-error" role="alert" hidden=move || problem().is_none()>
-                {move || problem().map(|p| view! { <CodedText text=format!("Error: {p}.")/> })}
+            <ClaimField id="provider-email-claim" label="Email claim" value=form.email_claim on_edit
+                hint="Tried first; then `preferred_username` and `upn` when they hold an address. A sign-in without an address is refused."/>
+            // Always there for `aria-describedby`; the alert only while there is a problem.
+            <p class="field-error" id="provider-options-error" hidden=move || problem().is_none()>
+                {move || problem().map(|p| view! { <span role="alert"><CodedText text=format!("Error: {p}.")/></span> })}
             </p>
         </details>
         </Show>
+    }
+}
+
+/// A claim name to type, with its hint; described by the options' shared error too.
+#[component]
+fn ClaimField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    /// With `backticks` around names, drawn as code.
+    hint: &'static str,
+    on_edit: Callback<()>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="text" autocomplete="off" spellcheck="false"
+                aria-describedby=format!("{hint_id} provider-options-error")
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    on_edit.run(());
+                }/>
+            <p class="hint" id=hint_id><CodedText text=hint.to_string()/></p>
+        </div>
     }
 }
