@@ -69,7 +69,7 @@ pub fn AppRoutes() -> impl IntoView {
         Some(Page::Login) => view! { <LoginPage/> }.into_any(),
         Some(Page::Callback) => view! { <CallbackPage/> }.into_any(),
         Some(Page::Setup) => view! { <SetupPage/> }.into_any(),
-        Some(Page::SignedOut) => view! { <SignedOutPage/> }.into_any(),
+        Some(Page::SignedOut) => view! { <LoginPage signed_out_path=true/> }.into_any(),
         Some(Page::RedirectHelp) => view! { <RedirectHelpPage/> }.into_any(),
         Some(Page::SettingsHome | Page::Settings(_)) => ().into_any(),
         Some(Page::NotFound) => view! { <NotFoundPage/> }.into_any(),

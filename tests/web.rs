@@ -670,11 +670,43 @@ mod routing {
         let href = link.get_attribute("href").unwrap_or_default();
         assert!(!href.contains("post_logout_redirect_uri"), "{href}");
         assert!(text_of(&page).contains("Logout Callback URLs"));
-        assert!(page
-            .query_selector("a[href='/login']")
-            .ok()
-            .flatten()
-            .is_some());
+        // It is the login screen, with its way to sign in again.
+        wait_until("the sign-in options show", || {
+            text_of(&page).contains("Continue with email")
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_sign_out_is_said_once_on_the_login_screen() {
+        reset_storage();
+        mock_fetch(&[("/api/instance", 200, INSTANCE_SET_UP)]);
+        web_sys::window()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .expect("storage")
+            .set_item(
+                "qufabric.signed_out",
+                r#"{"confirmed":false,"provider":null}"#,
+            )
+            .expect("stored");
+        let (page, guard) = mount_app_at("/login", Session::with_tokens(None));
+        wait_until("the status shows", || {
+            text_of(&page).contains("You are signed out of QuFabric.")
+        })
+        .await;
+        assert!(text_of(&page).contains("could not confirm the sign-out"));
+        wait_until("the sign-in options show", || {
+            text_of(&page).contains("Continue with email")
+        })
+        .await;
+        drop(guard);
+        // A second visit says nothing of it.
+        let (page, _guard) = mount_app_at("/login", Session::with_tokens(None));
+        wait_until("the sign-in options show", || {
+            text_of(&page).contains("Continue with email")
+        })
+        .await;
+        assert!(!text_of(&page).contains("signed out"), "{}", text_of(&page));
     }
 
     #[wasm_bindgen_test]

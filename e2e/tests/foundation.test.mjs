@@ -92,16 +92,21 @@ test('fresh server: setup, email sign-in, settings with both tabs, reload and re
   const instance = await (await fetch(`${server.url}/api/instance`)).json();
   assert.equal(instance.setup_required, false);
 
-  // `/` now goes to the settings; sign-out ends the session on QuFabric's own screen.
+  // `/` now goes to the settings; sign-out ends on the login screen, which says so once.
   await page.goto(`${server.url}/`);
   await page.waitForURL(/\/settings\/identity-providers$/);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(/\/signed-out$/);
-  await page.getByText('You are signed out of QuFabric.').waitFor();
-  await screenshot(page, 'signed-out');
-  assert.deepEqual(await axeViolations(page), [], 'axe on the Signed out screen');
-  await page.getByRole('link', { name: 'Sign in again' }).click();
   await page.waitForURL(/\/login$/);
+  await page.getByRole('status').getByText('You are signed out of QuFabric.').waitFor();
+  await page.getByRole('button', { name: 'Continue with email' }).waitFor();
+  await screenshot(page, 'signed-out');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the login screen after sign-out');
+  await page.reload();
+  await page.getByRole('button', { name: 'Continue with email' }).waitFor();
+  assert.equal(await page.getByText('You are signed out of QuFabric.').count(), 0, 'said once');
+  // `/signed-out` stays an address that says it.
+  await page.goto(`${server.url}/signed-out`);
+  await page.getByText('You are signed out of QuFabric.').waitFor();
   await page.getByRole('button', { name: 'Continue with email' }).waitFor();
   // A signed-out visit to a settings route goes to the login screen and back afterwards.
   await page.goto(`${server.url}/settings/groups`);

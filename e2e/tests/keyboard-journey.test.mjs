@@ -74,10 +74,8 @@ test('steps 1 to 5 with the keyboard alone', async () => {
   await page.keyboard.press('Shift+Tab');
   await tabTo(page, /^Sign out/);
   await page.keyboard.press('Enter');
-  await page.waitForURL(/\/signed-out$/);
-  await tabTo(page, /^Sign in again/);
-  await page.keyboard.press('Enter');
   await page.waitForURL(/\/login$/);
+  await page.getByText('You are signed out of QuFabric.').waitFor();
   await page.getByRole('button', { name: 'Continue with PocketID' }).waitFor();
   await tabTo(page, /^Continue with PocketID/);
   await page.keyboard.press('Enter');

@@ -68,9 +68,8 @@ test('steps 1 to 5: add PocketID, copy the Redirect URL, sign in with PocketID',
 
   // Step 5: log out, the login page has a PocketID button, sign in with it.
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(/\/signed-out$/);
-  await page.getByRole('link', { name: 'Sign in again' }).click();
   await page.waitForURL(/\/login$/);
+  await page.getByText('You are signed out of QuFabric.').waitFor();
   const pocketButton = page.getByRole('button', { name: 'Continue with PocketID' });
   await pocketButton.waitFor();
   await screenshot(page, 'login-with-pocketid');
@@ -129,7 +128,7 @@ async function createProvider(token, body) {
   return response.json();
 }
 
-test('sign-out with the Logout URL not registered at PocketID: QuFabric\'s own Signed out screen, never PocketID\'s error page', async () => {
+test('sign-out with the Logout URL not registered at PocketID: QuFabric\'s login screen says so, never PocketID\'s error page', async () => {
   // The stand-in, like PocketID, refuses a post-logout return address it does not list.
   const { page, problems, context } = await newPage(browser);
   await page.goto(`${server.url}/login`);
@@ -139,8 +138,9 @@ test('sign-out with the Logout URL not registered at PocketID: QuFabric\'s own S
   const oldRefresh = await page.evaluate(() => JSON.parse(sessionStorage.getItem('qufabric.session')).refresh_token);
   assert.ok(oldRefresh);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${server.url}/signed-out`);
+  await page.waitForURL(`${server.url}/login`);
   await page.getByText('You are signed out of QuFabric.').waitFor();
+  await page.getByRole('button', { name: 'Continue with PocketID' }).waitFor();
   const pocketLink = page.getByRole('link', { name: 'Also sign out of PocketID' });
   await pocketLink.waitFor();
   const href = await pocketLink.getAttribute('href');
@@ -196,12 +196,13 @@ test('with the Logout URL registered, sign-out also ends the PocketID session an
   await signInAtStandIn(page, 'alice');
   await page.getByRole('heading', { name: 'No access to these settings' }).waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
-  // PocketID's own sign-out, then back to QuFabric's Signed out screen.
+  // PocketID's own sign-out, then back to QuFabric's login screen, saying both.
   await page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${server.url}/signed-out`);
+  await page.waitForURL(`${server.url}/login`);
+  await page.getByText('You are signed out of QuFabric.').waitFor();
   await page.getByText('You were also signed out of PocketID.').waitFor();
-  await page.getByRole('link', { name: 'Sign in again' }).click();
+  await screenshot(page, 'signed-out-pocketid-registered');
   await page.getByRole('button', { name: 'Continue with PocketID' }).click();
   await page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
   await page.getByLabel('Username').waitFor();

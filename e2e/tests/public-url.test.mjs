@@ -89,7 +89,7 @@ test('page at 127.0.0.1, public URL http://localhost: email and PocketID sign-in
   await screenshot(page, 'provider-form-other-address');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${server.url}/signed-out`);
+  await page.waitForURL(`${server.url}/login`);
   await pocketIdSignIn(page, server.url, standIn);
   assert.deepEqual(problems, []);
   await context.close();
@@ -123,7 +123,7 @@ test('trunk serve: the page on its own port signs in by email and with PocketID 
   await emailSignIn(page, proxy.url);
   await addPocketId(server, await sessionToken(page), standIn, `${server.url}/oauth2/callback`);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${proxy.url}/signed-out`);
+  await page.waitForURL(`${proxy.url}/login`);
   await pocketIdSignIn(page, proxy.url, standIn);
   assert.deepEqual(problems, []);
   await context.close();

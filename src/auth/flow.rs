@@ -181,13 +181,13 @@ async fn discovered_issuer(config: &Config) -> String {
         .unwrap_or_else(|| config.authority.clone())
 }
 
-/// sessionStorage key of what the "Signed out" screen shows (never a token).
+/// sessionStorage key of what the login screen says after a sign-out (never a token).
 pub const SIGNED_OUT_KEY: &str = "qufabric.signed_out";
 
-/// Where the "Signed out" screen lives.
-pub const SIGNED_OUT_PATH: &str = "/signed-out";
+/// Where a sign-out ends: the login screen, which reads the sign-out's record once.
+pub const SIGNED_OUT_PATH: &str = "/login";
 
-/// What the "Signed out" screen knows about the sign-out that led there.
+/// What the login screen knows about the sign-out that led there.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedOutRecord {
     /// The server confirmed that the QuFabric session is over.
@@ -197,8 +197,13 @@ pub struct SignedOutRecord {
 }
 
 impl SignedOutRecord {
-    pub fn read() -> Option<SignedOutRecord> {
-        browser::session_get(SIGNED_OUT_KEY).and_then(|json| serde_json::from_str(&json).ok())
+    /// The record of this tab's last sign-out, forgotten as it is read (a later visit to
+    /// the login screen says nothing about it).
+    pub fn take() -> Option<SignedOutRecord> {
+        let record =
+            browser::session_get(SIGNED_OUT_KEY).and_then(|json| serde_json::from_str(&json).ok());
+        browser::session_remove(SIGNED_OUT_KEY);
+        record
     }
 }
 
@@ -206,8 +211,8 @@ impl SignedOutRecord {
 /// refresh tokens), so nobody stays signed in whatever happens next. The browser then goes
 /// to the provider's sign-out only when the administrator registered QuFabric's Logout URL
 /// there (the provider would otherwise refuse to send the user back and strand them on its
-/// own page); else it shows QuFabric's "Signed out" screen, which offers the provider's
-/// sign-out as a plain link.
+/// own page); else it shows the login screen, saying the user is signed out and offering
+/// the provider's sign-out as a plain link.
 pub async fn sign_out(config: &Config, session: Session) {
     let refresh_token = session
         .tokens()

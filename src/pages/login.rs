@@ -72,8 +72,10 @@ const UNKNOWN_FAILURE: (&str, &str) = (
     "Try again. If it keeps failing, an administrator can look at the server's log.",
 );
 
+/// `signed_out_path`: shown at `/signed-out`, which always says the user is signed out.
 #[component]
-pub fn LoginPage() -> impl IntoView {
+pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
+    let signed_out = crate::pages::signed_out_record(signed_out_path);
     let api = use_api();
     let nav = crate::nav::use_nav();
     let instance = api.load_instance();
@@ -127,6 +129,7 @@ pub fn LoginPage() -> impl IntoView {
             <div class="card login-card">
                 <p class="brand">"QuFabric"</p>
                 <h1>"Sign in"</h1>
+                {signed_out.map(|record| view! { <crate::pages::SignedOutNotice record/> })}
                 <Show when=setup_done>
                     <p class="notice notice-ok" role="status">"Your owner account is ready. Sign in with its email and password."</p>
                 </Show>

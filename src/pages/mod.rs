@@ -27,7 +27,7 @@ pub use plumbing::{use_can_write, use_loaded, use_page_tasks, ActionStatus, Page
 pub use root::RootPage;
 pub use settings::{CurrentUser, NoAccessPage, SettingsLayout, UnsavedChanges};
 pub use setup::SetupPage;
-pub use signed_out::SignedOutPage;
+pub use signed_out::{signed_out_record, SignedOutNotice};
 pub use test_sign_in::{use_test_sign_in, TestSignIn, TestSignInReportView};
 pub use unsaved::{guard_unsaved_edits, read_kept_draft};
 pub use users::{last_sign_in, sign_in_method, UsersPage};

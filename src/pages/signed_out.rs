@@ -1,5 +1,6 @@
-//! `/signed-out`: QuFabric's own "Signed out" screen. The session is already over at the
-//! server when the browser gets here. When the user came through an external provider
+//! The "You are signed out" notice at the top of the login screen, after a sign-out (and at
+//! `/signed-out`, which shows the login screen with it). The session is already over at
+//! the server when the browser gets here. When the user came through an external provider
 //! whose sign-out would not bring them back (QuFabric's Logout URL not registered there),
 //! the provider's sign-out is offered as a plain link instead of a redirect that would
 //! strand them on the provider's error page.
@@ -8,14 +9,20 @@ use leptos::prelude::*;
 
 use crate::auth::SignedOutRecord;
 
+/// What the login screen says about a sign-out: the record the sign-out left in this tab
+/// (read once, so a later visit says nothing), or at `/signed-out` without one (a bookmark,
+/// or the embedded IdP's own sign-out page) a plain confirmation.
+pub fn signed_out_record(at_signed_out_path: bool) -> Option<SignedOutRecord> {
+    SignedOutRecord::take().or_else(|| {
+        at_signed_out_path.then_some(SignedOutRecord {
+            confirmed: true,
+            provider: None,
+        })
+    })
+}
+
 #[component]
-pub fn SignedOutPage() -> impl IntoView {
-    let record = SignedOutRecord::read().unwrap_or(SignedOutRecord {
-        // Arriving from a provider's sign-out (the Logout URL) or a bookmark: the server
-        // ended the session before sending anyone here.
-        confirmed: true,
-        provider: None,
-    });
+pub fn SignedOutNotice(record: SignedOutRecord) -> impl IntoView {
     let unconfirmed = (!record.confirmed).then_some(view! {
         <p class="notice notice-warning" role="note">"QuFabric could not confirm the sign-out with the server (it did not answer). This tab has forgotten your session; close the browser to be sure."</p>
     });
@@ -37,15 +44,10 @@ pub fn SignedOutPage() -> impl IntoView {
         }
     });
     view! {
-        <main class="centered">
-            <div class="card" id="signed-out">
-                <p class="brand">"QuFabric"</p>
-                <h1>"Signed out"</h1>
-                <p role="status">"You are signed out of QuFabric."</p>
-                {unconfirmed}
-                {provider}
-                <p><a class="button" href="/login">"Sign in again"</a></p>
-            </div>
-        </main>
+        <div class="signed-out" id="signed-out">
+            <p class="notice notice-ok" role="status">"You are signed out of QuFabric."</p>
+            {unconfirmed}
+            {provider}
+        </div>
     }
 }

@@ -193,7 +193,8 @@ pub(super) async fn sign_out(
     with_cookie(response, &clear_cookie(&source))
 }
 
-/// The provider returns here after signing the user out (QuFabric's Logout URL).
+/// The provider returns here after signing the user out (QuFabric's Logout URL): back to
+/// the login screen, which says so from the record the sign-out left in the tab.
 pub(super) async fn logout_callback() -> Redirect {
-    Redirect::to(SIGNED_OUT_PAGE)
+    Redirect::to("/login")
 }
