@@ -7,11 +7,13 @@
 //     suggestions are on screen, against the floor (a filter in JavaScript and the same
 //     suggestion buttons built with DOM calls);
 //   - requests per page load (after /api/users/current) and whether they run in one wave;
-//   - a signed-in reload of the providers page until its first row is visible.
+//   - a signed-in reload of the providers page until its first row is visible;
+//   - the login page, cold (a new browser context each run): the bytes it downloads (bodies
+//     as served, compressed) and the time until its sign-in buttons are on screen.
 import { launchBrowser, newPage, setupOwner, signInWithEmail, startServer } from './harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-// `BENCH_ONLY=list` (or `picker`, `requests`) runs one part, for trying a change quickly.
+// `BENCH_ONLY=list` (or `picker`, `requests`, `login`) runs one part, for trying a change quickly.
 const ONLY = process.env.BENCH_ONLY ?? '';
 const runs = (part) => ONLY === '' || ONLY === part;
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -221,6 +223,26 @@ async function reloadToContent(browser, server) {
   return median(times);
 }
 
+/** The login page in a new context (nothing cached) until its `buttons` sign-in buttons are
+ * on screen: median bytes downloaded (the bodies as served) and median ms. */
+async function loginPage(browser, server, buttons) {
+  const bytes = [];
+  const times = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const { page, context } = await newPage(browser);
+    await page.addInitScript(PROBE);
+    await page.addInitScript((count) => { window.__benchWant = { selector: 'main button', count }; }, buttons);
+    await page.goto(`${server.url}/login`);
+    await page.waitForFunction(() => window.__bench.done !== null, null, { timeout: 60000 });
+    times.push(await page.evaluate(() => window.__bench.done));
+    bytes.push(await page.evaluate(() => performance.getEntriesByType('navigation')
+      .concat(performance.getEntriesByType('resource'))
+      .reduce((sum, entry) => sum + entry.encodedBodySize, 0)));
+    await context.close();
+  }
+  return { bytes: median(bytes), time: median(times) };
+}
+
 const browser = await launchBrowser();
 try {
   console.log(`Medians of ${RUNS} runs.`);
@@ -247,6 +269,15 @@ try {
       console.log(`requests on reload of ${route} after /api/users/current: ${count}, ${waves} (${paths.join(', ')})`);
     }
     console.log(`signed-in reload to first provider row visible: ${ms(await reloadToContent(browser, server))}`);
+    await server.cleanup();
+  }
+
+  if (runs('login')) {
+    // Three providers and email: four buttons.
+    const server = await startServer({ args: ['--seed-providers', '3'] });
+    await setupOwner(server, OWNER);
+    const { bytes, time } = await loginPage(browser, server, 4);
+    console.log(`login page, cold: ${(bytes / 1024).toFixed(1)} KB downloaded (as served, compressed), buttons on screen after ${ms(time)}`);
     await server.cleanup();
   }
 } finally {

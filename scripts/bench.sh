@@ -5,7 +5,8 @@
 # headless Chromium (e2e/bench.mjs): rendering the providers list and typing in the
 # allow-groups picker as ratios to the same markup built with direct DOM calls (the
 # floor), the growth from 1,000 to 10,000, requests per page load and their waves, and a
-# signed-in reload to content. BENCH_RUNS sets the runs per figure (default 7; medians).
+# signed-in reload to content, and the login page cold (bytes downloaded, time to its
+# buttons). BENCH_RUNS sets the runs per figure (default 7; medians).
 # Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
