@@ -324,6 +324,15 @@ pub fn unmet_without_userinfo(
     }
 }
 
+/// The claims the email rule reads, in order, as `a`, `b`, `c` (for messages).
+pub fn email_claims_looked_at(mapping: &ClaimMapping) -> String {
+    std::iter::once(mapping.email.as_str())
+        .chain(EMAIL_FALLBACKS)
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Why a sign-in is refused for what its claims lack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimsRefusal {
@@ -336,11 +345,7 @@ pub enum ClaimsRefusal {
 impl ClaimsRefusal {
     /// For the login screen's details and the report, naming the provider and the claims.
     pub fn describe(self, provider: &str, mapping: &ClaimMapping) -> String {
-        let looked_at = std::iter::once(mapping.email.as_str())
-            .chain(EMAIL_FALLBACKS)
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let looked_at = email_claims_looked_at(mapping);
         match self {
             ClaimsRefusal::UserinfoFailed(UnmetNeed::Email) => format!(
                 "{provider}'s userinfo endpoint could not be read, and its ID token holds no email address (QuFabric looked at {looked_at})"

@@ -317,13 +317,16 @@ pub fn analyse(
                 "Check that {provider}'s userinfo endpoint answers QuFabric (the details are below), or have {provider} put these claims into the ID token."
             ),
         };
-        problems.push(Problem {
-            what: format!(
-                "The sign-in would be refused: {}.",
-                why.describe(provider, mapping)
+        let what = match why {
+            ClaimsRefusal::EmailMissing => format!(
+                "No claim holds the user's email address, so the sign-in would be refused (QuFabric looked at {}).",
+                crate::claims::email_claims_looked_at(mapping)
             ),
-            fix,
-        });
+            ClaimsRefusal::UserinfoFailed(_) => {
+                format!("The sign-in would be refused: {}.", why.describe(provider, mapping))
+            }
+        };
+        problems.push(Problem { what, fix });
     }
     if identity.name.is_none() && identity.email.is_some() {
         problems.push(Problem {
@@ -758,6 +761,13 @@ mod tests {
         );
         assert!(a.actions.is_empty(), "a refused sign-in syncs nothing");
         assert!(a.problems[0].fix.contains("Corp SSO → Advanced"));
+        assert!(
+            a.problems[0]
+                .what
+                .starts_with("No claim holds the user's email address"),
+            "{:?}",
+            a.problems
+        );
         assert!(!a
             .problems
             .iter()
