@@ -110,6 +110,8 @@ test('a user outside the client\'s groups is refused by PocketID: upstream_denie
   // The in-dashboard help for "Invalid redirect URI" shows the URL to list.
   await page.getByRole('link', { name: /Invalid redirect URI/ }).click();
   await page.waitForURL(/\/help\/redirect-uri$/);
+  // The URL arrives with /api/instance: wait for it before reading it.
+  await page.waitForFunction(() => (document.querySelector('#help-redirect-url')?.value ?? '') !== '');
   assert.equal(await page.getByLabel('Redirect URL the server sends').inputValue(), `${server.url}/oauth2/callback`);
   await screenshot(page, 'help-redirect-uri');
   assert.deepEqual(await axeViolations(page), [], 'axe on the help page');
