@@ -148,7 +148,10 @@ pub(super) async fn authorization_url(
         Nonce::new_random,
     );
     // `openid` is the library's own.
-    for scope in scopes.iter().filter(|s| *s != "openid") {
+    for scope in scopes
+        .iter()
+        .filter(|s| *s != qufabric_model::provider_options::OPENID)
+    {
         authorize = authorize.add_scope(Scope::new(scope.clone()));
     }
     if let Purpose::Test(_) = purpose {

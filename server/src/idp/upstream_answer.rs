@@ -100,12 +100,7 @@ pub(super) async fn verify_answer(
         .map(str::to_string);
     let scopes_supported =
         (!check.scopes_supported.is_empty()).then(|| check.scopes_supported.clone());
-    let Built {
-        client,
-        rule,
-        keys,
-        algs,
-    } = build(state, &provider, &http, &check, document).await?;
+    let Built { client, rule, keys } = build(state, &provider, &http, &check, document).await?;
     let mut exchange = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| fail(SignInError::ServerError, e.to_string()))?;
@@ -143,7 +138,7 @@ pub(super) async fn verify_answer(
             keys.issuer.clone(),
             jwks,
         )
-        .set_allowed_algs(algs.clone())
+        .set_allowed_algs(keys.algs.clone())
         // Core §3.1.3.7: further audiences are acceptable when `azp` is QuFabric's client,
         // which openidconnect checks whenever there are several.
         .set_other_audience_verifier_fn(|_| true)
@@ -152,8 +147,10 @@ pub(super) async fn verify_answer(
         id_token.claims(&verifier, &nonce).cloned()
     })
     .map_err(token_rejected)?;
+    // Verified: its raw payload gives every claim as sent.
+    let id_token_text = id_token.to_string();
+    let payload = jwt_payload(&id_token_text);
     if let IssuerRule::MicrosoftTenant { template } = &rule {
-        let payload = jwt_payload(&id_token.to_string());
         let tid = payload
             .as_ref()
             .and_then(|p| p.get("tid"))
@@ -170,7 +167,7 @@ pub(super) async fn verify_answer(
         }
     }
     let subject = claims.subject().to_string();
-    let id_token_claims = jwt_payload(&id_token.to_string())
+    let id_token_claims = payload
         .and_then(|payload| claims_of_object(&payload.to_string()))
         .unwrap_or_default();
     let access_token = tokens.access_token().secret().clone();
@@ -184,7 +181,7 @@ pub(super) async fn verify_answer(
     .await?;
     Ok(Verified {
         provider,
-        id_token: id_token.to_string(),
+        id_token: id_token_text,
         subject,
         id_token_claims,
         userinfo,

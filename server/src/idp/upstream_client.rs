@@ -106,8 +106,6 @@ pub(super) struct Built {
     pub(super) client: DiscoveredClient,
     pub(super) rule: IssuerRule,
     pub(super) keys: ProviderKeys,
-    /// The ID token algorithms the provider names.
-    pub(super) algs: Vec<openidconnect::core::CoreJwsSigningAlgorithm>,
 }
 
 /// Discover (exact issuer match, or Microsoft's multi-tenant rule) and build the client.
@@ -157,8 +155,8 @@ pub(super) async fn build(
         issuer: metadata.issuer().clone(),
         jwks: metadata.jwks().clone(),
         issuer_match: matches!(rule, IssuerRule::Exact),
+        algs: metadata.id_token_signing_alg_values_supported().clone(),
     };
-    let algs = metadata.id_token_signing_alg_values_supported().clone();
     let mut client = CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(provider.client_id.clone()),
@@ -168,12 +166,7 @@ pub(super) async fn build(
     if only_post {
         client = client.set_auth_type(AuthType::RequestBody);
     }
-    Ok(Built {
-        client,
-        rule,
-        keys,
-        algs,
-    })
+    Ok(Built { client, rule, keys })
 }
 
 /// The client's view of a discovery document, with the provider's signing keys.

@@ -36,6 +36,8 @@ pub(super) struct ProviderKeys {
     /// Whether `iss` must equal the issuer (not for Microsoft's multi-tenant rule, which
     /// is checked on its own).
     pub(super) issuer_match: bool,
+    /// The ID token algorithms the provider names.
+    pub(super) algs: Vec<CoreJwsSigningAlgorithm>,
 }
 
 /// Verify with all the provider's keys; when the JWT names no key and several fit

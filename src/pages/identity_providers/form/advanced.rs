@@ -12,24 +12,23 @@ use qufabric_model::provider_options::{
 };
 use qufabric_model::{IdentityProvider, InstanceStatus, ProviderKind};
 
-/// Keep `form.options_supported` in step with what the server says it takes.
-pub(super) fn follow_options_support(
-    form: FormState,
+/// Whether the server takes provider options: the stored provider carries them, or, for a
+/// new one, `/api/instance` says so.
+pub(super) fn options_support(
     editing: bool,
     stored: Signal<Option<IdentityProvider>>,
     instance: LocalResource<Result<InstanceStatus, crate::api::ApiError>>,
-) {
-    Effect::new(move |_| {
-        let supported = if editing {
+) -> Signal<bool> {
+    Signal::derive(move || {
+        if editing {
             stored.with(|p| p.as_ref().is_some_and(|p| p.options.is_some()))
         } else {
             instance
                 .get()
                 .and_then(Result::ok)
                 .is_some_and(|i| i.provider_options)
-        };
-        form.options_supported.set(supported);
-    });
+        }
+    })
 }
 
 /// The scopes the form would send (the typed ones, or the kind's defaults).

@@ -47,11 +47,13 @@ pub(super) struct FormState {
     pub groups_split: RwSignal<bool>,
     pub email_claim: RwSignal<String>,
     /// The server takes provider options: the form shows and sends them.
-    pub options_supported: RwSignal<bool>,
+    pub options_supported: Signal<bool>,
 }
 
 impl FormState {
-    pub fn new() -> FormState {
+    /// `options_supported`: whether the server takes provider options (see
+    /// `advanced::options_support`).
+    pub fn new(options_supported: Signal<bool>) -> FormState {
         FormState {
             kind: RwSignal::new(None),
             name: RwSignal::new(String::new()),
@@ -65,7 +67,7 @@ impl FormState {
             groups_claim: RwSignal::new(ClaimMapping::default().groups),
             groups_split: RwSignal::new(false),
             email_claim: RwSignal::new(ClaimMapping::default().email),
-            options_supported: RwSignal::new(false),
+            options_supported,
         }
     }
 
@@ -206,7 +208,6 @@ impl FormState {
         self.issuer.set(provider.issuer.clone());
         self.client_id.set(provider.client_id.clone());
         self.logout_registered.set(provider.logout_url_registered);
-        self.options_supported.set(provider.options.is_some());
         self.set_options(provider.options.as_ref());
         self.secret.set(String::new());
         self.name_touched.set(true);
