@@ -12,23 +12,24 @@ use qufabric_model::provider_options::{
 };
 use qufabric_model::{IdentityProvider, InstanceStatus, ProviderKind};
 
-/// Whether the server takes provider options: the stored provider carries them, or, for a
-/// new one, `/api/instance` says so.
-pub(super) fn options_support(
+/// Keep `form.options_supported` in step with what the server says it takes.
+pub(super) fn follow_options_support(
+    form: FormState,
     editing: bool,
     stored: Signal<Option<IdentityProvider>>,
     instance: LocalResource<Result<InstanceStatus, crate::api::ApiError>>,
-) -> Signal<bool> {
-    Signal::derive(move || {
-        if editing {
+) {
+    Effect::new(move |_| {
+        let supported = if editing {
             stored.with(|p| p.as_ref().is_some_and(|p| p.options.is_some()))
         } else {
             instance
                 .get()
                 .and_then(Result::ok)
                 .is_some_and(|i| i.provider_options)
-        }
-    })
+        };
+        form.options_supported.set(supported);
+    });
 }
 
 /// The scopes the form would send (the typed ones, or the kind's defaults).

@@ -47,13 +47,11 @@ pub(super) struct FormState {
     pub groups_split: RwSignal<bool>,
     pub email_claim: RwSignal<String>,
     /// The server takes provider options: the form shows and sends them.
-    pub options_supported: Signal<bool>,
+    pub options_supported: RwSignal<bool>,
 }
 
 impl FormState {
-    /// `options_supported`: whether the server takes provider options (see
-    /// `advanced::options_support`).
-    pub fn new(options_supported: Signal<bool>) -> FormState {
+    pub fn new() -> FormState {
         FormState {
             kind: RwSignal::new(None),
             name: RwSignal::new(String::new()),
@@ -67,7 +65,7 @@ impl FormState {
             groups_claim: RwSignal::new(ClaimMapping::default().groups),
             groups_split: RwSignal::new(false),
             email_claim: RwSignal::new(ClaimMapping::default().email),
-            options_supported,
+            options_supported: RwSignal::new(false),
         }
     }
 
@@ -208,6 +206,7 @@ impl FormState {
         self.issuer.set(provider.issuer.clone());
         self.client_id.set(provider.client_id.clone());
         self.logout_registered.set(provider.logout_url_registered);
+        self.options_supported.set(provider.options.is_some());
         self.set_options(provider.options.as_ref());
         self.secret.set(String::new());
         self.name_touched.set(true);

@@ -25,7 +25,7 @@ use crate::components::{ErrorNotice, StatusRegion};
 use crate::nav::{provider_id_in, use_nav, NavLink, PROVIDERS_PATH};
 use crate::pages::{server_redirect_url, use_can_write, use_page_tasks, UnsavedChanges};
 use addresses::{RedirectsBlock, SignOutSection};
-use advanced::{options_support, AdvancedOptions};
+use advanced::{follow_options_support, AdvancedOptions};
 use discovery::use_discovery_check;
 use draft::{use_saved_draft, FormState};
 use fields::{
@@ -62,9 +62,10 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     };
     let stored = Signal::derive(move || original.get().and_then(Result::ok).flatten());
 
-    let form = FormState::new(options_support(editing, stored, instance));
+    let form = FormState::new();
     let status = RwSignal::new(String::new());
     let route = editing_id.clone().unwrap_or_else(|| "new".to_string());
+    follow_options_support(form, editing, stored, instance);
     let (dirty, reapply_stored) = use_saved_draft(form, route, editing, stored, status);
     let discovery = use_discovery_check(api, form.kind, form.issuer, can_write);
     let save_status = RwSignal::new(SaveStatus::Idle);
