@@ -63,6 +63,19 @@ pub fn deep_active_element() -> Option<web_sys::Element> {
     Some(active)
 }
 
+/// Load a page of this origin in place of the running app (a page of the other bundle):
+/// `replace` keeps the current page out of the history, as a redirect would.
+pub fn load_page(path: &str, replace: bool) {
+    if let Some(window) = window() {
+        let location = window.location();
+        let _ = if replace {
+            location.replace(path)
+        } else {
+            location.assign(path)
+        };
+    }
+}
+
 /// Leave the single-page app (to the IdP).
 pub fn go_to(url: &str) {
     if let Some(window) = window() {

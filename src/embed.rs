@@ -18,8 +18,9 @@ use wasm_bindgen::JsCast;
 use crate::api::{provide_api, Api, ApiError};
 use crate::components::ErrorNotice;
 use crate::config::Config;
+use crate::element_nav::{from_browser_path, provide_element_nav};
 use crate::host::{self, HostLink};
-use crate::nav::{from_browser_path, provide_element_nav, use_nav, PROVIDERS_PATH};
+use crate::nav::{use_nav, PROVIDERS_PATH};
 use crate::pages::{
     CurrentUser, GroupsPage, IdentityProviderFormPage, IdentityProvidersPage, UnsavedChanges,
 };

@@ -1,7 +1,7 @@
 //! The QuFabric SSO dashboard: Settings → Identity Providers, Settings → Groups and the
 //! login screen, as a Leptos single-page application compiled to WebAssembly.
 //!
-//! [`App`] is the whole application, its pages chosen by [`routes`]. It reads its configuration from the
+//! [`App`] is the whole application, its pages chosen by the route table in [`routes`]. It reads its configuration from the
 //! page (see [`config`]), keeps the session in memory and sessionStorage (see [`auth`]) and
 //! talks to the management API only through [`api`].
 
@@ -10,6 +10,7 @@ pub mod auth;
 pub mod browser;
 pub mod components;
 pub mod config;
+pub mod element_nav;
 #[cfg(feature = "embed")]
 pub mod embed;
 #[cfg(feature = "embed")]
@@ -23,9 +24,7 @@ use leptos::prelude::*;
 use crate::api::{provide_api, Api};
 use crate::auth::{provide_session, Session};
 use crate::config::Config;
-use crate::nav::{use_nav, PROVIDERS_PATH};
-use crate::pages::*;
-use crate::routes::{page_of, Page};
+pub use crate::routes::AppRoutes;
 
 /// Provide configuration, session and API client to everything below.
 pub fn provide_app_context(config: Config, session: Session) -> Api {
@@ -44,36 +43,6 @@ pub fn App() -> impl IntoView {
     crate::auth::share_session_with_other_tabs(session);
     provide_app_context(Config::from_page(), session);
     view! { <AppRoutes/> }
-}
-
-/// The pages by address, separate from [`App`] so tests can mount them under their own
-/// context. Every settings tab shares one layout, kept while the tab changes.
-#[component]
-pub fn AppRoutes() -> impl IntoView {
-    crate::nav::provide_browser_nav();
-    let nav = use_nav();
-    // What to draw: the settings layout for every tab (`None`: kept while the tab
-    // changes), else the page. One memo, so a change of page is seen once.
-    let shown = Memo::new(move |_| match page_of(&nav.path()) {
-        Page::Settings(_) => None,
-        page => Some(page),
-    });
-    Effect::new(move |_| {
-        if shown.get() == Some(Page::SettingsHome) {
-            nav.go(PROVIDERS_PATH, true);
-        }
-    });
-    move || match shown.get() {
-        None => view! { <SettingsLayout/> }.into_any(),
-        Some(Page::Root) => view! { <RootPage/> }.into_any(),
-        Some(Page::Login) => view! { <LoginPage/> }.into_any(),
-        Some(Page::Callback) => view! { <CallbackPage/> }.into_any(),
-        Some(Page::Setup) => view! { <SetupPage/> }.into_any(),
-        Some(Page::SignedOut) => view! { <LoginPage signed_out_path=true/> }.into_any(),
-        Some(Page::RedirectHelp) => view! { <RedirectHelpPage/> }.into_any(),
-        Some(Page::SettingsHome | Page::Settings(_)) => ().into_any(),
-        Some(Page::NotFound) => view! { <NotFoundPage/> }.into_any(),
-    }
 }
 
 /// Mount the whole application on `<body>` (what `main.rs` does).

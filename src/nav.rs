@@ -1,21 +1,25 @@
-//! Navigation between the settings pages without assuming who owns the address bar.
+//! Navigation between the pages without assuming who owns the address bar.
 //!
-//! In the standalone app the page owns the URL: [`provide_browser_nav`] keeps it in a
-//! signal, in step with the history. In an embedded element the host page owns the URL,
-//! so the element keeps its location in a signal of its own, and reflects it under
-//! `base-path` with `pushState`/`popstate` when the host asks for that. The pages see the
-//! same [`Nav`] either way. (No router crate: six routes and one id did not justify its
-//! size; see the README's size table.)
+//! In the standalone app leptos_router owns the URL and [`provide_router_nav`] is a thin
+//! face over it. In an embedded element the host page owns the URL and leptos_router
+//! cannot live there (its `Router` takes over `window.location` and every same-origin
+//! link click on the page), so an element keeps its own location
+//! ([`crate::element_nav`]). The pages see the same [`Nav`] either way and never call a
+//! router hook or `<A>` themselves: those panic outside a `<Router>`, and a panic in an
+//! element would kill every element on the host page.
 
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use qufabric_model::bundles::Bundle;
+
+use crate::element_nav::to_browser_path;
 
 /// Where the Identity Providers pages live in the app's own paths.
 pub const PROVIDERS_PATH: &str = "/settings/identity-providers";
 
 /// How to move to another page: (app path with query, replace the history entry).
-type Go = Rc<dyn Fn(&str, bool)>;
+pub type Go = Rc<dyn Fn(&str, bool)>;
 
 /// The navigation of the pages below, from context. `Copy`.
 #[derive(Clone, Copy)]
@@ -32,9 +36,32 @@ pub struct Nav {
 }
 
 impl Nav {
-    /// The app path without its query.
+    /// A navigation over `location` that moves with `go`. `outside_origin` is where links
+    /// to pages outside the view point (empty in the standalone app); `base_path` the URL
+    /// prefix of in-view links when an element shows its location in the address bar.
+    pub fn new(
+        location: Signal<String>,
+        go: Go,
+        outside_origin: String,
+        base_path: Option<String>,
+    ) -> Nav {
+        Nav {
+            location,
+            go: StoredValue::new_local(go),
+            outside_origin: StoredValue::new(outside_origin),
+            base_path: StoredValue::new(base_path),
+        }
+    }
+
+    /// The app path without its query, read reactively.
     pub fn path(&self) -> String {
         self.location.with(|l| split_location(l).0.to_string())
+    }
+
+    /// The app path without its query, as it is now (a page reading where it was opened).
+    pub fn path_untracked(&self) -> String {
+        self.location
+            .with_untracked(|l| split_location(l).0.to_string())
     }
 
     /// A query parameter of the current location, read reactively.
@@ -73,42 +100,30 @@ impl Nav {
     }
 
     /// Whether clicks on in-view links are handled by each link (an element) rather than
-    /// by the standalone app's window click handler.
+    /// by the router.
     pub fn is_element(&self) -> bool {
         !self.outside_origin.with_value(String::is_empty)
+    }
+
+    /// The `rel` of a link to `to`: `external` for a page this build does not have (the
+    /// other bundle), so the router lets the browser load it instead of showing this
+    /// build's not-found page.
+    pub fn rel(&self, to: &str) -> Option<&'static str> {
+        (!self.is_element() && !in_this_build(to)).then_some("external")
+    }
+}
+
+/// Whether this build has the page at `to` (the development build has every page).
+pub fn in_this_build(to: &str) -> bool {
+    match qufabric_model::bundles::bundle_of(to) {
+        Bundle::Login => cfg!(feature = "login-pages"),
+        Bundle::Settings => cfg!(feature = "settings-pages"),
     }
 }
 
 /// `/a/b?x=1` → (`/a/b`, `x=1`).
 pub fn split_location(location: &str) -> (&str, &str) {
     location.split_once('?').unwrap_or((location, ""))
-}
-
-/// The address-bar path of an app path under `base`:
-/// (`/admin/sso`, `/settings/identity-providers/new`) → `/admin/sso/new`.
-pub fn to_browser_path(base: &str, app_path: &str) -> String {
-    let base = base.trim_end_matches('/');
-    let rest = app_path.strip_prefix(PROVIDERS_PATH).unwrap_or(app_path);
-    if rest.is_empty() || rest.starts_with('?') {
-        format!("{base}/{rest}")
-    } else {
-        format!("{base}{rest}")
-    }
-}
-
-/// The app path an address-bar path under `base` stands for; `None` outside `base`.
-pub fn from_browser_path(base: &str, browser_path: &str) -> Option<String> {
-    let base = base.trim_end_matches('/');
-    let rest = browser_path.strip_prefix(base)?;
-    if !(rest.is_empty() || rest.starts_with('/') || rest.starts_with('?')) {
-        return None;
-    }
-    let rest = rest.strip_prefix('/').unwrap_or(rest);
-    Some(if rest.is_empty() || rest.starts_with('?') {
-        format!("{PROVIDERS_PATH}{rest}")
-    } else {
-        format!("{PROVIDERS_PATH}/{rest}")
-    })
 }
 
 /// The provider a form path is about: `Some(id)` for `/settings/identity-providers/{id}`,
@@ -123,100 +138,32 @@ pub fn provider_path(id: &str) -> String {
     format!("{PROVIDERS_PATH}/{}", crate::api::encode_segment(id))
 }
 
-/// The standalone app's navigation: the page owns the address bar. The location is a
-/// signal; moves are pushed to the browser history, the back button comes back through
-/// `popstate`, and a plain click on any same-origin link to an app page (not `/api/`, not
-/// the IdP's `/oauth2/`, not one a handler already took) moves without reloading.
-pub fn provide_browser_nav() {
-    let location = RwSignal::new(crate::browser::current_path_and_query());
+/// The standalone app's navigation over leptos_router (call inside its `Router`). A move
+/// to a page of the other bundle is a full page load: this build cannot show it.
+pub fn provide_router_nav() {
+    let location = leptos_router::hooks::use_location();
+    let navigate = leptos_router::hooks::use_navigate();
+    let current = Signal::derive(move || {
+        let path = location.pathname.get();
+        location
+            .search
+            .with(|search| match search.trim_start_matches('?') {
+                "" => path,
+                query => format!("{path}?{query}"),
+            })
+    });
     let go: Go = Rc::new(move |to: &str, replace: bool| {
-        crate::browser::push_history(to, replace);
-        let to = to.to_string();
-        // The new page is drawn after the code that asked has finished (as a router
-        // does): a page's effect that moves on must not tear down the page it runs in.
-        leptos::task::spawn_local(async move {
-            location.try_set(to);
-        });
-    });
-    let back = window_event_listener(leptos::ev::popstate, move |_| {
-        location.set(crate::browser::current_path_and_query());
-    });
-    let follow = Rc::clone(&go);
-    let links = window_event_listener(leptos::ev::click, move |ev| {
-        if let Some(to) = in_app_link_target(&ev) {
-            ev.prevent_default();
-            follow(&to, false);
+        if !in_this_build(to) {
+            crate::browser::load_page(to, replace);
+            return;
         }
+        let options = leptos_router::NavigateOptions {
+            replace,
+            ..Default::default()
+        };
+        navigate(to, options);
     });
-    on_cleanup(move || {
-        back.remove();
-        links.remove();
-    });
-    provide_context(Nav {
-        location: location.into(),
-        go: StoredValue::new_local(go),
-        outside_origin: StoredValue::new(String::new()),
-        base_path: StoredValue::new(None),
-    });
-}
-
-/// The app path a click should move to without reloading: a plain primary click on a
-/// same-origin `<a href>` without `target` or `download`, not already handled, to a path
-/// that is not the API's or the IdP's.
-fn in_app_link_target(ev: &web_sys::MouseEvent) -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let modified = ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key();
-    if ev.default_prevented() || ev.button() != 0 || modified {
-        return None;
-    }
-    // Inside a shadow root the target is retargeted; the composed path has the anchor.
-    let anchor = ev
-        .composed_path()
-        .iter()
-        .find_map(|node| node.dyn_into::<web_sys::HtmlAnchorElement>().ok())?;
-    if anchor.has_attribute("download") || !anchor.target().is_empty() {
-        return None;
-    }
-    let href = anchor.get_attribute("href")?;
-    let url = web_sys::Url::new_with_base(&href, &crate::browser::origin()).ok()?;
-    if url.origin() != crate::browser::origin() {
-        return None;
-    }
-    let path = url.pathname();
-    if path.starts_with("/api/") || path.starts_with("/oauth2/") || path == "/oauth2" {
-        return None;
-    }
-    Some(format!("{path}{}", url.search()))
-}
-
-/// An element's own navigation, starting at `start`. With `base_path`, moves are pushed
-/// to the browser history and the back button comes back through `popstate` (the
-/// listener goes with the element's owner).
-pub fn provide_element_nav(start: String, outside_origin: String, base_path: Option<String>) {
-    let location = RwSignal::new(start);
-    let reflect = base_path.clone();
-    let go: Go = Rc::new(move |to: &str, replace: bool| {
-        if let Some(base) = reflect.as_deref() {
-            crate::browser::push_history(&to_browser_path(base, to), replace);
-        }
-        location.set(to.to_string());
-    });
-    if let Some(base) = base_path.clone() {
-        // Back to an address outside the base path (the host's page the element started
-        // on): the element's first page.
-        let listener = window_event_listener(leptos::ev::popstate, move |_| {
-            let app = from_browser_path(&base, &crate::browser::current_path_and_query())
-                .unwrap_or_else(|| PROVIDERS_PATH.to_string());
-            location.set(app);
-        });
-        on_cleanup(move || listener.remove());
-    }
-    provide_context(Nav {
-        location: location.into(),
-        go: StoredValue::new_local(go),
-        outside_origin: StoredValue::new(outside_origin),
-        base_path: StoredValue::new(base_path),
-    });
+    provide_context(Nav::new(current, go, String::new(), None));
 }
 
 /// The navigation from context; without one (a page mounted alone), a fixed location
@@ -224,17 +171,13 @@ pub fn provide_element_nav(start: String, outside_origin: String, base_path: Opt
 pub fn use_nav() -> Nav {
     use_context::<Nav>().unwrap_or_else(|| {
         let go: Go = Rc::new(|_: &str, _: bool| {});
-        Nav {
-            location: Signal::derive(|| PROVIDERS_PATH.to_string()),
-            go: StoredValue::new_local(go),
-            outside_origin: StoredValue::new(String::new()),
-            base_path: StoredValue::new(None),
-        }
+        let location = Signal::derive(|| PROVIDERS_PATH.to_string());
+        Nav::new(location, go, String::new(), None)
     })
 }
 
-/// A link to another page of this view: a plain anchor. In the standalone app
-/// [`provide_browser_nav`] takes clicks on same-origin anchors; in an element the click navigates
+/// A link to another page of this view: a plain anchor. In the standalone app the
+/// router takes clicks on same-origin anchors; in an element the click navigates
 /// inside the element (modified clicks — new tab, new window — keep the browser's
 /// behaviour). No `aria-current` (the settings tabs have their own link for that), so a
 /// list of a thousand rows costs a thousand anchors, not a thousand reactive links.

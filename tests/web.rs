@@ -2006,6 +2006,7 @@ mod groups_page {
 
 mod navigation {
     use super::*;
+    use qufabric_dashboard::element_nav::*;
     use qufabric_dashboard::nav::*;
 
     #[wasm_bindgen_test]
@@ -2048,42 +2049,81 @@ mod navigation {
 }
 
 mod routes {
+    use super::support::*;
     use super::*;
-    use qufabric_dashboard::routes::{page_of, Page, SettingsTab};
+    use qufabric_dashboard::auth::Session;
 
+    const OWNER: &str = r#"{"id":"o1","email":"owner@example.com","name":"Olivia","role":"owner","auto_groups":[]}"#;
+
+    /// The route table: every address of today shows its page, an unknown one (also one
+    /// under the settings) the not-found page, and `/settings` alone moves on to the first
+    /// tab without a history entry of its own.
     #[wasm_bindgen_test]
-    fn every_address_has_its_page() {
-        assert_eq!(page_of("/"), Page::Root);
-        assert_eq!(page_of(""), Page::Root);
-        assert_eq!(page_of("/login"), Page::Login);
-        assert_eq!(page_of("/login/"), Page::Login);
-        assert_eq!(page_of("/auth/callback"), Page::Callback);
-        assert_eq!(page_of("/setup"), Page::Setup);
-        assert_eq!(page_of("/signed-out"), Page::SignedOut);
-        assert_eq!(page_of("/help/redirect-uri"), Page::RedirectHelp);
-        assert_eq!(page_of("/settings"), Page::SettingsHome);
-        assert_eq!(page_of("/settings/"), Page::SettingsHome);
-        assert_eq!(
-            page_of("/settings/identity-providers"),
-            Page::Settings(SettingsTab::Providers)
-        );
-        assert_eq!(
-            page_of("/settings/identity-providers/new"),
-            Page::Settings(SettingsTab::ProviderForm(None))
-        );
-        assert_eq!(
-            page_of("/settings/identity-providers/pocketid-1"),
-            Page::Settings(SettingsTab::ProviderForm(Some("pocketid-1".into())))
-        );
-        assert_eq!(
-            page_of("/settings/groups"),
-            Page::Settings(SettingsTab::Groups)
-        );
-        assert_eq!(
-            page_of("/settings/users"),
-            Page::Settings(SettingsTab::Users)
-        );
-        assert_eq!(page_of("/settings/identity-providers/a/b"), Page::NotFound);
-        assert_eq!(page_of("/nowhere"), Page::NotFound);
+    async fn every_address_has_its_page() {
+        let cases = [
+            ("/login", "Continue with email"),
+            ("/login/", "Continue with email"),
+            ("/signed-out", "Continue with email"),
+            ("/setup", "Set up QuFabric"),
+            ("/help/redirect-uri", "Invalid redirect URI"),
+            // No code: back to the login screen with the error.
+            ("/auth/callback", "Continue with email"),
+            ("/settings/identity-providers", "Add identity provider"),
+            (
+                "/settings/identity-providers/new",
+                "Callback URL for the provider",
+            ),
+            (
+                "/settings/identity-providers/pocketid-1",
+                "Callback URL for the provider",
+            ),
+            ("/settings/groups", "Enable JWT group sync"),
+            ("/settings/users", "Signs in with"),
+            ("/settings/identity-providers/a/b", "Page not found"),
+            ("/nowhere", "Page not found"),
+        ];
+        for (path, shows) in cases {
+            reset_storage();
+            mock_fetch(&[
+                (
+                    "/api/instance",
+                    200,
+                    r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false}"#,
+                ),
+                ("/api/users/current", 200, OWNER),
+                ("/api/users", 200, &format!("[{OWNER}]")),
+                ("GET /api/identity-providers", 200, "[]"),
+                ("/api/groups", 200, "[]"),
+                (
+                    "GET /api/accounts",
+                    200,
+                    r#"[{"id":"acc1","settings":{"jwt_groups_enabled":false}}]"#,
+                ),
+            ]);
+            let (element, _guard) = mount_app_at(path, Session::with_tokens(Some(tokens("o1"))));
+            wait_until(&format!("{path} shows “{shows}”"), || {
+                text_of(&element).contains(shows)
+            })
+            .await;
+            if shows != "Page not found" {
+                assert!(!text_of(&element).contains("Page not found"), "{path}");
+            }
+        }
+
+        let before = history_length();
+        let (element, _guard) = mount_app_at("/settings", Session::with_tokens(Some(tokens("o1"))));
+        wait_until("the first tab shows", || {
+            text_of(&element).contains("Add identity provider")
+        })
+        .await;
+        assert_eq!(path_and_query(), "/settings/identity-providers");
+        assert_eq!(history_length(), before, "replaced, not pushed");
+    }
+
+    fn history_length() -> u32 {
+        web_sys::window()
+            .and_then(|w| w.history().ok())
+            .and_then(|h| h.length().ok())
+            .unwrap_or_default()
     }
 }

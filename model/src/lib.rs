@@ -3,6 +3,7 @@
 //! Nothing here touches the browser or the network, so all of it is tested natively.
 
 pub mod api;
+pub mod bundles;
 pub mod checks;
 pub mod claims;
 pub mod embedding;

@@ -35,7 +35,7 @@ pub use services::Services;
 use store::Store;
 
 /// The router's state: the [`Services`] every handler works with, and what only the HTTP
-/// floor uses (the test fault switch, `index.html` with its CSP, the dashboard's files).
+/// floor uses (the test fault switch, each build's HTML page with the CSP, the dashboard's files).
 /// Clones share everything.
 #[derive(Clone)]
 pub struct AppState {

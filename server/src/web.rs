@@ -1,6 +1,9 @@
 //! Serving the built dashboard from the same origin, with a strict Content-Security-Policy
-//! on everything. Trunk writes one inline module script into `index.html`; it is allowed by
-//! its SHA-256 hash, computed when the server loads the page, and nothing else inline is.
+//! on everything. The dashboard is two builds (`scripts/build.sh`): `login.html` for the
+//! pages a signed-out person sees and `settings.html` for the settings; each path gets its
+//! build's page ([`bundle_of`]). Trunk writes one inline module script into each; both are
+//! allowed by their SHA-256 hashes, computed when the server loads the pages, and nothing
+//! else inline is. A `dist/` of one Trunk build (`index.html` only) serves it for all.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -13,20 +16,28 @@ use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 
 use crate::AppState;
+use qufabric_model::bundles::{bundle_of, Bundle};
 
-/// `index.html` and the CSP that fits it.
+/// Each build's HTML page and the CSP that fits them all.
 pub struct IndexPage {
-    pub html: Option<String>,
+    /// The login bundle's page, then the settings bundle's (see [`Bundle::ALL`]).
+    pages: [Option<String>; 2],
     pub csp: String,
 }
 
 impl IndexPage {
     pub fn load(dist: Option<&Path>) -> IndexPage {
-        let html = dist.and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
-        let hashes: Vec<String> = html
-            .as_deref()
-            .map(inline_scripts)
-            .unwrap_or_default()
+        let read = |file: &str| dist.and_then(|d| std::fs::read_to_string(d.join(file)).ok());
+        let single = read("index.html");
+        let pages = Bundle::ALL.map(|bundle| read(bundle.html_file()).or_else(|| single.clone()));
+        let mut scripts: Vec<String> = pages
+            .iter()
+            .flatten()
+            .flat_map(|html| inline_scripts(html))
+            .collect();
+        scripts.sort();
+        scripts.dedup();
+        let hashes: Vec<String> = scripts
             .iter()
             .map(|script| {
                 format!(
@@ -42,7 +53,13 @@ impl IndexPage {
             if hashes.is_empty() { "" } else { " " },
             hashes.join(" ")
         );
-        IndexPage { html, csp }
+        IndexPage { pages, csp }
+    }
+
+    /// The page of the build that serves `path`.
+    pub fn html_for(&self, path: &str) -> Option<&str> {
+        let index = Bundle::ALL.iter().position(|b| *b == bundle_of(path))?;
+        self.pages[index].as_deref()
     }
 }
 
@@ -103,8 +120,9 @@ pub async fn security_headers(
     response
 }
 
-/// A file from `dist/`, or `index.html` for any other GET so that every dashboard route
-/// survives a reload. Unknown `/api` and `/oauth2` paths stay 404.
+/// A file from `dist/`, or the page of the build that has the route for any other GET, so
+/// that every dashboard route survives a reload. Unknown `/api` and `/oauth2` paths stay
+/// 404.
 pub async fn static_or_index(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     if path.starts_with("/api/") || path.starts_with("/oauth2/") {
@@ -133,10 +151,10 @@ pub async fn static_or_index(State(state): State<AppState>, request: Request) ->
             }
         }
     }
-    match &state.csp.html {
+    match state.csp.html_for(&path) {
         Some(html) => (
             [(header::CACHE_CONTROL, "no-cache")],
-            Html(html.clone()),
+            Html(html.to_string()),
         )
             .into_response(),
         None => (
@@ -224,6 +242,39 @@ mod tests {
         assert!(page.csp.contains(&format!("'sha256-{expected}'")));
         assert!(page.csp.contains("'wasm-unsafe-eval'"));
         assert!(!page.csp.contains("unsafe-inline"));
+        // One Trunk build: its page for every route.
+        assert_eq!(page.html_for("/login"), page.html_for("/settings/groups"));
+        assert!(page.html_for("/").is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn each_route_gets_its_builds_page_and_the_csp_allows_both_scripts() {
+        let dir = std::env::temp_dir().join(format!("qf-web-two-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let login = "<script type=\"module\">login()</script>";
+        let settings = "<script type=\"module\">settings()</script>";
+        std::fs::write(dir.join("login.html"), login).unwrap();
+        std::fs::write(dir.join("settings.html"), settings).unwrap();
+        let page = IndexPage::load(Some(&dir));
+        for path in ["/", "/login", "/auth/callback", "/signed-out", "/nowhere"] {
+            assert_eq!(page.html_for(path), Some(login), "{path}");
+        }
+        for path in [
+            "/settings",
+            "/settings/identity-providers/new",
+            "/settings/x",
+        ] {
+            assert_eq!(page.html_for(path), Some(settings), "{path}");
+        }
+        for script in [&b"login()"[..], b"settings()"] {
+            let hash = STANDARD.encode(Sha256::digest(script));
+            assert!(
+                page.csp.contains(&format!("'sha256-{hash}'")),
+                "{}",
+                page.csp
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -6,9 +6,7 @@ use leptos::prelude::*;
 use crate::api::{use_api, ApiError};
 use crate::browser;
 use crate::components::{ErrorNotice, SignOutButton};
-use crate::nav::use_nav;
-use crate::pages::{GroupsPage, IdentityProviderFormPage, IdentityProvidersPage, UsersPage};
-use crate::routes::{page_of, Page, SettingsTab};
+use crate::nav::{use_nav, Nav};
 use qufabric_model::{oidc, User};
 
 /// The signed-in user, for the pages under the layout.
@@ -36,8 +34,11 @@ pub fn confirm_leaving(unsaved: UnsavedChanges) -> bool {
     leave
 }
 
+/// The layout of every settings tab: the parent route of the route table, which passes
+/// the router's outlet (the tab's page) as `children`, so this file needs no router.
 #[component]
-pub fn SettingsLayout() -> impl IntoView {
+pub fn SettingsLayout(children: ChildrenFn) -> impl IntoView {
+    let children = StoredValue::new(children);
     let api = use_api();
     let nav = use_nav();
     let signed_in = move || api.session().is_signed_in();
@@ -78,11 +79,6 @@ pub fn SettingsLayout() -> impl IntoView {
         }
     });
     provide_context(CurrentUser(current));
-    // The tab at this address (each form address its own, so a form opens afresh).
-    let tab = Memo::new(move |_| match page_of(&nav.path()) {
-        Page::Settings(tab) => Some(tab),
-        _ => None,
-    });
     let unsaved = UnsavedChanges(RwSignal::new(false));
     provide_context(unsaved);
     // Links inside the settings (tabs, back links, rows) ask before discarding changes.
@@ -112,7 +108,7 @@ pub fn SettingsLayout() -> impl IntoView {
                 Some(Ok(me)) => view! {
                     <div class="app">
                         <header class="topbar">
-                            <a class="brand" href="/">"QuFabric"</a>
+                            <a class="brand" href="/" rel=nav.rel("/")>"QuFabric"</a>
                             <div class="who">
                                 <span class="who-name">{me.email.clone()}</span>
                                 <span class="badge">{me.role.as_str()}</span>
@@ -122,18 +118,12 @@ pub fn SettingsLayout() -> impl IntoView {
                         <main class="settings" on:click:capture=guard_links>
                             <h1>"Settings"</h1>
                             <nav class="tabs" aria-label="Settings sections">
-                                <TabLink href="/settings/identity-providers" label="Identity Providers" tab=tab/>
-                                <TabLink href="/settings/groups" label="Groups" tab=tab/>
-                                <TabLink href="/settings/users" label="Users" tab=tab/>
+                                <TabLink href="/settings/identity-providers" label="Identity Providers" nav=nav/>
+                                <TabLink href="/settings/groups" label="Groups" nav=nav/>
+                                <TabLink href="/settings/users" label="Users" nav=nav/>
                             </nav>
                             <section class="tab-panel">
-                                {move || match tab.get() {
-                                    Some(SettingsTab::Providers) => view! { <IdentityProvidersPage/> }.into_any(),
-                                    Some(SettingsTab::ProviderForm(_)) => view! { <IdentityProviderFormPage/> }.into_any(),
-                                    Some(SettingsTab::Groups) => view! { <GroupsPage/> }.into_any(),
-                                    Some(SettingsTab::Users) => view! { <UsersPage/> }.into_any(),
-                                    None => ().into_any(),
-                                }}
+                                {children.with_value(|children| children())}
                             </section>
                         </main>
                     </div>
@@ -144,23 +134,15 @@ pub fn SettingsLayout() -> impl IntoView {
 }
 
 /// A settings tab: `aria-current="page"` on the tab of the page shown (a provider's form
-/// belongs to the Identity Providers tab).
+/// belongs to the Identity Providers tab, the pages under it share its address).
 #[component]
-fn TabLink(
-    href: &'static str,
-    label: &'static str,
-    tab: Memo<Option<SettingsTab>>,
-) -> impl IntoView {
+fn TabLink(href: &'static str, label: &'static str, nav: Nav) -> impl IntoView {
     let current = move || {
-        let shown = match tab.get() {
-            Some(SettingsTab::Providers | SettingsTab::ProviderForm(_)) => {
-                "/settings/identity-providers"
-            }
-            Some(SettingsTab::Groups) => "/settings/groups",
-            Some(SettingsTab::Users) => "/settings/users",
-            None => "",
-        };
-        (shown == href).then_some("page")
+        let path = nav.path();
+        let under = path
+            .strip_prefix(href)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        under.then_some("page")
     };
     view! { <a href=href aria-current=current>{label}</a> }
 }

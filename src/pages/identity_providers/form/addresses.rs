@@ -45,7 +45,7 @@ pub(super) fn RedirectsBlock(
                     {format!("You opened the dashboard at {}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", api.config().page_origin)}
                 </p>
             })}
-            <p><a href=nav.outside_href("/help/redirect-uri")>"The provider says “Invalid redirect URI”?"</a></p>
+            <p><a href=nav.outside_href("/help/redirect-uri") rel=nav.rel("/help/redirect-uri")>"The provider says “Invalid redirect URI”?"</a></p>
         </section>
     }
 }

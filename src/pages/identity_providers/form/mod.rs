@@ -42,7 +42,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     let api = use_api();
     let nav = use_nav();
     let tasks = use_page_tasks();
-    let editing_id = provider_id_in(&nav.path());
+    let editing_id = provider_id_in(&nav.path_untracked());
     let editing = editing_id.is_some();
     let can_write = use_can_write();
 
