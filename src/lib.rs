@@ -30,6 +30,8 @@ pub use crate::routes::AppRoutes;
 pub fn provide_app_context(config: Config, session: Session) -> Api {
     provide_context(config.clone());
     provide_session(session);
+    // Renewing the session is the settings' business: the login pages send no token.
+    #[cfg(feature = "settings-pages")]
     session.keep_fresh(config.clone());
     let api = Api::new(config, session);
     provide_api(api);
@@ -40,6 +42,7 @@ pub fn provide_app_context(config: Config, session: Session) -> Api {
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::restore();
+    #[cfg(feature = "settings-pages")]
     crate::auth::share_session_with_other_tabs(session);
     provide_app_context(Config::from_page(), session);
     view! { <AppRoutes/> }

@@ -8,7 +8,13 @@
 //! a full page load ([`crate::nav::Nav`]). The development build has both.
 
 use leptos::prelude::*;
-use leptos_router::components::{RouteChildren, Router, Routes, RoutesProps};
+use leptos_router::components::{RouteChildren, Router};
+// The settings need nested routes (their layout kept while the tab changes); the login
+// bundle has none, and leptos_router's flat matcher is 13 KB smaller there (README, Size).
+#[cfg(not(feature = "settings-pages"))]
+use leptos_router::components::{FlatRoutes as Table, FlatRoutesProps as TableProps};
+#[cfg(feature = "settings-pages")]
+use leptos_router::components::{Routes as Table, RoutesProps as TableProps};
 
 use crate::pages::NotFoundPage;
 
@@ -30,11 +36,11 @@ pub fn AppRoutes() -> impl IntoView {
 fn RouteTable() -> impl IntoView {
     crate::nav::provide_router_nav();
     let table = (signed_out_routes(), settings_routes());
-    let props = RoutesProps::builder()
+    let props = TableProps::builder()
         .fallback(|| view! { <NotFoundPage/> })
         .children(RouteChildren::to_children(move || table))
         .build();
-    Routes(props)
+    Table(props)
 }
 
 /// The login bundle's pages.

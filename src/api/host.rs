@@ -1,21 +1,19 @@
 //! Requests of an embedded element: the host page authorises each one.
 
-use serde::de::DeserializeOwned;
-
-use super::transport::{decode, send, Method};
+use super::transport::{send, Method};
 use super::ApiError;
 use crate::config::Config;
 
-/// A request of an embedded element: the host's authorization, asked again once after a
+/// A request of an embedded element (the answer's text): the host's authorization, asked again once after a
 /// 401. Once the element is removed nothing after an await runs (the future stays pending
 /// and is dropped with its task), so no disposed signal is ever touched.
-pub(super) async fn call_for_host<T: DeserializeOwned>(
+pub(super) async fn call_for_host(
     host: crate::host::HostLink,
     config: &Config,
     method: Method,
     path: &str,
     body: Option<String>,
-) -> Result<T, ApiError> {
+) -> Result<String, ApiError> {
     use crate::host;
     let url = config.api_url(path);
     let mut last = ApiError::Unauthorized("not authorised".into());
@@ -47,7 +45,7 @@ pub(super) async fn call_for_host<T: DeserializeOwned>(
             Err(ApiError::Unauthorized(message)) => last = ApiError::Unauthorized(message),
             other => {
                 host::authorised(host);
-                return decode(&other?);
+                return other;
             }
         }
     }

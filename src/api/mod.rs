@@ -210,6 +210,17 @@ impl Api {
         path: &str,
         body: Option<String>,
     ) -> Result<T, ApiError> {
+        decode(&self.call_for_text(method, path, body).await?)
+    }
+
+    /// Everything but the decoding, not generic: one copy of the exchange and its renewal
+    /// in the bundle, not one per answer type.
+    async fn call_for_text(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
         let Some(config) = self.config.try_get_value() else {
             return Err(ApiError::Network("the page was closed".into()));
         };
@@ -227,9 +238,12 @@ impl Api {
             None,
         )
         .await;
-        let text = match first {
-            Err(ApiError::Unauthorized(message)) if self.session.tokens().is_some() => {
-                // The access token may just have expired: renew once and repeat.
+        match first {
+            // The access token may just have expired: renew once and repeat (the login
+            // bundle sends no token, and carries no renewal).
+            Err(ApiError::Unauthorized(message))
+                if cfg!(feature = "settings-pages") && self.session.tokens().is_some() =>
+            {
                 if self.session.refresh(&config).await.is_err() {
                     return Err(ApiError::Unauthorized(message));
                 }
@@ -241,11 +255,10 @@ impl Api {
                     config.request_timeout_ms,
                     None,
                 )
-                .await?
+                .await
             }
-            other => other?,
-        };
-        decode(&text)
+            other => other,
+        }
     }
 }
 
