@@ -197,8 +197,10 @@ export async function startDevProxy(server) {
       req.pipe(upstream);
       return;
     }
-    // A file of dist/, or index.html for every route (as Trunk serves it).
-    const index = path.join(DIST, 'index.html');
+    // A file of dist/, or for every other route its bundle's page (the settings under
+    // /settings, the login pages elsewhere; scripts/build.sh), as the server answers.
+    const settings = pathname === '/settings' || pathname.startsWith('/settings/');
+    const index = path.join(DIST, settings ? 'settings.html' : 'login.html');
     const file = path.join(DIST, path.normalize(pathname).replace(/^[/\\]+/, ''));
     const isFile = file.startsWith(DIST + path.sep) && path.extname(file) !== '';
     const body = await readFile(isFile ? file : index).catch(() => readFile(index));

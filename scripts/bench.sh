@@ -13,10 +13,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 
-step "Release build of the dashboard"
-trunk build --release
-step "Download size (gzip -9)"
-"$ROOT/scripts/size.sh"
+"$ROOT/scripts/build.sh"
+"$ROOT/scripts/embed.sh"
+step "Download sizes (gzip -9)"
+"$ROOT/scripts/size.sh" || true
 
 step "Rendering, typing, requests and reload (headless Chromium)"
 cargo build -p qufabric-server

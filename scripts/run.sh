@@ -6,8 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
-step "Building the dashboard (release)"
-trunk build --release
+"$ROOT/scripts/build.sh"
 step "Building the reference server"
 cargo build -p qufabric-server
 step "Starting QuFabric on http://127.0.0.1:8080"

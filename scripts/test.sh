@@ -4,8 +4,8 @@
 #      warnings are errors)
 #   2. native unit and integration tests (model, reference server)
 #   3. browser component tests (wasm-bindgen-test in headless Chromium)
-#   4. release builds: the dashboard and the embeddable elements, with their download
-#      sizes (gzip -9)
+#   4. release builds: the dashboard's two bundles (login, settings) and the embeddable
+#      elements, with their download sizes (gzip -9), failing above their budgets
 #   5. full-stack e2e tests (reference server + stand-in PocketID + Chromium, and the
 #      elements in the example host page)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero on any failure.
@@ -39,12 +39,12 @@ cargo test -p qufabric-model -p qufabric-server 2>&1 | tee "$LOG_DIR/native.log"
 step "Browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p qufabric-dashboard --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/wasm.log"
 
-step "Release build of the dashboard"
-trunk build --release
-step "Download size of the dashboard (gzip -9)"
-"$ROOT/scripts/size.sh" | tee "$LOG_DIR/size.log"
+step "Release builds of the dashboard (login and settings bundles)"
+"$ROOT/scripts/build.sh"
 step "Release build of the embeddable elements"
-"$ROOT/scripts/embed.sh" | tee "$LOG_DIR/embed.log"
+"$ROOT/scripts/embed.sh"
+step "Download sizes against their budgets (gzip -9)"
+"$ROOT/scripts/size.sh" | tee "$LOG_DIR/size.log"
 
 step "Full-stack e2e tests"
 cargo build -p qufabric-server
@@ -64,6 +64,5 @@ step "Summary"
 echo "native tests:            $(sum_cargo "$LOG_DIR/native.log")"
 echo "browser component tests: $(sum_cargo "$LOG_DIR/wasm.log")"
 echo "e2e tests:               $(e2e_count "$LOG_DIR/e2e.log")"
-echo "dashboard download:      $(tail -n 1 "$LOG_DIR/size.log" | sed -E 's/^TOTAL +//')"
-echo "elements module:         $(grep -E '^embed module' "$LOG_DIR/embed.log" | sed -E 's/^embed module \(dist-embed\/\): +//')"
+grep -E '^TOTAL ' "$LOG_DIR/size.log" | sed -E 's/^TOTAL ([a-z]+ [a-z]+) +[0-9]+ +\((.*)\)$/\1:|\2/' | awk -F'|' '{printf "%-25s%s\n", $1, $2}'
 echo "screenshots:             $ROOT/e2e/screenshots/"

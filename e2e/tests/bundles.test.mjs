@@ -1,0 +1,93 @@
+// The dashboard as two bundles (scripts/build.sh): the login pages and the settings are
+// separate builds, and the server answers each address with its bundle's page. A person
+// who signs in loads the login bundle only; the settings load theirs; a move between them
+// is a full page load that keeps the session; each bundle has its own not-found page.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, setupOwner, signInWithEmail } from '../harness.mjs';
+
+const OWNER = { name: 'Olivia Owner', email: 'owner@example.com', password: 'correct horse battery' };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  await setupOwner(server, OWNER);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.cleanup();
+});
+
+/** The wasm files the page fetched, by name. */
+function wasmLoads(page) {
+  const loaded = [];
+  page.on('request', (request) => {
+    const name = new URL(request.url()).pathname;
+    if (name.endsWith('.wasm')) loaded.push(name);
+  });
+  return loaded;
+}
+
+/** The wasm a bundle's page names. */
+async function wasmOf(html) {
+  const [name] = html.match(/\/[\w.-]+_bg\.wasm/) ?? [];
+  assert.ok(name, 'the page names its wasm');
+  return name;
+}
+
+test('the login page loads only the login bundle, the settings theirs, and moving between them keeps the session', async () => {
+  const loginWasm = await wasmOf(await (await fetch(`${server.url}/login`)).text());
+  const settingsWasm = await wasmOf(await (await fetch(`${server.url}/settings/groups`)).text());
+  assert.notEqual(loginWasm, settingsWasm, 'two builds');
+  for (const address of ['/', '/auth/callback', '/setup', '/signed-out', '/help/redirect-uri', '/nowhere']) {
+    assert.equal(await wasmOf(await (await fetch(`${server.url}${address}`)).text()), loginWasm, address);
+  }
+  assert.equal(await wasmOf(await (await fetch(`${server.url}/settings`)).text()), settingsWasm);
+
+  const { page, problems } = await newPage(browser);
+  const loaded = wasmLoads(page);
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Continue with email' }).waitFor();
+  assert.deepEqual(loaded, [loginWasm], 'the login screen loads the login bundle only');
+
+  await signInWithEmail(page, server, OWNER);
+  await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
+  assert.ok(loaded.includes(settingsWasm), 'the settings load their bundle');
+
+  // Settings → the help page (the login bundle's): a full page load, signed in still.
+  loaded.length = 0;
+  await page.getByRole('link', { name: 'Add identity provider' }).first().click();
+  await page.getByRole('link', { name: /Invalid redirect URI/ }).click();
+  await page.waitForURL(/\/help\/redirect-uri$/);
+  await page.getByRole('heading', { name: /Invalid redirect URI/ }).waitFor();
+  assert.deepEqual(loaded, [loginWasm], 'the help page came with its own bundle');
+  // …and back through `/`, which sends a signed-in person to the settings.
+  loaded.length = 0;
+  await page.goto(`${server.url}/`);
+  await page.waitForURL(/\/settings\/identity-providers$/);
+  await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
+  assert.deepEqual(loaded, [loginWasm, settingsWasm], 'root, then the settings, each by a page load');
+
+  // Within the settings, tabs move without a page load.
+  loaded.length = 0;
+  await page.getByRole('link', { name: 'Groups' }).click();
+  await page.waitForURL(/\/settings\/groups$/);
+  await page.getByRole('heading', { name: /Groups/ }).first().waitFor();
+  assert.deepEqual(loaded, [], 'no page load between tabs');
+
+  // Each bundle has a not-found page; the settings' link to `/` leaves the bundle.
+  await page.goto(`${server.url}/settings/nowhere`);
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  loaded.length = 0;
+  await page.getByRole('link', { name: 'Go to QuFabric' }).click();
+  await page.waitForURL(/\/settings\/identity-providers$/);
+  assert.ok(loaded.includes(loginWasm), 'out of the settings bundle by a page load');
+  await page.goto(`${server.url}/nowhere`);
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  assert.deepEqual(problems, []);
+});
