@@ -224,12 +224,19 @@ async function reloadToContent(browser, server) {
 }
 
 /** The login page in a new context (nothing cached) until its `buttons` sign-in buttons are
- * on screen: median bytes downloaded (the bodies as served) and median ms. */
-async function loginPage(browser, server, buttons) {
+ * on screen: median bytes downloaded (the bodies as served) and median ms. With `network`,
+ * Chromium's network emulation (DevTools protocol) stands between page and server: on
+ * loopback bytes cost almost nothing, on a real link they cost time. */
+async function loginPage(browser, server, buttons, network) {
   const bytes = [];
   const times = [];
   for (let run = 0; run < RUNS; run += 1) {
     const { page, context } = await newPage(browser);
+    if (network) {
+      const devtools = await context.newCDPSession(page);
+      await devtools.send('Network.enable');
+      await devtools.send('Network.emulateNetworkConditions', { offline: false, ...network });
+    }
     await page.addInitScript(PROBE);
     await page.addInitScript((count) => { window.__benchWant = { selector: 'main button', count }; }, buttons);
     await page.goto(`${server.url}/login`);
@@ -278,6 +285,10 @@ try {
     await setupOwner(server, OWNER);
     const { bytes, time } = await loginPage(browser, server, 4);
     console.log(`login page, cold: ${(bytes / 1024).toFixed(1)} KB downloaded (as served, compressed), buttons on screen after ${ms(time)}`);
+    // A 10 Mbit/s link with 40 ms round trips (a good mobile or a modest office line).
+    const link = { latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 5e6 / 8 };
+    const slow = await loginPage(browser, server, 4, link);
+    console.log(`login page, cold, 10 Mbit/s and 40 ms: buttons on screen after ${ms(slow.time)}`);
     await server.cleanup();
   }
 } finally {
