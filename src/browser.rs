@@ -21,6 +21,13 @@ pub fn search() -> String {
         .unwrap_or_default()
 }
 
+/// The first value of `key` in a query string (with or without its `?`), decoded by the
+/// browser's `URLSearchParams`: the same answer as the model's `oidc::query_value`, without
+/// carrying a decoder in the bundle (README, Size).
+pub fn query_value(query: &str, key: &str) -> Option<String> {
+    web_sys::UrlSearchParams::new_with_str(query).ok()?.get(key)
+}
+
 /// Path plus query of the current page, for "come back here after sign-in".
 pub fn current_path_and_query() -> String {
     let Some(location) = window().map(|w| w.location()) else {

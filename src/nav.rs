@@ -67,13 +67,13 @@ impl Nav {
     /// A query parameter of the current location, read reactively.
     pub fn query_tracked(&self, name: &str) -> Option<String> {
         self.location
-            .with(|l| qufabric_model::oidc::query_value(split_location(l).1, name))
+            .with(|l| crate::browser::query_value(split_location(l).1, name))
     }
 
     /// A query parameter of the current location.
     pub fn query(&self, name: &str) -> Option<String> {
         self.location
-            .with_untracked(|l| qufabric_model::oidc::query_value(split_location(l).1, name))
+            .with_untracked(|l| crate::browser::query_value(split_location(l).1, name))
     }
 
     /// Go to an app path (with query).

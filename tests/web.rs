@@ -2035,6 +2035,36 @@ mod navigation {
         assert_eq!(from_browser_path("/admin/sso", "/elsewhere"), None);
     }
 
+    /// The browser decodes a query as the model does (the login page's error codes, the
+    /// callback's code and state, return paths).
+    #[wasm_bindgen_test]
+    fn query_values_are_decoded_as_the_model_decodes_them() {
+        use qufabric_dashboard::browser::query_value;
+        use qufabric_model::oidc;
+        let query = "?code=a%20b%2Bc&state=x+y&return_to=%2Fsettings%2Fgroups%3Ftab%3D1&empty=&dup=1&dup=2&name=%C3%A9t%C3%A9";
+        for key in [
+            "code",
+            "state",
+            "return_to",
+            "empty",
+            "dup",
+            "name",
+            "missing",
+        ] {
+            assert_eq!(
+                query_value(query, key),
+                oidc::query_value(query, key),
+                "{key}"
+            );
+        }
+        assert_eq!(query_value(query, "code").as_deref(), Some("a b+c"));
+        assert_eq!(query_value(query, "state").as_deref(), Some("x y"));
+        assert_eq!(query_value(query, "dup").as_deref(), Some("1"));
+        assert_eq!(query_value(query, "name").as_deref(), Some("été"));
+        assert_eq!(query_value("", "x"), None);
+        assert_eq!(query_value("x=1", "x").as_deref(), Some("1"));
+    }
+
     #[wasm_bindgen_test]
     fn the_form_reads_its_provider_from_the_path() {
         assert_eq!(

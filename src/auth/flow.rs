@@ -120,19 +120,19 @@ pub async fn complete_sign_in(
     let pending = browser::session_get(PENDING_KEY)
         .and_then(|json| serde_json::from_str::<PendingSignIn>(&json).ok());
     browser::session_remove(PENDING_KEY);
-    let returned_state = oidc::query_value(query, "state").unwrap_or_default();
+    let returned_state = browser::query_value(query, "state").unwrap_or_default();
     let Some(pending) =
         pending.filter(|p| oidc::constant_time_eq(p.state.as_bytes(), returned_state.as_bytes()))
     else {
         return Err(CallbackError::StateMismatch);
     };
-    if let Some(code) = oidc::query_value(query, "error") {
+    if let Some(code) = browser::query_value(query, "error") {
         return Err(CallbackError::Idp {
             code,
-            description: oidc::query_value(query, "error_description").unwrap_or_default(),
+            description: browser::query_value(query, "error_description").unwrap_or_default(),
         });
     }
-    let Some(code) = oidc::query_value(query, "code").filter(|c| !c.is_empty()) else {
+    let Some(code) = browser::query_value(query, "code").filter(|c| !c.is_empty()) else {
         return Err(CallbackError::Exchange(
             "the IdP sent neither a code nor an error".into(),
         ));
