@@ -6,6 +6,8 @@
 // returns (a Promise of) the full Authorization header value. Events (bubbling, composed):
 // qufabric:provider-saved, qufabric:provider-deleted, qufabric:groups-saved,
 // qufabric:session-required.
+// scripts/embed.sh rewrites the two file names below to the content-hashed names it gives
+// the glue and the wasm in dist-embed/.
 import init, { mount_element } from './qufabric_sso_wasm.js';
 
 const ready = init({ module_or_path: new URL('./qufabric_sso_wasm_bg.wasm', import.meta.url) });

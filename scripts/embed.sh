@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Build the embeddable elements into dist-embed/: qufabric-sso.js (import it to define
 # <qufabric-identity-providers> and <qufabric-groups-settings>), the wasm-bindgen glue and
-# the optimised wasm. Installs what it needs (scripts/setup.sh) and prints the gzip -9
-# size beside the standalone bundle's.
+# the optimised wasm. The glue and the wasm carry a content hash in their names
+# (qufabric-sso-glue-<hash>.js, qufabric-sso-<hash>.wasm) and the entry names them, so a
+# host can cache those two for ever and only the small entry briefly (README, Embedding).
+# Installs what it needs (scripts/setup.sh) and prints the gzip -9 size (scripts/size.sh
+# sets it beside the standalone bundles and their budgets).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -17,17 +20,21 @@ wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name qufabric_s
 # This Rust emits bulk-memory and non-trapping float-to-int instructions by default.
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   -o "$OUT/qufabric_sso_wasm_bg.wasm" "$OUT/qufabric_sso_wasm_bg.wasm"
-cp "$ROOT/embed/qufabric-sso.js" "$OUT/"
+# Content-hashed names; the entry is rewritten to import them (and checked to have been).
+hash_of() { sha256sum "$1" | cut -c1-16; }
+wasm_name="qufabric-sso-$(hash_of "$OUT/qufabric_sso_wasm_bg.wasm").wasm"
+glue_name="qufabric-sso-glue-$(hash_of "$OUT/qufabric_sso_wasm.js").js"
+mv "$OUT/qufabric_sso_wasm_bg.wasm" "$OUT/$wasm_name"
+mv "$OUT/qufabric_sso_wasm.js" "$OUT/$glue_name"
+sed -e "s|'./qufabric_sso_wasm.js'|'./$glue_name'|" -e "s|'./qufabric_sso_wasm_bg.wasm'|'./$wasm_name'|" \
+  "$ROOT/embed/qufabric-sso.js" > "$OUT/qufabric-sso.js"
+if ! grep -q "'./$glue_name'" "$OUT/qufabric-sso.js" || ! grep -q "'./$wasm_name'" "$OUT/qufabric-sso.js"; then
+  echo "embed/qufabric-sso.js no longer names ./qufabric_sso_wasm.js and ./qufabric_sso_wasm_bg.wasm" >&2
+  exit 1
+fi
 step "Sizes (gzip -9)"
 embed_total=0
 for file in "$OUT"/*; do
   embed_total=$((embed_total + $(gzip -9 -c "$file" | wc -c)))
 done
 printf 'embed module (dist-embed/):  %7d bytes (%d.%d KB)\n' "$embed_total" $((embed_total / 1024)) $(((embed_total % 1024) * 10 / 1024))
-if [ -d "$ROOT/dist" ]; then
-  standalone=0
-  while IFS= read -r file; do
-    standalone=$((standalone + $(gzip -9 -c "$file" | wc -c)))
-  done < <(find "$ROOT/dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \))
-  printf 'standalone (dist/):          %7d bytes (%d.%d KB)\n' "$standalone" $((standalone / 1024)) $(((standalone % 1024) * 10 / 1024))
-fi

@@ -290,12 +290,41 @@ test('a wrong attribute is explained inside the element and in the console, neve
   await context.close();
 });
 
+test('the module is served as the README says: hashed glue and wasm cached for good, the entry briefly, all compressed; a second page load takes the wasm from the cache', async () => {
+  const { page, problems, context } = await newPage(browser);
+  const answers = new Map();
+  page.on('response', async (response) => {
+    const name = new URL(response.url()).pathname;
+    if (name.startsWith('/qufabric/')) answers.set(name, await response.allHeaders());
+  });
+  await page.goto(hostUrl());
+  await page.locator('qufabric-identity-providers').getByText('Waiting for the page to sign you in').waitFor();
+  const names = [...answers.keys()].sort();
+  const wasm = names.find((name) => /^\/qufabric\/qufabric-sso-[0-9a-f]{16}\.wasm$/.test(name));
+  const glue = names.find((name) => /^\/qufabric\/qufabric-sso-glue-[0-9a-f]{16}\.js$/.test(name));
+  assert.ok(wasm && glue, `hashed names: ${names.join(', ')}`);
+  for (const name of [wasm, glue]) {
+    assert.equal(answers.get(name)['cache-control'], 'public, max-age=31536000, immutable', name);
+  }
+  assert.equal(answers.get('/qufabric/qufabric-sso.js')['cache-control'], 'public, max-age=300');
+  for (const name of names) assert.equal(answers.get(name)['content-encoding'], 'br', name);
+
+  // A second visit asks for the page again; the glue and the wasm come from the cache.
+  const asked = host.requests.length;
+  await page.goto(`${hostUrl()}&again=1`);
+  await page.locator('qufabric-identity-providers').getByText('Waiting for the page to sign you in').waitFor();
+  const again = host.requests.slice(asked);
+  assert.ok(!again.includes(wasm) && !again.includes(glue), `asked again: ${again.join(', ')}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an element removed before the WebAssembly started is never mounted', async () => {
   const { page, problems, context } = await newPage(browser);
   await page.addInitScript(tracker);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/qufabric/qufabric_sso_wasm_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.route('**/qufabric/qufabric-sso-*.wasm', async (route) => { await held; await route.continue(); });
   await page.goto(hostUrl());
   // Defined and connected (the module ran), while the wasm is still on its way.
   const gone = await page.evaluate(async () => {

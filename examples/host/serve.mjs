@@ -4,10 +4,15 @@
 // /qufabric/, and index.html for every /sso/providers… address (the Identity Providers
 // element reflects its pages there). A strict Content-Security-Policy, as a real console
 // would send: no inline scripts or styles, only the API origin besides its own.
+// dist-embed/ is served as the README's recipe says: the entry qufabric-sso.js for five
+// minutes, the content-hashed glue and wasm immutable for a year, each compressed (brotli,
+// else gzip) when the browser accepts it. `requests` lists every path asked for.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EMBED = path.resolve(HERE, '..', '..', 'dist-embed');
@@ -18,15 +23,37 @@ export function startHost({ port = 0, api }) {
     "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
     `img-src 'self' data: ${api}`, `connect-src 'self' ${api}`, "object-src 'none'", "base-uri 'none'",
   ].join('; ');
+  const requests = [];
+  // Compressed once per content and coding (brotli at its best is slow on a megabyte; a
+  // rebuild under a running host changes the content, so the key).
+  const compressed = new Map();
+  const compress = (coding, body) => {
+    const key = `${coding} ${createHash('sha256').update(body).digest('hex')}`;
+    if (!compressed.has(key)) {
+      compressed.set(key, coding === 'br' ? zlib.brotliCompressSync(body) : zlib.gzipSync(body, { level: 9 }));
+    }
+    return compressed.get(key);
+  };
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://host');
+    requests.push(url.pathname);
     let file;
-    if (url.pathname.startsWith('/qufabric/')) file = path.join(EMBED, path.basename(url.pathname));
-    else if (url.pathname === '/' || url.pathname.startsWith('/sso/')) file = path.join(HERE, 'index.html');
+    let cache = 'no-cache';
+    if (url.pathname.startsWith('/qufabric/')) {
+      file = path.join(EMBED, path.basename(url.pathname));
+      cache = path.basename(file) === 'qufabric-sso.js' ? 'public, max-age=300' : 'public, max-age=31536000, immutable';
+    } else if (url.pathname === '/' || url.pathname.startsWith('/sso/')) file = path.join(HERE, 'index.html');
     else file = path.join(HERE, path.basename(url.pathname));
     try {
-      const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'cache-control': 'no-cache' });
+      let body = await readFile(file);
+      const headers = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'cache-control': cache, vary: 'accept-encoding' };
+      const accepts = request.headers['accept-encoding'] ?? '';
+      const coding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+      if (coding) {
+        body = compress(coding, body);
+        headers['content-encoding'] = coding;
+      }
+      response.writeHead(200, headers);
       response.end(body);
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain' });
@@ -35,7 +62,7 @@ export function startHost({ port = 0, api }) {
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
     const url = `http://127.0.0.1:${server.address().port}`;
-    resolve({ url, close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }) });
+    resolve({ url, requests, close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }) });
   }));
 }
 
