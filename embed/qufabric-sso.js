@@ -2,7 +2,8 @@
 //   <qufabric-identity-providers>  the Identity Providers list and form
 //   <qufabric-groups-settings>     the Groups settings (JWT group sync)
 // Both share one WebAssembly instance, loaded next to this file (import.meta.url).
-// Attributes: api-origin, base-path, theme. Property: getAuthorization, a function that
+// Attributes: api-origin, base-path, theme (dark or light; without it the elements follow
+// the host page's scheme, see hostScheme). Property: getAuthorization, a function that
 // returns (a Promise of) the full Authorization header value. Events (bubbling, composed):
 // qufabric:provider-saved, qufabric:provider-deleted, qufabric:groups-saved,
 // qufabric:session-required.
@@ -12,12 +13,73 @@ import init, { mount_element } from './qufabric_sso_wasm.js';
 
 const ready = init({ module_or_path: new URL('./qufabric_sso_wasm_bg.wasm', import.meta.url) });
 
+// The host's scheme, for elements without a `theme` attribute: the root element's
+// computed `color-scheme` when it is exactly `dark` or `light` (`normal` and `light dark`
+// decide nothing), else `data-theme` or a `dark`/`light` class on <html>, else the
+// system's preference. Shown through the custom states :state(dark) / :state(light),
+// which the elements' stylesheet reads, never through an attribute on the element.
+export function hostScheme(root, systemDark) {
+  const declared = getComputedStyle(root).colorScheme.split(/\s+/).filter((word) => word && word !== 'only');
+  if (declared.length === 1 && (declared[0] === 'dark' || declared[0] === 'light')) return declared[0];
+  const theme = root.getAttribute('data-theme');
+  if (theme === 'dark' || theme === 'light') return theme;
+  if (root.classList.contains('dark')) return 'dark';
+  if (root.classList.contains('light')) return 'light';
+  return systemDark ? 'dark' : 'light';
+}
+
+// One observer of the host's scheme for every element of the page: the root's class,
+// style and data-theme, and the system preference; gone with the last element.
+const themed = new Set();
+let watching = null;
+
+function showScheme(element) {
+  const chosen = element.getAttribute('theme');
+  const scheme = chosen === 'dark' || chosen === 'light'
+    ? chosen
+    : hostScheme(document.documentElement, watching?.media.matches ?? false);
+  element.showScheme(scheme);
+}
+
+function showSchemes() {
+  for (const element of themed) showScheme(element);
+}
+
+function followScheme(element) {
+  themed.add(element);
+  if (!watching) {
+    const observer = new MutationObserver(showSchemes);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style', 'data-theme'] });
+    const media = matchMedia('(prefers-color-scheme: dark)');
+    media.addEventListener('change', showSchemes);
+    watching = { observer, media };
+  }
+  showScheme(element);
+}
+
+function unfollowScheme(element) {
+  themed.delete(element);
+  if (themed.size === 0 && watching) {
+    watching.observer.disconnect();
+    watching.media.removeEventListener('change', showSchemes);
+    watching = null;
+  }
+}
+
 class QufabricElement extends HTMLElement {
   static get observedAttributes() { return ['api-origin', 'base-path', 'theme']; }
 
   #handle = null;
   #connected = false;
   #authorize = undefined;
+  #internals = this.attachInternals();
+
+  /** Show `scheme` (`dark` or `light`) as the element's custom state. */
+  showScheme(scheme) {
+    const states = this.#internals.states;
+    states.delete(scheme === 'dark' ? 'light' : 'dark');
+    states.add(scheme);
+  }
 
   get getAuthorization() { return this.#authorize; }
 
@@ -35,6 +97,8 @@ class QufabricElement extends HTMLElement {
       this.#authorize = fn;
     }
     this.#connected = true;
+    // Before the wasm draws anything: the first paint already has the host's scheme.
+    followScheme(this);
     ready.then(() => {
       // Removed before the wasm started (or already mounted): nothing to do.
       if (!this.#connected || this.#handle) return;
@@ -44,6 +108,7 @@ class QufabricElement extends HTMLElement {
 
   disconnectedCallback() {
     this.#connected = false;
+    unfollowScheme(this);
     const handle = this.#handle;
     this.#handle = null;
     if (handle) {
@@ -53,6 +118,7 @@ class QufabricElement extends HTMLElement {
   }
 
   attributeChangedCallback(name, before, after) {
+    if (name === 'theme' && this.#connected) showScheme(this);
     if (before !== after) this.#handle?.attribute_changed(name);
   }
 }

@@ -319,6 +319,73 @@ test('the module is served as the README says: hashed glue and wasm cached for g
   await context.close();
 });
 
+test('without a theme attribute the elements show the host page\'s scheme, live; theme overrides it; nothing is written on the element; the observer goes with the last element', async () => {
+  const { page, problems, context } = await newPage(browser);
+  // Count the observers and media listeners our module keeps (by the caller's stack).
+  await page.addInitScript(() => {
+    const ours = () => /\/qufabric\//.test(new Error().stack || '');
+    window.__schemeWatch = { observing: 0, mediaListeners: 0 };
+    const observe = MutationObserver.prototype.observe;
+    const disconnect = MutationObserver.prototype.disconnect;
+    MutationObserver.prototype.observe = function (...args) { if (ours()) window.__schemeWatch.observing += 1; return observe.apply(this, args); };
+    MutationObserver.prototype.disconnect = function () { if (ours()) window.__schemeWatch.observing -= 1; return disconnect.call(this); };
+    const add = MediaQueryList.prototype.addEventListener;
+    const remove = MediaQueryList.prototype.removeEventListener;
+    MediaQueryList.prototype.addEventListener = function (...args) { if (ours()) window.__schemeWatch.mediaListeners += 1; return add.apply(this, args); };
+    MediaQueryList.prototype.removeEventListener = function (...args) { if (ours()) window.__schemeWatch.mediaListeners -= 1; return remove.apply(this, args); };
+  });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(hostUrl());
+  await page.locator('qufabric-groups-settings').getByText('Waiting for the page to sign you in').waitFor();
+  const LIGHT = 'rgb(27, 31, 36)';
+  const DARK = 'rgb(232, 235, 239)';
+  const colours = () => page.evaluate(() => ['qufabric-identity-providers', 'qufabric-groups-settings']
+    .map((tag) => getComputedStyle(document.querySelector(tag).shadowRoot.querySelector('.qf-root')).color));
+  const expect = async (colour, why) => {
+    await page.waitForFunction((want) => ['qufabric-identity-providers', 'qufabric-groups-settings']
+      .every((tag) => getComputedStyle(document.querySelector(tag).shadowRoot.querySelector('.qf-root')).color === want), colour)
+      .catch(() => {});
+    assert.deepEqual(await colours(), [colour, colour], why);
+  };
+  const root = (script) => page.evaluate(script);
+
+  await expect(LIGHT, 'a light page on a light system');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(DARK, 'nothing on the page: the system preference, followed live');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await root(() => document.documentElement.classList.add('dark'));
+  await expect(DARK, 'a dark class on <html>');
+  await root(() => { document.documentElement.classList.remove('dark'); document.documentElement.setAttribute('data-theme', 'dark'); });
+  await expect(DARK, 'data-theme=dark');
+  await root(() => document.documentElement.removeAttribute('data-theme'));
+  await expect(LIGHT, 'back to light');
+  // The root's computed color-scheme decides over a class and the system.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await root(() => { document.documentElement.classList.add('dark'); document.documentElement.style.colorScheme = 'light'; });
+  await expect(LIGHT, 'color-scheme: light on the root');
+  await root(() => { document.documentElement.style.colorScheme = 'light dark'; });
+  await expect(DARK, '"light dark" decides nothing: the class does');
+  await root(() => { document.documentElement.classList.remove('dark'); document.documentElement.style.colorScheme = 'dark'; });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(DARK, 'color-scheme: dark on the root');
+  // The attribute overrides; without it the host decides again.
+  await root(() => document.querySelectorAll('qufabric-identity-providers, qufabric-groups-settings').forEach((e) => e.setAttribute('theme', 'light')));
+  await expect(LIGHT, 'theme=light over a dark host');
+  await root(() => document.querySelectorAll('qufabric-identity-providers, qufabric-groups-settings').forEach((e) => e.removeAttribute('theme')));
+  await expect(DARK, 'the host again');
+  await root(() => { document.documentElement.style.colorScheme = ''; });
+  await expect(LIGHT, 'nothing on the page, a light system');
+  assert.equal(await root(() => document.querySelectorAll('[theme]').length), 0, 'no theme attribute written');
+
+  assert.deepEqual(await root(() => window.__schemeWatch), { observing: 1, mediaListeners: 1 }, 'one observer for both');
+  await root(() => document.querySelector('qufabric-groups-settings').remove());
+  assert.deepEqual(await root(() => window.__schemeWatch), { observing: 1, mediaListeners: 1 }, 'kept for the other');
+  await root(() => document.querySelector('qufabric-identity-providers').remove());
+  assert.deepEqual(await root(() => window.__schemeWatch), { observing: 0, mediaListeners: 0 }, 'gone with the last');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an element removed before the WebAssembly started is never mounted', async () => {
   const { page, problems, context } = await newPage(browser);
   await page.addInitScript(tracker);

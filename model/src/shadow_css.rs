@@ -3,8 +3,12 @@
 //! - `:root` rules become `:host` rules, so the custom properties (colours, `--font`,
 //!   `--radius`, `--gap`) are set on the element, where a host page can override them
 //!   (outer rules win over `:host` rules);
-//! - the dark scheme follows `prefers-color-scheme` unless `theme="light"`, and
-//!   `theme="dark"` forces it;
+//! - the scheme is the host page's, not the system's: the element's script
+//!   (`embed/qufabric-sso.js`) reads what the host shows (its root's `color-scheme`, a
+//!   `dark`/`light` class or `data-theme`, else `prefers-color-scheme`) into the custom
+//!   states `:state(dark)` / `:state(light)`, without writing an attribute on the element;
+//!   `theme="dark"` or `theme="light"` overrides it. So the stylesheet's
+//!   `prefers-color-scheme` rule is dropped here and its colours go to `:state(dark)`;
 //! - `html, body` becomes the inner wrapper `.qf-root`, which also resets the inherited
 //!   properties a host page may force on our element itself (`* { … !important }` matches
 //!   the host element, and font, letter-spacing, colour… inherit into the shadow tree).
@@ -35,28 +39,36 @@ pub fn css_string(text: &str) -> String {
 /// Rewrite `css` (the standalone stylesheet) for a shadow root.
 pub fn for_shadow_root(css: &str) -> String {
     let dark = dark_declarations(css);
-    let mut out = css.replacen(":root {", ":host { display: block;", 1);
-    if let Some(start) = out.find(DARK_MEDIA) {
-        let inner = start + DARK_MEDIA.len();
-        if let Some(offset) = out[inner..].find(":root {") {
-            let at = inner + offset;
-            out.replace_range(at..at + ":root {".len(), ":host(:not([theme=\"light\"])) {");
-        }
-    }
+    let mut out = without_dark_media(css).replacen(":root {", ":host { display: block;", 1);
     out = out.replace(":root", ":host");
     out = out.replacen("html, body {", &format!(".{WRAPPER_CLASS} {{"), 1);
     if let Some(dark) = dark {
         out.push_str(&format!(
-            "\n:host([theme=\"dark\"]) {{ color-scheme: dark; {dark} }}\n"
+            "\n:host(:state(dark)), :host([theme=\"dark\"]) {{ color-scheme: dark; {dark} }}\n"
         ));
     }
     out.push_str(&format!(
-        ":host([theme=\"light\"]) {{ color-scheme: light; }}\n\
+        ":host(:state(light)), :host([theme=\"light\"]) {{ color-scheme: light; }}\n\
          .{WRAPPER_CLASS} {{ font: var(--font); font-style: normal; font-weight: 400; \
          letter-spacing: normal; word-spacing: normal; text-transform: none; text-align: start; \
          text-indent: 0; text-shadow: none; white-space: normal; color: var(--text); }}\n"
     ));
     out
+}
+
+/// `css` without its dark-scheme media block (a block of one rule: `@media … { :root {…} }`).
+fn without_dark_media(css: &str) -> String {
+    let Some(start) = css.find(DARK_MEDIA) else {
+        return css.to_string();
+    };
+    let after_rule = css[start..]
+        .find('}')
+        .map(|end| start + end + 1)
+        .and_then(|rule_end| css[rule_end..].find('}').map(|end| rule_end + end + 1));
+    match after_rule {
+        Some(end) => format!("{}{}", &css[..start], &css[end..]),
+        None => css.to_string(),
+    }
 }
 
 /// The declarations of the `:root` rule inside the dark-scheme media query.
@@ -94,13 +106,17 @@ mod tests {
         assert!(!css.contains(":root"), "no :root left");
         assert!(!css.contains("html, body"), "no document rules left");
         assert!(css.contains(":host { display: block;"));
-        assert!(css.contains(":host(:not([theme=\"light\"])) {"));
-        // theme="dark" carries the dark colours themselves.
+        // The system's preference decides nothing by itself: the host's scheme does.
+        assert!(!css.contains("prefers-color-scheme"), "no media rule left");
+        // The host's dark scheme (a custom state) and theme="dark" carry the dark colours.
         let forced = css
-            .split(":host([theme=\"dark\"]) {")
+            .split(":host(:state(dark)), :host([theme=\"dark\"]) {")
             .nth(1)
-            .expect("a theme=dark rule");
+            .expect("a dark rule");
         assert!(forced.contains("--bg: #101318"), "{forced}");
+        assert!(css.contains(":host(:state(light)), :host([theme=\"light\"]) { color-scheme: light; }"));
+        // What followed the media block is kept.
+        assert!(css.contains("* { box-sizing: border-box; }"));
         // The wrapper resets what a host can force onto the element and what inherits.
         let wrapper = css.rsplit(".qf-root {").next().unwrap_or_default();
         for property in [
