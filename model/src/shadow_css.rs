@@ -114,7 +114,9 @@ mod tests {
             .nth(1)
             .expect("a dark rule");
         assert!(forced.contains("--bg: #101318"), "{forced}");
-        assert!(css.contains(":host(:state(light)), :host([theme=\"light\"]) { color-scheme: light; }"));
+        assert!(
+            css.contains(":host(:state(light)), :host([theme=\"light\"]) { color-scheme: light; }")
+        );
         // What followed the media block is kept.
         assert!(css.contains("* { box-sizing: border-box; }"));
         // The wrapper resets what a host can force onto the element and what inherits.
