@@ -30,6 +30,10 @@ step "Clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "Clippy (wasm32)"
 cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "Clippy (wasm32, the login and the settings bundle on their own)"
+for pages in login-pages settings-pages; do
+  cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --no-default-features --features "$pages" --lib --bins -- -D warnings
+done
 step "Clippy (wasm32, the embeddable elements)"
 cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --features embed --lib -- -D warnings
 
