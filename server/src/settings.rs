@@ -37,7 +37,7 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_range_v6: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dashboard_features: Option<Map<String, Value>>,
+    pub dashboard_features: Option<DashboardFeatures>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_network_only: Option<bool>,
     /// Read-only: always true here (the embedded IdP is what this server is).
@@ -45,6 +45,16 @@ pub struct Settings {
     /// Read-only: from the server's `--local-auth-disabled` flag.
     pub local_auth_disabled: bool,
     /// What the contract does not know, kept as sent.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+/// `settings.dashboard_features`: per-section visibility overrides, each a boolean when
+/// sent (the contract's `AccountDashboardFeatures`); keys it does not know are kept.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DashboardFeatures {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_network: Option<bool>,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
@@ -186,6 +196,15 @@ mod tests {
             (json!({"network_range": 10}), "network_range"),
             (json!({"agent_network_only": "no"}), "agent_network_only"),
             (json!({"dashboard_features": "all"}), "dashboard_features"),
+            // Found by a contract fuzzer: an object where the contract says boolean.
+            (
+                json!({"dashboard_features": {"agent_network": {}}}),
+                "dashboard_features",
+            ),
+            (
+                json!({"dashboard_features": {"agent_network": "true"}}),
+                "dashboard_features",
+            ),
         ] {
             let error = Settings::replace(obj(body.clone()), false).unwrap_err();
             assert!(error.contains(field), "{body}: {error}");
@@ -201,6 +220,16 @@ mod tests {
         assert_eq!(fine.ipv6_enabled_groups, ["g1"]);
         assert!(fine.extra.peer_approval_enabled);
         assert_eq!(fine.network_range.as_deref(), Some("100.64.0.0/16"));
+        let features = Settings::replace(
+            obj(json!({"dashboard_features": {"agent_network": true, "future_section": false}})),
+            false,
+        )
+        .unwrap();
+        let written = serde_json::to_value(&features).unwrap();
+        assert_eq!(
+            written["dashboard_features"],
+            json!({"agent_network": true, "future_section": false})
+        );
     }
 
     #[test]
