@@ -21,8 +21,6 @@ impl Bundle {
             Bundle::Settings => "settings.html",
         }
     }
-
-    pub const ALL: [Bundle; 2] = [Bundle::Login, Bundle::Settings];
 }
 
 /// The build that serves `path` (an app path; a query or fragment is ignored).

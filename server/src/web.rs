@@ -20,8 +20,8 @@ use qufabric_model::bundles::{bundle_of, Bundle};
 
 /// Each build's HTML page and the CSP that fits them all.
 pub struct IndexPage {
-    /// The login bundle's page, then the settings bundle's (see [`Bundle::ALL`]).
-    pages: [Option<String>; 2],
+    login: Option<String>,
+    settings: Option<String>,
     pub csp: String,
 }
 
@@ -29,9 +29,10 @@ impl IndexPage {
     pub fn load(dist: Option<&Path>) -> IndexPage {
         let read = |file: &str| dist.and_then(|d| std::fs::read_to_string(d.join(file)).ok());
         let single = read("index.html");
-        let pages = Bundle::ALL.map(|bundle| read(bundle.html_file()).or_else(|| single.clone()));
-        let mut scripts: Vec<String> = pages
-            .iter()
+        let page = |bundle: Bundle| read(bundle.html_file()).or_else(|| single.clone());
+        let (login, settings) = (page(Bundle::Login), page(Bundle::Settings));
+        let mut scripts: Vec<String> = [&login, &settings]
+            .into_iter()
             .flatten()
             .flat_map(|html| inline_scripts(html))
             .collect();
@@ -53,13 +54,19 @@ impl IndexPage {
             if hashes.is_empty() { "" } else { " " },
             hashes.join(" ")
         );
-        IndexPage { pages, csp }
+        IndexPage {
+            login,
+            settings,
+            csp,
+        }
     }
 
     /// The page of the build that serves `path`.
     pub fn html_for(&self, path: &str) -> Option<&str> {
-        let index = Bundle::ALL.iter().position(|b| *b == bundle_of(path))?;
-        self.pages[index].as_deref()
+        match bundle_of(path) {
+            Bundle::Login => self.login.as_deref(),
+            Bundle::Settings => self.settings.as_deref(),
+        }
     }
 }
 

@@ -34,8 +34,8 @@ pub fn confirm_leaving(unsaved: UnsavedChanges) -> bool {
     leave
 }
 
-/// The layout of every settings tab: the parent route of the route table, which passes
-/// the router's outlet (the tab's page) as `children`, so this file needs no router.
+/// The layout of every settings tab, around the settings' own route table (`children`,
+/// from `src/routes.rs`), so this file needs no router and stays while the tab changes.
 #[component]
 pub fn SettingsLayout(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
