@@ -292,13 +292,16 @@ test('a wrong attribute is explained inside the element and in the console, neve
 
 test('the module is served as the README says: hashed glue and wasm cached for good, the entry briefly, all compressed; a second page load takes the wasm from the cache', async () => {
   const { page, problems, context } = await newPage(browser);
-  const answers = new Map();
-  page.on('response', async (response) => {
+  // Kept as they come (the event fires before the wasm runs); their headers read after.
+  const responses = new Map();
+  page.on('response', (response) => {
     const name = new URL(response.url()).pathname;
-    if (name.startsWith('/qufabric/')) answers.set(name, await response.allHeaders());
+    if (name.startsWith('/qufabric/')) responses.set(name, response);
   });
   await page.goto(hostUrl());
   await page.locator('qufabric-identity-providers').getByText('Waiting for the page to sign you in').waitFor();
+  const answers = new Map();
+  for (const [name, response] of responses) answers.set(name, await response.allHeaders());
   const names = [...answers.keys()].sort();
   const wasm = names.find((name) => /^\/qufabric\/qufabric-sso-[0-9a-f]{16}\.wasm$/.test(name));
   const glue = names.find((name) => /^\/qufabric\/qufabric-sso-glue-[0-9a-f]{16}\.js$/.test(name));
