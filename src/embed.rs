@@ -24,6 +24,7 @@ use crate::nav::{use_nav, PROVIDERS_PATH};
 use crate::pages::{
     CurrentUser, GroupsPage, IdentityProviderFormPage, IdentityProvidersPage, UnsavedChanges,
 };
+use qufabric_model::answers::GROUPS_PAGE;
 use qufabric_model::{embedding, shadow_css};
 
 const STYLESHEET: &str = include_str!("../style/main.css");
@@ -56,6 +57,8 @@ pub struct ElementHandle {
 
 struct Mounted {
     link: Option<HostLink>,
+    /// The host's `getAuthorization` when last seen (see `host::authorization_id`).
+    authorization_id: Option<u32>,
     /// The Leptos mount (dropping it removes the nodes and disposes the reactive owner).
     view: Box<dyn Any>,
 }
@@ -99,8 +102,16 @@ impl ElementHandle {
     }
 
     /// The host set `getAuthorization` again: an element that was waiting for it starts
-    /// over with it (what was typed comes back from the kept draft).
+    /// over with it (what was typed comes back from the kept draft). A different function
+    /// than the element had may speak for someone else: nothing kept is shown again.
     pub fn authorization_changed(&mut self) {
+        if let Some(mounted) = self.mounted.as_mut() {
+            let now = mounted.link.and_then(host::authorization_id);
+            if mounted.authorization_id.is_some() && now != mounted.authorization_id {
+                crate::api::forget_kept_answers();
+            }
+            mounted.authorization_id = now;
+        }
         let waiting = self
             .mounted
             .as_ref()
@@ -170,6 +181,7 @@ impl ElementHandle {
         });
         self.mounted = Some(Mounted {
             link: Some(link),
+            authorization_id: host::authorization_id(link),
             view: Box::new(view),
         });
     }
@@ -213,6 +225,7 @@ impl ElementHandle {
         });
         self.mounted = Some(Mounted {
             link: None,
+            authorization_id: None,
             view: Box::new(view),
         });
     }
@@ -223,12 +236,17 @@ impl ElementHandle {
 #[component]
 fn ElementShell(kind: Kind) -> impl IntoView {
     let api = crate::api::use_api();
-    let user = LocalResource::new(move || async move { api.current_user().await });
+    let nav = use_nav();
+    let user = api.load_current_user();
+    // The page's lists start now, with the user's request: one wave, not two.
+    api.start_page_loads(&match kind {
+        Kind::GroupsSettings => GROUPS_PAGE.to_string(),
+        Kind::IdentityProviders => nav.path_untracked(),
+    });
     provide_context(CurrentUser(Signal::derive(move || {
         user.get().and_then(Result::ok)
     })));
     provide_context(UnsavedChanges(RwSignal::new(false)));
-    let nav = use_nav();
     let path = Memo::new(move |_| nav.path());
     let page = move || match kind {
         Kind::GroupsSettings => view! { <GroupsPage/> }.into_any(),

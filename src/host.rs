@@ -17,6 +17,12 @@ use wasm_bindgen_futures::JsFuture;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HostLink(u32);
 
+impl HostLink {
+    pub fn id(self) -> u32 {
+        self.0
+    }
+}
+
 struct HostState {
     element: web_sys::HtmlElement,
     /// Returns the host's current `getAuthorization` function (or `undefined`).
@@ -30,6 +36,41 @@ struct HostState {
 thread_local! {
     static HOSTS: RefCell<HashMap<u32, HostState>> = RefCell::new(HashMap::new());
     static NEXT_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+    /// The host functions seen as `getAuthorization`, each with a number (the newest
+    /// last, a few kept): elements given the same function share their kept answers.
+    static AUTHORIZATIONS: RefCell<Vec<(Function, u32)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_AUTHORIZATION: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
+/// How many `getAuthorization` functions are remembered (a host making a new function per
+/// mount would otherwise grow the list).
+const AUTHORIZATIONS_KEPT: usize = 8;
+
+/// The number of the element's current `getAuthorization` function (the same function
+/// object gives the same number), or `None` while the host has set none.
+pub fn authorization_id(link: HostLink) -> Option<u32> {
+    let getter = HOSTS.with(|h| h.borrow().get(&link.0).map(|s| s.authorization.clone()))?;
+    let function = getter
+        .call0(&JsValue::NULL)
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    AUTHORIZATIONS.with(|known| {
+        let mut known = known.borrow_mut();
+        if let Some((_, id)) = known.iter().find(|(f, _)| js_sys::Object::is(f, &function)) {
+            return Some(*id);
+        }
+        let id = NEXT_AUTHORIZATION.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1).max(1));
+            id
+        });
+        if known.len() >= AUTHORIZATIONS_KEPT {
+            known.remove(0);
+        }
+        known.push((function, id));
+        Some(id)
+    })
 }
 
 /// Register a mounted element. `authorization` is called with no arguments and returns
@@ -56,6 +97,7 @@ pub fn register(element: web_sys::HtmlElement, authorization: Function) -> HostL
 
 /// The element is gone: abort its requests and forget it.
 pub fn close(link: HostLink) {
+    crate::api::element_closed(link.0);
     let state = HOSTS.with(|h| h.borrow_mut().remove(&link.0));
     if let Some(aborter) = state.and_then(|s| s.aborter) {
         aborter.abort();

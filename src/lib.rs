@@ -18,6 +18,7 @@ pub mod host;
 pub mod nav;
 pub mod pages;
 pub mod routes;
+pub mod tasks;
 
 use leptos::prelude::*;
 

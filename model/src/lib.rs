@@ -2,6 +2,7 @@
 //! catalogue of provider kinds, and the pure pieces of the OpenID Connect round trip.
 //! Nothing here touches the browser or the network, so all of it is tested natively.
 
+pub mod answers;
 pub mod api;
 pub mod bundles;
 pub mod checks;

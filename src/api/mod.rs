@@ -2,13 +2,17 @@
 //! limit, renews an expired session once, and maps every failure to [`ApiError`]; then one
 //! typed function per endpoint. Pages never build URLs.
 
+mod cache;
 mod error;
 #[cfg(feature = "embed")]
 mod host;
 mod loads;
 mod transport;
 
+#[cfg(feature = "embed")]
+pub use cache::{element_closed, forget_all as forget_kept_answers};
 pub use error::{capitalise, ApiError};
+pub use loads::Load;
 pub use transport::{decode, encode_segment};
 use transport::{json, send, Method};
 
@@ -17,6 +21,7 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::Session;
 use crate::config::Config;
+use qufabric_model::answers::endpoints;
 use qufabric_model::checks::{IssuerCheckRequest, IssuerCheckResult};
 use qufabric_model::test_sign_in::{TestSignInReport, TestSignInStart};
 use qufabric_model::*;
@@ -84,6 +89,38 @@ impl Api {
         self.session
     }
 
+    /// Whose answers a request gets, for the answers kept between mounts: the standalone
+    /// session's person, or an element's API origin with the host's authorization
+    /// function. `None` (nothing kept) while neither is known.
+    fn cache_scope(&self) -> Option<String> {
+        #[cfg(feature = "embed")]
+        if let Some(host) = self.host {
+            let origin = self.config.try_get_value()?.api_url("");
+            return crate::host::authorization_id(host).map(|id| format!("{origin} #{id}"));
+        }
+        let tokens = self.session.tokens_untracked_if_alive()?;
+        Some(format!("{} {}", tokens.claims.iss, tokens.claims.sub))
+    }
+
+    /// Who is waiting for a request, for joining one in flight: the element, or the
+    /// standalone app (0).
+    fn asker(&self) -> u32 {
+        #[cfg(feature = "embed")]
+        if let Some(host) = self.host {
+            return host.id();
+        }
+        0
+    }
+
+    /// The standalone app without a session: asking who is signed in needs no request.
+    fn needs_session_first(&self) -> bool {
+        #[cfg(feature = "embed")]
+        if self.host.is_some() {
+            return false;
+        }
+        self.session.tokens_untracked_if_alive().is_none()
+    }
+
     // ----- endpoints -----
 
     /// The public instance status. The page names its own origin: the server answers
@@ -91,11 +128,8 @@ impl Api {
     /// see the page's address itself).
     pub async fn instance(&self) -> Result<InstanceStatus, ApiError> {
         let origin = self.config.with_value(|c| c.page_origin.clone());
-        let path = format!(
-            "/api/instance?{}",
-            qufabric_model::oidc::form_body(&[("origin", &origin)])
-        );
-        self.call(Method::Get, &path, None).await
+        self.call(Method::Get, &endpoints::instance(&origin), None)
+            .await
     }
 
     pub async fn setup(&self, request: &SetupRequest) -> Result<SetupResponse, ApiError> {
@@ -104,11 +138,12 @@ impl Api {
     }
 
     pub async fn current_user(&self) -> Result<User, ApiError> {
-        self.call(Method::Get, "/api/users/current", None).await
+        self.call(Method::Get, endpoints::CURRENT_USER, None)
+            .await
     }
 
     pub async fn users(&self) -> Result<Vec<User>, ApiError> {
-        self.call(Method::Get, "/api/users", None).await
+        self.call(Method::Get, endpoints::USERS, None).await
     }
 
     pub async fn update_user(&self, id: &str, request: &UserRequest) -> Result<User, ApiError> {
@@ -117,7 +152,7 @@ impl Api {
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>, ApiError> {
-        self.call(Method::Get, "/api/accounts", None).await
+        self.call(Method::Get, endpoints::ACCOUNTS, None).await
     }
 
     pub async fn update_account(
@@ -130,17 +165,11 @@ impl Api {
     }
 
     pub async fn groups(&self) -> Result<Vec<Group>, ApiError> {
-        self.call(Method::Get, "/api/groups", None).await
+        self.call(Method::Get, endpoints::GROUPS, None).await
     }
 
     pub async fn providers(&self) -> Result<Vec<IdentityProvider>, ApiError> {
-        self.call(Method::Get, "/api/identity-providers", None)
-            .await
-    }
-
-    pub async fn provider(&self, id: &str) -> Result<IdentityProvider, ApiError> {
-        let path = format!("/api/identity-providers/{}", encode_segment(id));
-        self.call(Method::Get, &path, None).await
+        self.call(Method::Get, endpoints::PROVIDERS, None).await
     }
 
     pub async fn create_provider(
@@ -216,6 +245,25 @@ impl Api {
     /// Everything but the decoding, not generic: one copy of the exchange and its renewal
     /// in the bundle, not one per answer type.
     async fn call_for_text(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
+        // Taken first: an ended session has no person to name afterwards.
+        let scope = self.cache_scope();
+        let answer = self.exchange(method, path, body).await;
+        // Anything but a GET may have changed what the lists say (a check or test start
+        // too, which is harmless: the next mount just asks). An ended authorization, too.
+        if method != Method::Get && answer.is_ok()
+            || matches!(answer, Err(ApiError::Unauthorized(_)))
+        {
+            cache::changed(self.asker(), scope);
+        }
+        answer
+    }
+
+    async fn exchange(
         &self,
         method: Method,
         path: &str,

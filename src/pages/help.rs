@@ -12,16 +12,10 @@ pub fn RedirectHelpPage() -> impl IntoView {
     let api = use_api();
     let instance = api.load_instance();
     // Only administrators can change the public URL, so only they see its warning.
-    let me = LocalResource::new(move || async move {
-        if api.session().tokens().is_some() {
-            api.current_user().await.ok()
-        } else {
-            None
-        }
-    });
+    let me = api.load_current_user();
     let is_admin = Signal::derive(move || {
         me.get()
-            .flatten()
+            .and_then(Result::ok)
             .is_some_and(|user| user.role.can_write_settings())
     });
     let redirect_url = server_redirect_url(api, instance);

@@ -37,9 +37,7 @@ pub use users::{last_sign_in, sign_in_method, UsersPage};
 /// server answers, because a guess shown first could be copied and be wrong.
 pub fn server_redirect_url(
     api: crate::api::Api,
-    instance: leptos::prelude::LocalResource<
-        Result<qufabric_model::InstanceStatus, crate::api::ApiError>,
-    >,
+    instance: crate::api::Load<qufabric_model::InstanceStatus>,
 ) -> leptos::prelude::Signal<String> {
     use leptos::prelude::*;
     Signal::derive(move || match instance.get() {

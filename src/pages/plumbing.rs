@@ -35,25 +35,10 @@ pub fn use_loaded<T: Clone + PartialEq + Send + Sync + 'static>(
 /// Runs a page's work (a save, a delete) to its end while the page lives; when the page
 /// goes, the work is cancelled with it, so an answer never acts on a page that is gone
 /// (no navigation from a page already left). Created with the page, used in its handlers.
-#[derive(Clone, Copy)]
-pub struct PageTasks(StoredValue<Option<Owner>>);
+pub type PageTasks = crate::tasks::OwnedTasks;
 
 pub fn use_page_tasks() -> PageTasks {
-    PageTasks(StoredValue::new(Owner::current()))
-}
-
-impl PageTasks {
-    pub fn spawn(&self, work: impl std::future::Future<Output = ()> + 'static) {
-        match self.0.try_get_value() {
-            Some(Some(owner)) => {
-                owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(work))
-            }
-            // No page to belong to (a test harness): run it plainly.
-            Some(None) => leptos::task::spawn_local(work),
-            // The page is gone: nothing to do for it.
-            None => {}
-        }
-    }
+    PageTasks::here()
 }
 
 /// Where a page's last action (a save, a change, a delete) stands: shown next to the

@@ -61,12 +61,10 @@ pub fn SettingsLayout(children: ChildrenFn) -> impl IntoView {
         }
     });
 
-    let user = LocalResource::new(move || async move {
-        if api.session().tokens().is_none() {
-            return Err(ApiError::Unauthorized("not signed in".into()));
-        }
-        api.current_user().await
-    });
+    let user = api.load_current_user();
+    // The page's lists start now, with the user's request: one wave, not two. (Only for
+    // the page the layout opens on: a later tab asks for its own, the user known by then.)
+    api.start_page_loads(&nav.path_untracked());
     Effect::new(move |_| {
         if let Some(Err(ApiError::Unauthorized(_))) = user.get() {
             api.session().clear();

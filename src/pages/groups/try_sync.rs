@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::api::Load;
 use crate::pages::{use_test_sign_in, TestSignInReportView};
 use qufabric_model::group_checks::SyncDraft;
 use qufabric_model::IdentityProvider;
 
 #[component]
 pub(super) fn TrySync(
-    providers: LocalResource<Result<Vec<IdentityProvider>, ApiError>>,
+    providers: Load<Vec<IdentityProvider>>,
     sync: Signal<SyncDraft>,
     can_write: Signal<bool>,
 ) -> impl IntoView {

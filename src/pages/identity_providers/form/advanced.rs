@@ -17,7 +17,7 @@ pub(super) fn follow_options_support(
     form: FormState,
     editing: bool,
     stored: Signal<Option<IdentityProvider>>,
-    instance: LocalResource<Result<InstanceStatus, crate::api::ApiError>>,
+    instance: crate::api::Load<InstanceStatus>,
 ) {
     Effect::new(move |_| {
         let supported = if editing {

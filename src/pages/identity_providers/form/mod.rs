@@ -48,18 +48,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
 
     let instance = api.load_instance();
     let providers = api.load_providers();
-    let original = {
-        let id = editing_id.clone();
-        LocalResource::new(move || {
-            let id = id.clone();
-            async move {
-                match id {
-                    Some(id) => api.provider(&id).await.map(Some),
-                    None => Ok(None),
-                }
-            }
-        })
-    };
+    let original = api.load_provider(editing_id.as_deref());
     let stored = Signal::derive(move || original.get().and_then(Result::ok).flatten());
 
     let form = FormState::new();

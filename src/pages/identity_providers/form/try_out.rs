@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::draft::FormState;
-use crate::api::ApiError;
+use crate::api::Load;
 use crate::pages::{preview_providers, use_test_sign_in, LoginPreview, TestSignInReportView};
 use qufabric_model::{IdentityProvider, InstanceStatus};
 
@@ -52,8 +52,8 @@ pub fn with_draft(
 pub(super) fn TryOut(
     form: FormState,
     stored: Signal<Option<IdentityProvider>>,
-    providers: LocalResource<Result<Vec<IdentityProvider>, ApiError>>,
-    instance: LocalResource<Result<InstanceStatus, ApiError>>,
+    providers: Load<Vec<IdentityProvider>>,
+    instance: Load<InstanceStatus>,
     dirty: Memo<bool>,
     can_write: Signal<bool>,
 ) -> impl IntoView {
