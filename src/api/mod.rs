@@ -26,6 +26,9 @@ use qufabric_model::checks::{IssuerCheckRequest, IssuerCheckResult};
 use qufabric_model::test_sign_in::{TestSignInReport, TestSignInStart};
 use qufabric_model::*;
 
+/// The discovery check: a POST that changes nothing.
+const CHECK_ISSUER: &str = "/api/identity-providers/check-issuer";
+
 /// What pages hold to talk to the server. `Copy`: config lives in the reactive arena.
 #[derive(Clone, Copy)]
 pub struct Api {
@@ -225,7 +228,7 @@ impl Api {
     ) -> Result<IssuerCheckResult, ApiError> {
         self.call(
             Method::Post,
-            "/api/identity-providers/check-issuer",
+            CHECK_ISSUER,
             Some(json(request)?),
         )
         .await
@@ -253,9 +256,10 @@ impl Api {
         // Taken first: an ended session has no person to name afterwards.
         let scope = self.cache_scope();
         let answer = self.exchange(method, path, body).await;
-        // Anything but a GET may have changed what the lists say (a check or test start
-        // too, which is harmless: the next mount just asks). An ended authorization, too.
-        if method != Method::Get && answer.is_ok()
+        // Anything but a GET may have changed what the lists say (the issuer check, run as
+        // the form is typed, does not); an ended authorization, too.
+        let writes = method != Method::Get && path != CHECK_ISSUER;
+        if writes && answer.is_ok()
             || matches!(answer, Err(ApiError::Unauthorized(_)))
         {
             cache::changed(self.asker(), scope);
