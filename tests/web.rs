@@ -88,6 +88,8 @@ mod support {
         if let Ok(Some(storage)) = window.local_storage() {
             let _ = storage.clear();
         }
+        // Each test is a new visit: nothing a page loaded in another test is shown.
+        qufabric_dashboard::api::forget_kept_answers();
     }
 
     /// A fresh container for one test.

@@ -26,9 +26,23 @@ struct Flight {
 #[derive(Default)]
 struct Cache {
     store: AnswerStore,
-    /// By (asker, path): the asker is the element (its link) or the standalone app (0).
+    /// By (asker, path): the asker is one API client, an element's (its link's number)
+    /// or the standalone app's (numbered from [`STANDALONE`] up).
     flights: HashMap<(u32, String), Flight>,
     next_flight: u64,
+    next_standalone: u32,
+}
+
+/// The numbers of standalone clients, apart from the elements' links.
+const STANDALONE: u32 = 1 << 31;
+
+/// A number for a new standalone API client (one per mounted app).
+pub(super) fn standalone_asker() -> u32 {
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        cache.next_standalone = cache.next_standalone.wrapping_add(1);
+        STANDALONE | cache.next_standalone
+    })
 }
 
 thread_local! {
@@ -107,8 +121,11 @@ pub fn element_closed(asker: u32) {
     CACHE.with(|c| c.borrow_mut().flights.retain(|(a, _), _| *a != asker));
 }
 
-/// The host page set new authorization: nothing kept is shown again.
-#[cfg(feature = "embed")]
+/// Nothing kept is shown again (the host page set new authorization; a test's new visit).
 pub fn forget_all() {
-    CACHE.with(|c| c.borrow_mut().store.forget_all());
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        cache.store.forget_all();
+        cache.flights.clear();
+    });
 }

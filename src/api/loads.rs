@@ -29,7 +29,7 @@ impl<T: Send + Sync + 'static> Clone for Load<T> {
 }
 impl<T: Send + Sync + 'static> Copy for Load<T> {}
 
-impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Load<T> {
+impl<T: DeserializeOwned + Clone + PartialEq + Send + Sync + 'static> Load<T> {
     fn new(api: Api, path: String) -> Load<T> {
         let kept = cache::kept(&api, &path).and_then(|text| decode::<T>(&text).ok());
         let load = Load {
@@ -66,7 +66,13 @@ impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Load<T> {
         let api = self.api;
         self.tasks.spawn(async move {
             let answer = cache::get(api, path, join).await;
-            value.try_set(Some(answer.and_then(|text| decode::<T>(&text))));
+            let answer = Some(answer.and_then(|text| decode::<T>(&text)));
+            // An answer equal to the one shown (a revalidation) changes nothing: what
+            // depends on it is not rebuilt, so a form being typed in stays as it is.
+            let changed = value.try_with_untracked(|shown| *shown != answer);
+            if changed == Some(true) {
+                value.try_set(answer);
+            }
         });
     }
 

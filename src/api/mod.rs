@@ -10,7 +10,8 @@ mod loads;
 mod transport;
 
 #[cfg(feature = "embed")]
-pub use cache::{element_closed, forget_all as forget_kept_answers};
+pub use cache::element_closed;
+pub use cache::forget_all as forget_kept_answers;
 pub use error::{capitalise, ApiError};
 pub use loads::Load;
 pub use transport::{decode, encode_segment};
@@ -34,6 +35,8 @@ const CHECK_ISSUER: &str = "/api/identity-providers/check-issuer";
 pub struct Api {
     config: StoredValue<Config>,
     session: Session,
+    /// Who waits for this client's requests, for joining one in flight (see `cache`).
+    asker: u32,
     /// Set in an embedded element: the host page authorises the requests.
     #[cfg(feature = "embed")]
     host: Option<crate::host::HostLink>,
@@ -44,6 +47,7 @@ impl Api {
         Api {
             config: StoredValue::new(config),
             session,
+            asker: cache::standalone_asker(),
             #[cfg(feature = "embed")]
             host: None,
         }
@@ -56,6 +60,7 @@ impl Api {
         Api {
             config: StoredValue::new(config),
             session: Session::with_tokens(None),
+            asker: host.id(),
             host: Some(host),
         }
     }
@@ -105,14 +110,8 @@ impl Api {
         Some(format!("{} {}", tokens.claims.iss, tokens.claims.sub))
     }
 
-    /// Who is waiting for a request, for joining one in flight: the element, or the
-    /// standalone app (0).
     fn asker(&self) -> u32 {
-        #[cfg(feature = "embed")]
-        if let Some(host) = self.host {
-            return host.id();
-        }
-        0
+        self.asker
     }
 
     /// The standalone app without a session: asking who is signed in needs no request.

@@ -91,9 +91,13 @@ pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
     let start_error = RwSignal::new(None::<String>);
     let last_used = browser::last_connector();
 
-    // Someone already signed in who arrives here without an error goes straight on.
+    // Someone already signed in who arrives here without an error goes straight on, once:
+    // the effect reads the location, so it would run again as the next page moves on (a
+    // page that answers at once from kept answers moves before this one is gone).
+    let went_on = StoredValue::new(false);
     Effect::new(move |_| {
-        if api.session().is_signed_in() && error_code().is_none() {
+        if api.session().is_signed_in() && error_code().is_none() && !went_on.get_value() {
+            went_on.set_value(true);
             nav.go(&return_to(), true);
         }
     });

@@ -21,6 +21,13 @@ pub fn use_loaded<T: Clone + PartialEq + Send + Sync + 'static>(
     apply: impl Fn(&T) + 'static,
 ) -> Callback<()> {
     let loaded_for = StoredValue::new(None::<T>);
+    // A record already known (kept from an earlier mount) fills the form now, before
+    // anything compares the form with it: an empty form would look edited, and replace a
+    // kept draft with nothing.
+    if let Some(record) = stored.get_untracked() {
+        loaded_for.set_value(Some(record.clone()));
+        apply(&record);
+    }
     Effect::new(move |_| {
         if let Some(record) = stored.get() {
             if loaded_for.get_value().as_ref() != Some(&record) {
