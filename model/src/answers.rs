@@ -82,21 +82,52 @@ pub fn page_loads(page: &str, page_origin: &str) -> Vec<String> {
     }
 }
 
+/// Whether a write (anything but a GET) to `write_path` may have changed the answer to a
+/// GET of `answer_path`: an answer of the same collection (`/api/identity-providers`,
+/// `/api/users`, …), and the instance status, which publishes the login providers and the
+/// sign-in settings. The issuer check is a POST that changes nothing.
+pub fn outdated_by(write_path: &str, answer_path: &str) -> bool {
+    let answer = collection(answer_path);
+    changes_anything(write_path) && (answer == collection(write_path) || answer == INSTANCE)
+}
+
+/// Whether a write to `write_path` may change any answer (not the issuer check, not a
+/// path outside the API).
+fn changes_anything(write_path: &str) -> bool {
+    !collection(write_path).is_empty() && write_path != CHECK_ISSUER
+}
+
+/// The discovery check: a POST that only reads.
+pub const CHECK_ISSUER: &str = "/api/identity-providers/check-issuer";
+const INSTANCE: &str = "/api/instance";
+
+/// `/api/<collection>` of a path (query dropped); empty for a path outside the API.
+fn collection(path: &str) -> &str {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let Some(rest) = path.strip_prefix("/api/") else {
+        return "";
+    };
+    let end = rest.find('/').map_or(path.len(), |i| "/api/".len() + i);
+    &path[..end]
+}
+
 /// What a request's answer may become, taken when the request starts: kept only if
-/// nothing was written or forgotten in its scope since.
+/// nothing that could change it was written, and nothing was forgotten, since.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     scope: String,
     path: String,
-    generation: (u64, u64),
+    generation: (u64, u64, u64),
 }
 
 /// The last answer of each list, by scope (who asked) and path.
 #[derive(Debug, Default)]
 pub struct AnswerStore {
     answers: HashMap<(String, String), String>,
-    /// Bumped for a scope on each write or lost authorization there.
-    generations: HashMap<String, u64>,
+    /// Bumped for a scope when its authorization ended.
+    scopes: HashMap<String, u64>,
+    /// Bumped for a scope's collection on each write that may change it.
+    collections: HashMap<(String, String), u64>,
     /// Bumped when everything is forgotten (the host's authorization was replaced).
     epoch: u64,
 }
@@ -114,27 +145,41 @@ impl AnswerStore {
         Ticket {
             scope: scope.to_string(),
             path: path.to_string(),
-            generation: self.generation(scope),
+            generation: self.generation(scope, path),
         }
     }
 
-    /// The request of `ticket` was answered with `text`: kept, unless its scope changed
-    /// while it ran (then the answer may predate a write, and is only for its asker).
-    /// Whether it was kept.
+    /// The request of `ticket` was answered with `text`: kept, unless something that may
+    /// change it happened while it ran (then the answer may predate a write, and is only
+    /// for its asker). Whether it was kept.
     pub fn settle(&mut self, ticket: Ticket, text: String) -> bool {
-        if ticket.generation != self.generation(&ticket.scope) {
+        if ticket.generation != self.generation(&ticket.scope, &ticket.path) {
             return false;
         }
         self.answers.insert((ticket.scope, ticket.path), text);
         true
     }
 
-    /// Something changed on the server through `scope` (a write), or its authorization
-    /// ended (a 401): nothing kept there is shown again, and no answer to a request that
-    /// started before is kept.
+    /// `scope` wrote to `write_path`: what that may have changed is not shown again, and
+    /// no answer to a request for it that started before is kept.
+    pub fn written(&mut self, scope: &str, write_path: &str) {
+        self.answers
+            .retain(|(s, path), _| s != scope || !outdated_by(write_path, path));
+        if !changes_anything(write_path) {
+            return;
+        }
+        for collection in [collection(write_path), INSTANCE] {
+            *self
+                .collections
+                .entry((scope.to_string(), collection.to_string()))
+                .or_default() += 1;
+        }
+    }
+
+    /// The authorization of `scope` ended (a 401): nothing kept there is shown again.
     pub fn forget_scope(&mut self, scope: &str) {
         self.answers.retain(|(s, _), _| s != scope);
-        *self.generations.entry(scope.to_string()).or_default() += 1;
+        *self.scopes.entry(scope.to_string()).or_default() += 1;
     }
 
     /// Forget everything (the host page replaced its authorization).
@@ -143,10 +188,12 @@ impl AnswerStore {
         self.epoch += 1;
     }
 
-    fn generation(&self, scope: &str) -> (u64, u64) {
+    fn generation(&self, scope: &str, path: &str) -> (u64, u64, u64) {
+        let collection = (scope.to_string(), collection(path).to_string());
         (
             self.epoch,
-            self.generations.get(scope).copied().unwrap_or_default(),
+            self.scopes.get(scope).copied().unwrap_or_default(),
+            self.collections.get(&collection).copied().unwrap_or_default(),
         )
     }
 }
@@ -171,23 +218,79 @@ mod tests {
         assert_eq!(store.kept("alice", "/api/groups"), Some("[2]"));
     }
 
+    fn keep(store: &mut AnswerStore, scope: &str, path: &str, text: &str) {
+        let ticket = store.ticket(scope, path);
+        assert!(store.settle(ticket, text.into()));
+    }
+
     #[test]
     fn an_answer_to_a_request_started_before_a_write_is_not_kept() {
         let mut store = AnswerStore::default();
-        let first = store.ticket("alice", "/api/groups");
-        assert!(store.settle(first, "[old]".into()));
-        let before_write = store.ticket("alice", "/api/groups");
-        let other_scope = store.ticket("bob", "/api/groups");
-        store.forget_scope("alice");
-        assert_eq!(store.kept("alice", "/api/groups"), None, "a write drops what was kept");
+        let providers = "/api/identity-providers";
+        let instance = endpoints::instance(ORIGIN);
+        keep(&mut store, "alice", providers, "[old]");
+        keep(&mut store, "alice", &instance, "{}");
+        keep(&mut store, "alice", "/api/users", "[alice]");
+        let before_write = store.ticket("alice", providers);
+        let users_before = store.ticket("alice", "/api/users");
+        let other_scope = store.ticket("bob", providers);
+        store.written("alice", "/api/identity-providers/pocketid-1");
+        assert_eq!(store.kept("alice", providers), None, "a write drops what it changed");
+        assert_eq!(store.kept("alice", &instance), None, "the login providers it publishes too");
+        assert_eq!(store.kept("alice", "/api/users"), Some("[alice]"), "not what it cannot change");
         assert!(!store.settle(before_write, "[stale]".into()));
-        assert_eq!(store.kept("alice", "/api/groups"), None);
+        assert_eq!(store.kept("alice", providers), None);
+        assert!(store.settle(users_before, "[alice]".into()));
         // Another scope is not touched by it.
         assert!(store.settle(other_scope, "[bob]".into()));
         // A request started after the write is kept.
-        let after = store.ticket("alice", "/api/groups");
-        assert!(store.settle(after, "[new]".into()));
-        assert_eq!(store.kept("alice", "/api/groups"), Some("[new]"));
+        keep(&mut store, "alice", providers, "[new]");
+        assert_eq!(store.kept("alice", providers), Some("[new]"));
+    }
+
+    #[test]
+    fn the_issuer_check_changes_nothing() {
+        let mut store = AnswerStore::default();
+        keep(&mut store, "alice", "/api/identity-providers", "[]");
+        let in_flight = store.ticket("alice", "/api/identity-providers");
+        store.written("alice", CHECK_ISSUER);
+        assert_eq!(store.kept("alice", "/api/identity-providers"), Some("[]"));
+        assert!(store.settle(in_flight, "[]".into()));
+    }
+
+    #[test]
+    fn a_write_outdates_its_collection_and_the_instance_status() {
+        let instance = endpoints::instance(ORIGIN);
+        let cases = [
+            ("/api/identity-providers", "/api/identity-providers/x", true),
+            ("/api/identity-providers/x", "/api/identity-providers", true),
+            ("/api/identity-providers/x/test-sign-in", "/api/identity-providers", true),
+            ("/api/identity-providers/x", instance.as_str(), true),
+            ("/api/accounts/a1", instance.as_str(), true),
+            ("/api/accounts/a1", "/api/accounts", true),
+            ("/api/users/u1", "/api/users/current", true),
+            ("/api/users/u1", "/api/users", true),
+            ("/api/accounts/a1", "/api/users", false),
+            ("/api/identity-providers/x", "/api/groups", false),
+            ("/api/users/u1", "/api/identity-providers", false),
+            (CHECK_ISSUER, "/api/identity-providers", false),
+            ("/oauth2/token", "/api/users", false),
+        ];
+        for (write, answer, outdated) in cases {
+            assert_eq!(outdated_by(write, answer), outdated, "{write} → {answer}");
+        }
+    }
+
+    #[test]
+    fn a_lost_authorization_forgets_its_scope() {
+        let mut store = AnswerStore::default();
+        keep(&mut store, "alice", "/api/users", "[]");
+        keep(&mut store, "bob", "/api/users", "[]");
+        let in_flight = store.ticket("alice", "/api/groups");
+        store.forget_scope("alice");
+        assert_eq!(store.kept("alice", "/api/users"), None);
+        assert_eq!(store.kept("bob", "/api/users"), Some("[]"));
+        assert!(!store.settle(in_flight, "[]".into()));
     }
 
     #[test]

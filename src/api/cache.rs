@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
-use qufabric_model::answers::AnswerStore;
+use qufabric_model::answers::{outdated_by, AnswerStore};
 
 use super::transport::Method;
 use super::{Api, ApiError};
@@ -21,6 +21,8 @@ type Answer = Result<String, ApiError>;
 struct Flight {
     id: u64,
     answer: Shared<LocalBoxFuture<'static, Answer>>,
+    /// Started ahead of its page: kept until the page takes it (see [`Sharing::Ahead`]).
+    ahead: bool,
 }
 
 #[derive(Default)]
@@ -55,16 +57,36 @@ pub(super) fn kept(api: &Api, path: &str) -> Option<String> {
     CACHE.with(|c| c.borrow().store.kept(&scope, path).map(str::to_string))
 }
 
-/// GET `path`'s text. With `join`, a request of the same asker already in flight is
-/// awaited instead of a new one (a page's first load); without, a new request is made (a
-/// reload after a write must not take an answer that may predate it).
-pub(super) async fn get(api: Api, path: String, join: bool) -> Answer {
+/// How a GET may be shared.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sharing {
+    /// Started ahead for a page that is not drawn yet: its answer waits, even once it
+    /// has arrived, for the page's first load to take it.
+    Ahead,
+    /// A page's first load: takes a request of the same asker in flight, or one started
+    /// ahead for it, instead of making its own.
+    Join,
+    /// A new request (a reload after a write must not take an answer that may predate it).
+    Fresh,
+}
+
+/// GET `path`'s text, shared as `sharing` says.
+pub(super) async fn get(api: Api, path: String, sharing: Sharing) -> Answer {
     let key = (api.asker(), path.clone());
-    let joined = join
-        .then(|| CACHE.with(|c| c.borrow().flights.get(&key).map(|f| f.answer.clone())))
-        .flatten();
-    if let Some(answer) = joined {
-        return answer.await;
+    if sharing == Sharing::Join {
+        let joined = CACHE.with(|c| {
+            let mut cache = c.borrow_mut();
+            let flight = cache.flights.get(&key)?;
+            let answer = flight.answer.clone();
+            // An answer started ahead is taken once: the page's later loads ask again.
+            if flight.ahead {
+                cache.flights.remove(&key);
+            }
+            Some(answer)
+        });
+        if let Some(answer) = joined {
+            return answer.await;
+        }
     }
     let ticket = api
         .cache_scope()
@@ -79,10 +101,11 @@ pub(super) async fn get(api: Api, path: String, join: bool) -> Answer {
         let answer = api.call_for_text(Method::Get, &path, None).await;
         CACHE.with(|c| {
             let mut cache = c.borrow_mut();
-            if cache.flights.get(&flight_key).is_some_and(|f| f.id == id) {
+            let ours = cache.flights.get(&flight_key).is_some_and(|f| f.id == id);
+            if ours && sharing != Sharing::Ahead {
                 cache.flights.remove(&flight_key);
             }
-            // (A 401 has already made the client forget the scope: see `changed`.)
+            // (A 401 has already made the client forget the scope: see `lost`.)
             if let (Ok(text), Some(ticket)) = (&answer, ticket) {
                 cache.store.settle(ticket, text.clone());
             }
@@ -97,15 +120,29 @@ pub(super) async fn get(api: Api, path: String, join: bool) -> Answer {
             Flight {
                 id,
                 answer: answer.clone(),
+                ahead: sharing == Sharing::Ahead,
             },
         )
     });
     answer.await
 }
 
-/// `asker` wrote through `scope` (or its authorization ended): drop what the scope kept,
-/// and let no later load join a request that started before.
-pub(super) fn changed(asker: u32, scope: Option<String>) {
+/// `asker` wrote to `write_path` through `scope`: drop what that may have changed, and
+/// let no later load join a request for it that started before.
+pub(super) fn written(asker: u32, scope: Option<String>, write_path: &str) {
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        cache
+            .flights
+            .retain(|(a, path), _| *a != asker || !outdated_by(write_path, path));
+        if let Some(scope) = scope {
+            cache.store.written(&scope, write_path);
+        }
+    });
+}
+
+/// The authorization of `asker` ended (a 401): nothing of its scope is shown again.
+pub(super) fn lost(asker: u32, scope: Option<String>) {
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         cache.flights.retain(|(a, _), _| *a != asker);

@@ -11,7 +11,8 @@ use qufabric_model::answers::{endpoints, page_loads};
 use qufabric_model::{Account, Group, IdentityProvider, InstanceStatus, User};
 use serde::de::DeserializeOwned;
 
-use super::{cache, decode, Api, ApiError};
+use super::cache::{self, Sharing};
+use super::{decode, Api, ApiError};
 use crate::tasks::OwnedTasks;
 
 /// What a page shows of one GET: `None` until the first answer (or a kept one).
@@ -38,7 +39,7 @@ impl<T: DeserializeOwned + Clone + PartialEq + Send + Sync + 'static> Load<T> {
             value: RwSignal::new(kept.map(Ok)),
             tasks: OwnedTasks::here(),
         };
-        load.fetch(true);
+        load.fetch(Sharing::Join);
         load
     }
 
@@ -55,17 +56,17 @@ impl<T: DeserializeOwned + Clone + PartialEq + Send + Sync + 'static> Load<T> {
     /// Ask again (after a write, or on Retry): always a new request, whose answer replaces
     /// what is shown when it arrives.
     pub fn refetch(&self) {
-        self.fetch(false);
+        self.fetch(Sharing::Fresh);
     }
 
-    fn fetch(self, join: bool) {
+    fn fetch(self, sharing: Sharing) {
         let Some(path) = self.path.try_get_value().filter(|p| !p.is_empty()) else {
             return;
         };
         let value = self.value;
         let api = self.api;
         self.tasks.spawn(async move {
-            let answer = cache::get(api, path, join).await;
+            let answer = cache::get(api, path, sharing).await;
             let answer = Some(answer.and_then(|text| decode::<T>(&text)));
             // An answer equal to the one shown (a revalidation) changes nothing: what
             // depends on it is not rebuilt, so a form being typed in stays as it is.
@@ -104,7 +105,7 @@ impl Api {
         let tasks = OwnedTasks::here();
         for path in page_loads(page, &origin) {
             tasks.spawn(async move {
-                let _ = cache::get(self, path, true).await;
+                let _ = cache::get(self, path, Sharing::Ahead).await;
             });
         }
     }

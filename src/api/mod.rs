@@ -22,13 +22,10 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::Session;
 use crate::config::Config;
-use qufabric_model::answers::endpoints;
+use qufabric_model::answers::{endpoints, CHECK_ISSUER};
 use qufabric_model::checks::{IssuerCheckRequest, IssuerCheckResult};
 use qufabric_model::test_sign_in::{TestSignInReport, TestSignInStart};
 use qufabric_model::*;
-
-/// The discovery check: a POST that changes nothing.
-const CHECK_ISSUER: &str = "/api/identity-providers/check-issuer";
 
 /// What pages hold to talk to the server. `Copy`: config lives in the reactive arena.
 #[derive(Clone, Copy)]
@@ -255,13 +252,10 @@ impl Api {
         // Taken first: an ended session has no person to name afterwards.
         let scope = self.cache_scope();
         let answer = self.exchange(method, path, body).await;
-        // Anything but a GET may have changed what the lists say (the issuer check, run as
-        // the form is typed, does not); an ended authorization, too.
-        let writes = method != Method::Get && path != CHECK_ISSUER;
-        if writes && answer.is_ok()
-            || matches!(answer, Err(ApiError::Unauthorized(_)))
-        {
-            cache::changed(self.asker(), scope);
+        match &answer {
+            Ok(_) if method != Method::Get => cache::written(self.asker(), scope, path),
+            Err(ApiError::Unauthorized(_)) => cache::lost(self.asker(), scope),
+            _ => {}
         }
         answer
     }

@@ -1,0 +1,181 @@
+// Speed where it is felt (issue 25), asserted from what the browser asked for, never from
+// timings: a settings page's requests go out together with the signed-in user's (one
+// wave), and an element that comes back (the host's tab opened again) shows what it
+// loaded before at once, asks once more in the background, and never shows a list older
+// than its own last write.
+//
+// Waves are made deterministic with the server's fault switch: every API answer is held
+// for a while, so a request that waited for another one's answer can only start after
+// that answer arrived, and shows up as a second wave.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newPage, signInWithEmail, screenshot } from '../harness.mjs';
+import { startHost } from '../../examples/host/serve.mjs';
+
+const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+/** How long every API answer is held while a wave is recorded. */
+const HOLD_MS = 400;
+
+let server;
+let host;
+let browser;
+let pat;
+
+before(async () => {
+  server = await startServer({ args: ['--enable-test-faults', '--setup-pat-enabled', '--seed-providers', '2', '--seed-groups', '3'] });
+  const created = await (await fetch(`${server.url}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...OWNER, create_pat: true }),
+  })).json();
+  pat = created.personal_access_token;
+  host = await startHost({ api: server.url });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+  await server?.cleanup();
+});
+
+const faults = (method, body) => fetch(`${server.url}/__test__/faults`, {
+  method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body),
+});
+
+/** The API requests `page` makes while `action` runs and the page settles, in the order
+ * the browser saw them: `{ kind: 'start' | 'answer', path }`. */
+async function apiTraffic(page, action) {
+  const log = [];
+  const api = (request) => {
+    const url = new URL(request.url());
+    return url.origin === server.url && (url.pathname.startsWith('/api/') || url.pathname === '/oauth2/token')
+      ? `${request.method()} ${url.pathname}` : null;
+  };
+  const onRequest = (request) => { const path = api(request); if (path) log.push({ kind: 'start', path }); };
+  const onResponse = (response) => { const path = api(response.request()); if (path) log.push({ kind: 'answer', path }); };
+  page.on('request', onRequest);
+  page.on('response', onResponse);
+  try {
+    await action();
+    await page.waitForLoadState('networkidle');
+  } finally {
+    page.off('request', onRequest);
+    page.off('response', onResponse);
+  }
+  return log;
+}
+
+/** The requests that started after the first answer arrived (a token renewal apart). */
+function laterWaves(log) {
+  const pageTraffic = log.filter((entry) => entry.path !== 'POST /oauth2/token');
+  const firstAnswer = pageTraffic.findIndex((entry) => entry.kind === 'answer');
+  return firstAnswer < 0 ? [] : pageTraffic.slice(firstAnswer).filter((entry) => entry.kind === 'start').map((entry) => entry.path);
+}
+
+test('every settings page reloads in one wave of at most five requests, the signed-in user\'s among them', async () => {
+  const { page, problems, context } = await newPage(browser);
+  await signInWithEmail(page, server, OWNER);
+  const pages = {
+    '/settings/identity-providers': 'table.providers tbody tr',
+    '/settings/identity-providers/new': '#provider-issuer',
+    '/settings/groups': '#jwt-claim',
+    '/settings/users': 'table tbody tr',
+  };
+  for (const [route, content] of Object.entries(pages)) {
+    await page.goto(`${server.url}${route}`);
+    await page.locator(content).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    // The signed-in user's answer comes last: the page is drawn after its lists arrived,
+    // and must take them rather than ask again.
+    assert.equal((await faults('POST', { method: 'GET', path: '/api/users/current', phase: 'before', kind: 'delay', ms: 2 * HOLD_MS, times: 1 })).status, 204);
+    assert.equal((await faults('POST', { method: 'GET', path: '/api/*', phase: 'before', kind: 'delay', ms: HOLD_MS, times: 50 })).status, 204);
+    const log = await apiTraffic(page, async () => {
+      await page.reload();
+      await page.locator(content).first().waitFor();
+    });
+    await faults('DELETE');
+    const started = log.filter((entry) => entry.kind === 'start').map((entry) => entry.path);
+    assert.ok(started.includes('GET /api/users/current'), `${route}: ${started.join(', ')}`);
+    assert.deepEqual(laterWaves(log), [], `${route}: every request starts before the first answer (${started.join(', ')})`);
+    const counted = started.filter((path) => path !== 'POST /oauth2/token');
+    assert.ok(counted.length <= 5, `${route}: at most five requests, made ${counted.length}: ${counted.join(', ')}`);
+    assert.equal(new Set(counted).size, counted.length, `${route}: nothing asked twice: ${counted.join(', ')}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** The host page, authorised with the owner's token, its elements showing their content. */
+async function authorisedHost() {
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(`${host.url}/?api=${encodeURIComponent(server.url)}`);
+  await page.getByLabel('Personal access token').fill(pat);
+  await page.getByRole('button', { name: 'Use this token' }).click();
+  await page.locator('qufabric-identity-providers table.providers tbody tr').first().waitFor();
+  await page.locator('qufabric-groups-settings #jwt-claim').waitFor();
+  await page.waitForLoadState('networkidle');
+  return { page, problems, context };
+}
+
+/** Open the host's Members tab (which removes the elements), then Single sign-on again
+ * (which creates new ones), and report what the new elements show in the same task that
+ * mounted them, before anything could be fetched. */
+const SWITCH_BACK = () => new Promise((resolve) => {
+  const next = (hash, then) => {
+    window.addEventListener('hashchange', function once() {
+      window.removeEventListener('hashchange', once);
+      then();
+    });
+    location.hash = hash;
+  };
+  next('#members', () => next('#sso', () => {
+    const providers = document.querySelector('qufabric-identity-providers');
+    const groups = document.querySelector('qufabric-groups-settings');
+    resolve({
+      rows: [...providers.shadowRoot.querySelectorAll('table.providers tbody tr')].map((row) => row.textContent),
+      groupsForm: groups.shadowRoot.querySelector('#jwt-claim') !== null,
+      status: providers.shadowRoot.querySelector('[role=status]')?.textContent ?? '',
+    });
+  }));
+});
+
+test('an element that comes back shows what it loaded at once, asks once more, and never shows a list older than its own write', async () => {
+  const { page, problems, context } = await authorisedHost();
+  const before = await page.locator('qufabric-identity-providers table.providers tbody tr').count();
+  assert.ok(before >= 2, 'the seeded providers are listed');
+
+  let shown;
+  const log = await apiTraffic(page, async () => { shown = await page.evaluate(SWITCH_BACK); });
+  assert.equal(shown.rows.length, before, `the list is there as the element mounts (status: ${shown.status})`);
+  assert.ok(shown.groupsForm, 'the group settings are there as the element mounts');
+  // The host's own tab made no request; each element asked once for each thing it shows.
+  const started = log.filter((entry) => entry.kind === 'start').map((entry) => entry.path).sort();
+  assert.deepEqual(started, [
+    'GET /api/accounts', 'GET /api/groups',
+    'GET /api/identity-providers', 'GET /api/identity-providers',
+    'GET /api/instance',
+    'GET /api/users', 'GET /api/users',
+    'GET /api/users/current', 'GET /api/users/current',
+  ], 'one revalidation of each answer after the remount');
+  await page.locator('qufabric-identity-providers table.providers tbody tr').nth(before - 1).waitFor();
+
+  // A write of its own: the provider deleted from the list is never shown again, not even
+  // for a moment on the next mount.
+  const providers = page.locator('qufabric-identity-providers');
+  const firstRow = providers.locator('table.providers tbody tr').first();
+  const deletedName = (await firstRow.locator('td').first().textContent()).trim();
+  await firstRow.getByRole('button', { name: /^Delete / }).click();
+  await providers.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await providers.locator('table.providers tbody tr').nth(before - 2).waitFor();
+  await page.waitForFunction((count) => document.querySelector('qufabric-identity-providers').shadowRoot
+    .querySelectorAll('table.providers tbody tr').length === count, before - 1);
+  await page.waitForLoadState('networkidle');
+  const afterWrite = await page.evaluate(SWITCH_BACK);
+  assert.ok(afterWrite.rows.every((row) => !row.includes(deletedName)), `the deleted ${deletedName} is not shown: ${afterWrite.rows.join(' | ')}`);
+  assert.equal(afterWrite.rows.length, before - 1, 'the list after the write is shown at once');
+  await screenshot(page, 'embed-tab-switched-back');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
