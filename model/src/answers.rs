@@ -193,7 +193,10 @@ impl AnswerStore {
         (
             self.epoch,
             self.scopes.get(scope).copied().unwrap_or_default(),
-            self.collections.get(&collection).copied().unwrap_or_default(),
+            self.collections
+                .get(&collection)
+                .copied()
+                .unwrap_or_default(),
         )
     }
 }
@@ -235,9 +238,21 @@ mod tests {
         let users_before = store.ticket("alice", "/api/users");
         let other_scope = store.ticket("bob", providers);
         store.written("alice", "/api/identity-providers/pocketid-1");
-        assert_eq!(store.kept("alice", providers), None, "a write drops what it changed");
-        assert_eq!(store.kept("alice", &instance), None, "the login providers it publishes too");
-        assert_eq!(store.kept("alice", "/api/users"), Some("[alice]"), "not what it cannot change");
+        assert_eq!(
+            store.kept("alice", providers),
+            None,
+            "a write drops what it changed"
+        );
+        assert_eq!(
+            store.kept("alice", &instance),
+            None,
+            "the login providers it publishes too"
+        );
+        assert_eq!(
+            store.kept("alice", "/api/users"),
+            Some("[alice]"),
+            "not what it cannot change"
+        );
         assert!(!store.settle(before_write, "[stale]".into()));
         assert_eq!(store.kept("alice", providers), None);
         assert!(store.settle(users_before, "[alice]".into()));
@@ -264,7 +279,11 @@ mod tests {
         let cases = [
             ("/api/identity-providers", "/api/identity-providers/x", true),
             ("/api/identity-providers/x", "/api/identity-providers", true),
-            ("/api/identity-providers/x/test-sign-in", "/api/identity-providers", true),
+            (
+                "/api/identity-providers/x/test-sign-in",
+                "/api/identity-providers",
+                true,
+            ),
             ("/api/identity-providers/x", instance.as_str(), true),
             ("/api/accounts/a1", instance.as_str(), true),
             ("/api/accounts/a1", "/api/accounts", true),
@@ -344,7 +363,12 @@ mod tests {
             page_loads("/settings/users", ORIGIN),
             ["/api/users", "/api/identity-providers"]
         );
-        for elsewhere in ["/", "/login", "/settings", "/settings/identity-providers/a/b"] {
+        for elsewhere in [
+            "/",
+            "/login",
+            "/settings",
+            "/settings/identity-providers/a/b",
+        ] {
             assert!(page_loads(elsewhere, ORIGIN).is_empty(), "{elsewhere}");
         }
     }

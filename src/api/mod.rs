@@ -137,8 +137,7 @@ impl Api {
     }
 
     pub async fn current_user(&self) -> Result<User, ApiError> {
-        self.call(Method::Get, endpoints::CURRENT_USER, None)
-            .await
+        self.call(Method::Get, endpoints::CURRENT_USER, None).await
     }
 
     pub async fn users(&self) -> Result<Vec<User>, ApiError> {
@@ -222,12 +221,8 @@ impl Api {
         &self,
         request: &IssuerCheckRequest,
     ) -> Result<IssuerCheckResult, ApiError> {
-        self.call(
-            Method::Post,
-            CHECK_ISSUER,
-            Some(json(request)?),
-        )
-        .await
+        self.call(Method::Post, CHECK_ISSUER, Some(json(request)?))
+            .await
     }
 
     // ----- the one request function -----
