@@ -6,14 +6,19 @@
 //   - the allow-groups picker over 1,000 and 10,000 groups: per keystroke, until the
 //     suggestions are on screen, against the floor (a filter in JavaScript and the same
 //     suggestion buttons built with DOM calls);
-//   - requests per page load (after /api/users/current) and whether they run in one wave;
+//   - requests per settings page reload and their waves (every answer held, so a request
+//     that waits for another's answer shows as a second wave whatever the timing);
+//   - in the example host (examples/host): switching back to the elements' tab against the
+//     host's own tab (a list it loaded at page load), and a new page's first mount, from the
+//     module defining the elements to the first provider row on screen;
 //   - a signed-in reload of the providers page until its first row is visible;
 //   - the login page, cold (a new browser context each run): the bytes it downloads (bodies
 //     as served, compressed) and the time until its sign-in buttons are on screen.
 import { launchBrowser, newPage, setupOwner, signInWithEmail, startServer } from './harness.mjs';
+import { startHost } from '../examples/host/serve.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-// `BENCH_ONLY=list` (or `picker`, `requests`, `login`) runs one part, for trying a change quickly.
+// `BENCH_ONLY=list` (or `picker`, `requests`, `host`, `login`) runs one part, for trying a change quickly.
 const ONLY = process.env.BENCH_ONLY ?? '';
 const runs = (part) => ONLY === '' || ONLY === part;
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -180,33 +185,116 @@ async function picker(browser, count) {
   return { ours: median(ours), floor: median(floors) };
 }
 
-/** Requests of a signed-in reload of `route`, and their waves. */
+/** The waves of a request log (`{ kind: 'start' | 'answer' }` in the browser's order): a
+ * request that starts after an answer arrived begins a new wave. */
+function wavesOf(log) {
+  let waves = 0;
+  let answered = true;
+  for (const entry of log) {
+    if (entry.kind === 'answer') answered = true;
+    else if (answered) { waves += 1; answered = false; }
+  }
+  return waves;
+}
+
+/** Requests of a signed-in reload of `route`, and their waves. Every API answer is held
+ * (the server's fault switch), the signed-in user's longest, so a request that waits for
+ * another's answer cannot start before it: the count of waves does not depend on timing. */
 async function requestsPerLoad(browser, server, route) {
   const { page, context } = await signedInPage(browser, server);
   await page.goto(`${server.url}${route}`);
   await page.waitForLoadState('networkidle');
-  const seen = [];
-  const onRequest = (request) => {
+  const hold = (path, ms, times) => fetch(`${server.url}/__test__/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'GET', path, phase: 'before', kind: 'delay', ms, times }),
+  });
+  await hold('/api/users/current', 600, 1);
+  await hold('/api/*', 300, 50);
+  const log = [];
+  const pathOf = (request) => {
     const url = new URL(request.url());
-    if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/oauth2/token')) {
-      seen.push({ request, path: `${request.method()} ${url.pathname}`, started: Date.now(), ended: null });
-    }
+    return url.pathname.startsWith('/api/') ? `${request.method()} ${url.pathname}` : null;
   };
-  const onDone = (request) => {
-    const entry = seen.find((e) => e.request === request);
-    if (entry) entry.ended = Date.now();
-  };
+  const onRequest = (request) => { const path = pathOf(request); if (path) log.push({ kind: 'start', path }); };
+  const onAnswer = (response) => { const path = pathOf(response.request()); if (path) log.push({ kind: 'answer', path }); };
   page.on('request', onRequest);
-  page.on('requestfinished', onDone);
-  page.on('requestfailed', onDone);
+  page.on('response', onAnswer);
   await page.reload();
   await page.waitForLoadState('networkidle');
   page.off('request', onRequest);
+  page.off('response', onAnswer);
+  await fetch(`${server.url}/__test__/faults`, { method: 'DELETE' });
   await context.close();
-  const counted = seen.filter((e) => e.path !== 'GET /api/users/current');
-  // A request that starts after another API answer has arrived waited for it: a wave.
-  const waves = counted.filter((e) => seen.some((o) => o !== e && o.ended !== null && o.ended < e.started - 2 && o.path !== 'GET /api/users/current')).length ? 'more than one wave' : 'one wave';
-  return { count: counted.length, waves, paths: counted.map((e) => e.path) };
+  const started = log.filter((e) => e.kind === 'start');
+  return { count: started.length, waves: wavesOf(log), paths: started.map((e) => e.path) };
+}
+
+/** The example host (examples/host), authorised with `pat`, its elements showing content. */
+async function hostPage(browser, host, server, pat) {
+  const { page, context } = await newPage(browser);
+  await page.addInitScript((token) => sessionStorage.setItem('host.pat', token), pat);
+  await page.goto(`${host.url}/?api=${encodeURIComponent(server.url)}`);
+  await page.locator('qufabric-identity-providers table.providers tbody tr').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  return { page, context };
+}
+
+/** In the host page: open the tab at `hash` and time until `shown()` is true and the
+ * frame after it (the content on screen), from the moment the tab was asked for. */
+const OPEN_TAB = ({ hash, probe }) => new Promise((resolve) => {
+  const shown = new Function(`return (${probe})`)();
+  const start = performance.now();
+  const painted = () => requestAnimationFrame(() => resolve(performance.now() - start));
+  const poll = () => (shown() ? painted() : requestAnimationFrame(poll));
+  window.addEventListener('hashchange', function once() {
+    window.removeEventListener('hashchange', once);
+    poll();
+  });
+  location.hash = hash;
+});
+const MEMBERS_SHOWN = () => document.querySelectorAll('#member-list li').length > 0;
+const ELEMENT_SHOWN = () => (document.querySelector('qufabric-identity-providers')?.shadowRoot
+  ?.querySelectorAll('table.providers tbody tr').length ?? 0) > 0;
+
+/** Switching tabs in the example host: its own Members tab (a list it loaded at page load)
+ * and back to Single sign-on (new elements, which show what the last ones loaded). */
+async function tabSwitches(browser, host, server, pat) {
+  const { page, context } = await hostPage(browser, host, server, pat);
+  const hostTab = [];
+  const elementTab = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    hostTab.push(await page.evaluate(OPEN_TAB, { hash: '#members', probe: MEMBERS_SHOWN.toString() }));
+    elementTab.push(await page.evaluate(OPEN_TAB, { hash: '#sso', probe: ELEMENT_SHOWN.toString() }));
+    await page.waitForLoadState('networkidle');
+  }
+  await context.close();
+  return { host: median(hostTab), element: median(elementTab) };
+}
+
+/** A new page of the example host: from the moment the module has defined the elements
+ * (they mount then) until the providers element shows its first row. */
+async function firstMount(browser, host, server, pat) {
+  const times = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const { page, context } = await newPage(browser);
+    await page.addInitScript((token) => {
+      sessionStorage.setItem('host.pat', token);
+      customElements.whenDefined('qufabric-identity-providers').then(() => {
+        const defined = performance.now();
+        const poll = () => {
+          const rows = document.querySelector('qufabric-identity-providers')?.shadowRoot?.querySelectorAll('table.providers tbody tr');
+          if (rows?.length) requestAnimationFrame(() => { window.__firstMount = performance.now() - defined; });
+          else requestAnimationFrame(poll);
+        };
+        poll();
+      });
+    }, pat);
+    await page.goto(`${host.url}/?api=${encodeURIComponent(server.url)}`);
+    await page.waitForFunction(() => window.__firstMount !== undefined, null, { timeout: 60000 });
+    times.push(await page.evaluate(() => window.__firstMount));
+    await context.close();
+  }
+  return median(times);
 }
 
 /** Reload the providers page, signed in, until its first row is visible: median ms. */
@@ -269,13 +357,30 @@ try {
   if (runs('picker')) console.log(`picker growth 1,000 -> 10,000 groups: ${(pickers[10000].ours / pickers[1000].ours).toFixed(1)}x`);
 
   if (runs('requests')) {
-    const server = await startServer({ args: ['--seed-providers', '3', '--seed-groups', '20'] });
+    const server = await startServer({ args: ['--seed-providers', '3', '--seed-groups', '20', '--enable-test-faults'] });
     await setupOwner(server, OWNER);
-    for (const route of ['/settings/identity-providers', '/settings/groups', '/settings/users']) {
+    for (const route of ['/settings/identity-providers', '/settings/identity-providers/new', '/settings/groups', '/settings/users']) {
       const { count, waves, paths } = await requestsPerLoad(browser, server, route);
-      console.log(`requests on reload of ${route} after /api/users/current: ${count}, ${waves} (${paths.join(', ')})`);
+      const within = waves === 1 && count <= 5 ? 'within' : 'OVER';
+      console.log(`reload of ${route}: ${count} requests in ${waves} wave${waves === 1 ? '' : 's'} (budget: one wave of at most 5: ${within}) (${paths.join(', ')})`);
     }
     console.log(`signed-in reload to first provider row visible: ${ms(await reloadToContent(browser, server))}`);
+    await server.cleanup();
+  }
+
+  if (runs('host')) {
+    const server = await startServer({ args: ['--seed-providers', '3', '--setup-pat-enabled'] });
+    const created = await (await fetch(`${server.url}/api/setup`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...OWNER, create_pat: true }),
+    })).json();
+    const host = await startHost({ api: server.url });
+    const pat = created.personal_access_token;
+    const tabs = await tabSwitches(browser, host, server, pat);
+    const ratio = tabs.element / tabs.host;
+    console.log(`example host, back to the elements' tab: ${ms(tabs.element)}; its own Members tab: ${ms(tabs.host)}; ${ratio.toFixed(2)}x (budget 1.5x: ${ratio <= 1.5 ? 'within' : 'OVER'})`);
+    const first = await firstMount(browser, host, server, pat);
+    console.log(`example host, new page: module defined to the first provider row on screen: ${ms(first)} (budget 100 ms: ${first <= 100 ? 'within' : 'OVER'})`);
+    await host.close();
     await server.cleanup();
   }
 

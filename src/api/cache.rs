@@ -15,6 +15,8 @@ use qufabric_model::answers::{outdated_by, AnswerStore};
 
 use super::transport::Method;
 use super::{Api, ApiError};
+#[cfg(feature = "embed")]
+use leptos::prelude::GetValue;
 
 type Answer = Result<String, ApiError>;
 
@@ -45,6 +47,34 @@ pub(super) fn standalone_asker() -> u32 {
         cache.next_standalone = cache.next_standalone.wrapping_add(1);
         STANDALONE | cache.next_standalone
     })
+}
+
+impl Api {
+    /// Whose answers a request gets, for the answers kept between mounts: the standalone
+    /// session's person, or an element's API origin with the host's authorization
+    /// function. `None` (nothing kept) while neither is known.
+    pub(super) fn cache_scope(&self) -> Option<String> {
+        #[cfg(feature = "embed")]
+        if let Some(host) = self.host {
+            let origin = self.config.try_get_value()?.api_url("");
+            return crate::host::authorization_id(host).map(|id| format!("{origin} #{id}"));
+        }
+        let tokens = self.session.tokens_untracked_if_alive()?;
+        Some(format!("{} {}", tokens.claims.iss, tokens.claims.sub))
+    }
+
+    pub(super) fn asker(&self) -> u32 {
+        self.asker
+    }
+
+    /// The standalone app without a session: asking who is signed in needs no request.
+    pub(super) fn needs_session_first(&self) -> bool {
+        #[cfg(feature = "embed")]
+        if self.host.is_some() {
+            return false;
+        }
+        self.session.tokens_untracked_if_alive().is_none()
+    }
 }
 
 thread_local! {

@@ -94,32 +94,6 @@ impl Api {
         self.session
     }
 
-    /// Whose answers a request gets, for the answers kept between mounts: the standalone
-    /// session's person, or an element's API origin with the host's authorization
-    /// function. `None` (nothing kept) while neither is known.
-    fn cache_scope(&self) -> Option<String> {
-        #[cfg(feature = "embed")]
-        if let Some(host) = self.host {
-            let origin = self.config.try_get_value()?.api_url("");
-            return crate::host::authorization_id(host).map(|id| format!("{origin} #{id}"));
-        }
-        let tokens = self.session.tokens_untracked_if_alive()?;
-        Some(format!("{} {}", tokens.claims.iss, tokens.claims.sub))
-    }
-
-    fn asker(&self) -> u32 {
-        self.asker
-    }
-
-    /// The standalone app without a session: asking who is signed in needs no request.
-    fn needs_session_first(&self) -> bool {
-        #[cfg(feature = "embed")]
-        if self.host.is_some() {
-            return false;
-        }
-        self.session.tokens_untracked_if_alive().is_none()
-    }
-
     // ----- endpoints -----
 
     /// The public instance status. The page names its own origin: the server answers
