@@ -32,9 +32,14 @@ if ! grep -q "'./$glue_name'" "$OUT/qufabric-sso.js" || ! grep -q "'./$wasm_name
   echo "embed/qufabric-sso.js no longer names ./qufabric_sso_wasm.js and ./qufabric_sso_wasm_bg.wasm" >&2
   exit 1
 fi
+# The marks of Pocket ID (BSD-2-Clause) and ZITADEL (Apache-2.0) are drawn from inside the
+# wasm: their notices go with it (not loaded by any page).
+mkdir -p "$OUT/NOTICES"
+cp "$ROOT/public/ICONS.md" "$ROOT/public/icons/LICENSE-pocket-id.txt" \
+  "$ROOT/public/icons/LICENSE-zitadel-apache-2.0.txt" "$OUT/NOTICES/"
 step "Sizes (gzip -9)"
 embed_total=0
-for file in "$OUT"/*; do
+for file in "$OUT"/*.js "$OUT"/*.wasm; do
   embed_total=$((embed_total + $(gzip -9 -c "$file" | wc -c)))
 done
 printf 'embed module (dist-embed/):  %7d bytes (%d.%d KB)\n' "$embed_total" $((embed_total / 1024)) $(((embed_total % 1024) * 10 / 1024))

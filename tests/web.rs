@@ -1582,20 +1582,30 @@ mod provider_logic {
             0,
             "the hostile name is not markup"
         );
-        let icons: Vec<String> = (0..2)
-            .filter_map(|i| body.query_selector_all(".provider-icon").unwrap().item(i))
-            .filter_map(|icon| {
-                let icon = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(icon).ok()?;
-                icon.style().get_property_value("background-image").ok()
+        // Each row draws its kind's mark inline: no request, nothing for img-src.
+        let view_box = |mark: &str| {
+            mark.split("viewBox=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+        };
+        let drawn: Vec<Option<String>> = ["a/b", "p2"]
+            .iter()
+            .map(|id| {
+                body.query_selector(&format!("tr[data-id='{id}'] .provider-icon svg"))
+                    .ok()
+                    .flatten()
+                    .and_then(|svg| svg.get_attribute("viewBox"))
             })
             .collect();
         assert_eq!(
-            icons,
+            drawn,
             [
-                r#"url("/icons/keycloak.svg")"#,
-                r#"url("/icons/pocketid.svg")"#
+                view_box(ProviderKind::Keycloak.info().mark),
+                view_box(ProviderKind::Pocketid.info().mark)
             ]
         );
+        assert!(drawn.iter().all(Option::is_some));
         let test = body
             .query_selector("tr[data-id='p2'] button[data-action='test']")
             .unwrap()

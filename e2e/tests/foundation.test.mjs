@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, screenshot, axeViolations } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, SCREENSHOTS } from '../harness.mjs';
 
 const OWNER = { name: 'Olivia Owner', email: 'owner@example.com', password: 'correct horse battery' };
 
@@ -153,6 +153,27 @@ test('the dark scheme renders and passes axe', async () => {
   await page.waitForURL(/\/settings\/identity-providers$/);
   await screenshot(page, 'settings-dark');
   assert.deepEqual(await axeViolations(page), []);
+  // The vendor marks are drawn inline and follow the theme: Pocket ID in the text colour,
+  // ZITADEL a tile of it with the "Z" cut in the surface colour.
+  await page.goto(`${server.url}/settings/identity-providers/new`);
+  await page.locator('#type-zitadel').waitFor();
+  const marks = await page.evaluate(() => {
+    const fill = (selector) => getComputedStyle(document.querySelector(selector)).fill;
+    const root = getComputedStyle(document.documentElement);
+    return {
+      pocketid: fill('label[for="type-pocketid"] .mark-ink'),
+      zitadelTile: fill('label[for="type-zitadel"] .mark-ink'),
+      zitadelZ: fill('label[for="type-zitadel"] .mark-knockout'),
+      text: getComputedStyle(document.body).color,
+      requests: performance.getEntriesByType('resource').filter((e) => e.name.includes('/icons/')).length,
+      surface: root.getPropertyValue('--surface').trim(),
+    };
+  });
+  assert.equal(marks.pocketid, marks.text, 'Pocket ID is drawn in the text colour');
+  assert.equal(marks.zitadelTile, marks.text);
+  assert.notEqual(marks.zitadelZ, marks.text, `the Z is cut in the surface colour (${marks.surface})`);
+  assert.equal(marks.requests, 0, 'no mark is fetched');
+  await page.locator('.type-picker').screenshot({ path: `${SCREENSHOTS}/provider-types-dark.png` });
   assert.deepEqual(problems, []);
   await context.close();
 });

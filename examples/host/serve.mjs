@@ -21,7 +21,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 export function startHost({ port = 0, api }) {
   const csp = [
     "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
-    `img-src 'self' data: ${api}`, `connect-src 'self' ${api}`, "object-src 'none'", "base-uri 'none'",
+    "img-src 'self'", `connect-src 'self' ${api}`, "object-src 'none'", "base-uri 'none'",
   ].join('; ');
   const requests = [];
   // Compressed once per content and coding (brotli at its best is slow on a megabyte; a

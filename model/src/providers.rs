@@ -54,8 +54,9 @@ pub struct ProviderInfo {
     pub id: &'static str,
     /// What people call it.
     pub label: &'static str,
-    /// File name of the icon under `public/icons/`.
-    pub icon: &'static str,
+    /// The vendor's mark: inline SVG from `public/icons/` (see `public/ICONS.md`), drawn
+    /// without a request and coloured by the page's stylesheet.
+    pub mark: &'static str,
     /// The issuer input's placeholder (a hint, not a rule).
     pub issuer_placeholder: &'static str,
     pub slash: SlashPolicy,
@@ -96,7 +97,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Pocketid,
         id: "pocketid",
         label: "PocketID",
-        icon: "pocketid.svg",
+        mark: include_str!("../../public/icons/pocketid.svg"),
         issuer_placeholder: "https://pocketid.example.com",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
@@ -116,7 +117,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Oidc,
         id: "oidc",
         label: "Generic OIDC",
-        icon: "oidc.svg",
+        mark: include_str!("../../public/icons/oidc.svg"),
         issuer_placeholder: "https://login.example.com",
         slash: SlashPolicy::DiscoveryDecides,
         builtin_issuer: None,
@@ -131,7 +132,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Keycloak,
         id: "keycloak",
         label: "Keycloak",
-        icon: "keycloak.svg",
+        mark: include_str!("../../public/icons/keycloak.svg"),
         issuer_placeholder: "https://keycloak.example.com/realms/{realm}",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
@@ -153,7 +154,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Authentik,
         id: "authentik",
         label: "Authentik",
-        icon: "authentik.svg",
+        mark: include_str!("../../public/icons/authentik.svg"),
         issuer_placeholder: "https://authentik.example.com/application/o/{slug}/",
         slash: SlashPolicy::MustHave,
         builtin_issuer: None,
@@ -175,7 +176,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Zitadel,
         id: "zitadel",
         label: "Zitadel",
-        icon: "zitadel.svg",
+        mark: include_str!("../../public/icons/zitadel.svg"),
         issuer_placeholder: "https://{instance}.zitadel.cloud",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
@@ -190,7 +191,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Okta,
         id: "okta",
         label: "Okta",
-        icon: "okta.svg",
+        mark: include_str!("../../public/icons/okta.svg"),
         issuer_placeholder: "https://{org}.okta.com",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
@@ -205,7 +206,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Entra,
         id: "entra",
         label: "Microsoft Entra ID",
-        icon: "entra.svg",
+        mark: include_str!("../../public/icons/entra.svg"),
         issuer_placeholder: "https://login.microsoftonline.com/{tenant}/v2.0",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
@@ -221,7 +222,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Adfs,
         id: "adfs",
         label: "AD FS",
-        icon: "adfs.svg",
+        mark: include_str!("../../public/icons/adfs.svg"),
         issuer_placeholder: "https://adfs.example.com/adfs",
         slash: SlashPolicy::MustNotHave,
         builtin_issuer: None,
@@ -236,7 +237,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Google,
         id: "google",
         label: "Google",
-        icon: "google.svg",
+        mark: include_str!("../../public/icons/google.svg"),
         issuer_placeholder: "",
         slash: SlashPolicy::BuiltIn,
         builtin_issuer: Some("https://accounts.google.com"),
@@ -254,7 +255,7 @@ pub const CATALOGUE: &[ProviderInfo] = &[
         kind: ProviderKind::Microsoft,
         id: "microsoft",
         label: "Microsoft",
-        icon: "microsoft.svg",
+        mark: include_str!("../../public/icons/microsoft.svg"),
         issuer_placeholder: "",
         slash: SlashPolicy::BuiltIn,
         builtin_issuer: Some("https://login.microsoftonline.com/common/v2.0"),
@@ -272,7 +273,7 @@ const UNKNOWN: ProviderInfo = ProviderInfo {
     kind: ProviderKind::Unknown,
     id: "unknown",
     label: "Other provider",
-    icon: "oidc.svg",
+    mark: include_str!("../../public/icons/oidc.svg"),
     issuer_placeholder: "https://login.example.com",
     slash: SlashPolicy::DiscoveryDecides,
     builtin_issuer: None,
@@ -326,6 +327,40 @@ mod tests {
             );
         }
         assert_eq!(CATALOGUE.len(), 10);
+    }
+
+    /// Each mark is drawn inline, also inside a host page with a strict policy and many
+    /// rows: nothing a `style-src` or `img-src` would block, nothing that fetches, runs or
+    /// needs a unique id, and a real vendor mark (no letter tile).
+    #[test]
+    fn every_mark_draws_inline_under_a_strict_policy() {
+        for info in CATALOGUE {
+            let mark = info.mark;
+            assert!(
+                mark.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox="),
+                "{}",
+                info.id
+            );
+            assert!(mark.trim_end().ends_with("</svg>"), "{}", info.id);
+            for refused in [
+                "<style",
+                "style=",
+                " id=",
+                "href",
+                "url(",
+                "<script",
+                " on",
+                "<text",
+                "<image",
+                "<foreignObject",
+            ] {
+                assert!(!mark.contains(refused), "{}: has {refused}", info.id);
+            }
+        }
+        // The two vendors whose marks are themed follow the page's colours.
+        for kind in [ProviderKind::Pocketid, ProviderKind::Zitadel] {
+            assert!(kind.info().mark.contains("class=\"mark-ink\""), "{kind:?}");
+        }
     }
 
     #[test]

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use crate::api::use_api;
 use crate::auth::start_sign_in;
 use crate::browser;
-use crate::components::{CodedText, ErrorNotice};
+use crate::components::{CodedText, ErrorNotice, ProviderMark};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
 use qufabric_model::origins::{public_url_of_redirect, public_url_problem};
-use qufabric_model::{InstanceStatus, LoginProvider};
+use qufabric_model::{InstanceStatus, LoginProvider, ProviderKind};
 
 /// What the user reads for each error code the IdP or the callback may report: what
 /// happened, then what to do.
@@ -221,8 +221,7 @@ pub(super) fn SignInOptions(
     let nothing = providers.is_empty() && !email_allowed;
     let has_providers = !providers.is_empty();
     let live = actions.is_some();
-    let icons = crate::nav::use_nav();
-    let button = move |connector: String, label: String, icon: Option<String>| {
+    let button = move |connector: String, label: String, mark: Option<ProviderKind>| {
         let actions = actions.clone();
         let is_last = actions
             .as_ref()
@@ -251,7 +250,7 @@ pub(super) fn SignInOptions(
                         }
                     }
                 >
-                    {icon.map(|src| view! { <img src=src alt="" width="20" height="20"/> })}
+                    {mark.map(|kind| view! { <ProviderMark kind/> })}
                     <span>{move || if busy_label() { "Redirecting…".to_string() } else { label.clone() }}</span>
                     {is_last.then_some(view! { <span class="badge">"Last used"</span> })}
                 </button>
@@ -261,11 +260,10 @@ pub(super) fn SignInOptions(
     view! {
         <ul class="login-options" aria-label="Sign-in options">
             {providers.into_iter().map(|provider| {
-                let info = provider.kind.info();
                 button(
                     provider.id.clone(),
                     format!("Continue with {}", provider.name),
-                    Some(icons.outside_href(&format!("/icons/{}", info.icon))),
+                    Some(provider.kind),
                 )
             }).collect_view()}
             {email_allowed.then(|| button(LOCAL_CONNECTOR.to_string(), "Continue with email".to_string(), None))}

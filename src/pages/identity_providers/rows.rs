@@ -36,29 +36,20 @@ fn add(parent: &Element, child: &Element) -> Option<()> {
 }
 
 /// The empty row of one kind that every provider's row of that kind is cloned from.
-fn template(document: &Document, kind: ProviderKind, write: bool, nav: Nav) -> Option<Element> {
+fn template(document: &Document, kind: ProviderKind, write: bool) -> Option<Element> {
     let info = kind.info();
     let row = element(document, "tr", &[])?;
     let name_cell = element(document, "td", &[])?;
     let name = element(document, "span", &[("class", "provider-name")])?;
-    // The icon is a background in the template's inline style, not an `<img>`: each image
-    // element loads its source on its own (setting a thousand `src`s, or cloning a
-    // thousand images, was most of the table's time), a background is one image shared
-    // by every row. It is decorative (the type is in the next cell).
-    let icon_url = nav.outside_href(&format!("/icons/{}", info.icon));
-    let icon = element(document, "span", &[("class", "provider-icon")])?;
-    // Through the CSS object model, which a Content-Security-Policy without
-    // 'unsafe-inline' allows (a `style` attribute it would refuse).
-    icon.dyn_ref::<web_sys::HtmlElement>()?
-        .style()
-        .set_property(
-            "background-image",
-            &format!(
-                "url(\"{}\")",
-                qufabric_model::shadow_css::css_string(&icon_url)
-            ),
-        )
-        .ok()?;
+    // The mark is drawn inline (no request, coloured by the stylesheet) into the kind's
+    // template, so each row's copy is a clone, not a parse. Decorative: the type is in the
+    // next cell.
+    let icon = element(
+        document,
+        "span",
+        &[("class", "mark provider-icon"), ("aria-hidden", "true")],
+    )?;
+    icon.set_inner_html(info.mark);
     add(&name, &icon)?;
     add(&name, &element(document, "a", &[])?)?;
     add(&name_cell, &name)?;
@@ -136,7 +127,7 @@ pub fn fill_rows(
         {
             Some(index) => index,
             None => {
-                let template = template(&document, provider.kind, write, nav)?;
+                let template = template(&document, provider.kind, write)?;
                 templates.push((provider.kind, template));
                 templates.len() - 1
             }

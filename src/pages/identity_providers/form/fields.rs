@@ -5,8 +5,7 @@
 use leptos::prelude::*;
 
 use super::draft::FormState;
-use crate::components::{findings_for, Findings};
-use crate::nav::use_nav;
+use crate::components::{findings_for, Findings, ProviderMark};
 use qufabric_model::checks::{Field, Finding, Severity};
 use qufabric_model::{ProviderKind, CATALOGUE};
 
@@ -190,7 +189,6 @@ pub(super) fn TypePicker(
     findings: Memo<Vec<Finding>>,
     on_choose: Callback<ProviderKind>,
 ) -> impl IntoView {
-    let nav = use_nav();
     let own = findings_for(findings, Field::Type);
     view! {
         <fieldset class="type-picker">
@@ -207,7 +205,7 @@ pub(super) fn TypePicker(
                                 disabled=editing
                                 prop:checked=move || kind.get() == Some(choice)
                                 on:change=move |_| on_choose.run(choice)/>
-                            <img src=nav.outside_href(&format!("/icons/{}", info.icon)) alt="" width="24" height="24"/>
+                            <ProviderMark kind=choice/>
                             <span>{info.label}</span>
                         </label>
                     }
