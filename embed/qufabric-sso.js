@@ -6,12 +6,13 @@
 // the host page's scheme, see hostScheme). Property: getAuthorization, a function that
 // returns (a Promise of) the full Authorization header value. Events (bubbling, composed):
 // qufabric:provider-saved, qufabric:provider-deleted, qufabric:groups-saved,
-// qufabric:session-required.
+// qufabric:session-required. Exports `ready`, which resolves once the WebAssembly runs.
 // scripts/embed.sh rewrites the two file names below to the content-hashed names it gives
 // the glue and the wasm in dist-embed/.
 import init, { mount_element } from './qufabric_sso_wasm.js';
 
-const ready = init({ module_or_path: new URL('./qufabric_sso_wasm_bg.wasm', import.meta.url) });
+// Resolves once the WebAssembly runs (the elements mount then); a host may await it.
+export const ready = init({ module_or_path: new URL('./qufabric_sso_wasm_bg.wasm', import.meta.url) }).then(() => undefined);
 
 // The host's scheme, for elements without a `theme` attribute: the root element's
 // computed `color-scheme` when it is exactly `dark` or `light` (`normal` and `light dark`
