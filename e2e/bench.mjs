@@ -271,15 +271,17 @@ async function tabSwitches(browser, host, server, pat) {
   return { host: median(hostTab), element: median(elementTab) };
 }
 
-/** A new page of the example host: from the moment the module has defined the elements
- * (they mount then) until the providers element shows its first row. */
+/** A new page of the example host: from the moment the module's WebAssembly runs (its
+ * `ready`; the elements mount then) until the providers element's first row is on screen:
+ * the signed-in user's and the lists' requests, one wave, and the first draw. */
 async function firstMount(browser, host, server, pat) {
   const times = [];
   for (let run = 0; run < RUNS; run += 1) {
     const { page, context } = await newPage(browser);
     await page.addInitScript((token) => {
       sessionStorage.setItem('host.pat', token);
-      customElements.whenDefined('qufabric-identity-providers').then(() => {
+      customElements.whenDefined('qufabric-identity-providers')
+        .then(() => import('/qufabric/qufabric-sso.js')).then((module) => module.ready).then(() => {
         const defined = performance.now();
         const poll = () => {
           const rows = document.querySelector('qufabric-identity-providers')?.shadowRoot?.querySelectorAll('table.providers tbody tr');
@@ -379,7 +381,7 @@ try {
     const ratio = tabs.element / tabs.host;
     console.log(`example host, back to the elements' tab: ${ms(tabs.element)}; its own Members tab: ${ms(tabs.host)}; ${ratio.toFixed(2)}x (budget 1.5x: ${ratio <= 1.5 ? 'within' : 'OVER'})`);
     const first = await firstMount(browser, host, server, pat);
-    console.log(`example host, new page: module defined to the first provider row on screen: ${ms(first)} (budget 100 ms: ${first <= 100 ? 'within' : 'OVER'})`);
+    console.log(`example host, new page: WebAssembly running to the first provider row on screen: ${ms(first)} (budget 100 ms: ${first <= 100 ? 'within' : 'OVER'})`);
     await host.close();
     await server.cleanup();
   }
