@@ -14,7 +14,7 @@
 //   - a signed-in reload of the providers page until its first row is visible;
 //   - the login page, cold (a new browser context each run): the bytes it downloads (bodies
 //     as served, compressed) and the time until its sign-in buttons are on screen.
-import { launchBrowser, newPage, setupOwner, signInWithEmail, startServer } from './harness.mjs';
+import { launchBrowser, newPage, setupOwner, setupOwnerWithToken, signInWithEmail, startServer } from './harness.mjs';
 import { startHost } from '../examples/host/serve.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -372,11 +372,8 @@ try {
 
   if (runs('host')) {
     const server = await startServer({ args: ['--seed-providers', '3', '--setup-pat-enabled'] });
-    const created = await (await fetch(`${server.url}/api/setup`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...OWNER, create_pat: true }),
-    })).json();
+    const pat = await setupOwnerWithToken(server, OWNER);
     const host = await startHost({ api: server.url });
-    const pat = created.personal_access_token;
     const tabs = await tabSwitches(browser, host, server, pat);
     const ratio = tabs.element / tabs.host;
     console.log(`example host, back to the elements' tab: ${ms(tabs.element)}; its own Members tab: ${ms(tabs.host)}; ${ratio.toFixed(2)}x (budget 1.5x: ${ratio <= 1.5 ? 'within' : 'OVER'})`);

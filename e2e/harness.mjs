@@ -175,6 +175,18 @@ export async function setupOwner(server, owner) {
   if (response.status !== 200) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
 }
 
+/** The first run with a personal access token for the owner (a server started with
+ * `--setup-pat-enabled`): the token, as a host page authorises the elements with it. */
+export async function setupOwnerWithToken(server, owner) {
+  const response = await fetch(`${server.url}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...owner, create_pat: true }),
+  });
+  if (response.status !== 200) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
+  return (await response.json()).personal_access_token;
+}
+
 /**
  * What `trunk serve` does in development: serve the built dashboard on its own port and
  * pass `/api` and `/oauth2` to the reference server (rewriting Host to the server's, as

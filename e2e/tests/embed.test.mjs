@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, screenshot, axeViolations, signInWithEmail } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, signInWithEmail, setupOwnerWithToken } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 import { startHost } from '../../examples/host/serve.mjs';
 
@@ -26,12 +26,7 @@ let pat;
 
 before(async () => {
   server = await startServer({ args: ['--enable-test-faults', '--setup-pat-enabled'] });
-  const created = await (await fetch(`${server.url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...OWNER, create_pat: true }),
-  })).json();
-  pat = created.personal_access_token;
+  pat = await setupOwnerWithToken(server, OWNER);
   standIn = await startPocketId({
     clients: [{ client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`], allowed_groups: ['QuFabric'] }],
   });

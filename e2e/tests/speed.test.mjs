@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signInWithEmail, screenshot } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, signInWithEmail, screenshot, setupOwnerWithToken } from '../harness.mjs';
 import { startHost } from '../../examples/host/serve.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -24,12 +24,7 @@ let pat;
 
 before(async () => {
   server = await startServer({ args: ['--enable-test-faults', '--setup-pat-enabled', '--seed-providers', '2', '--seed-groups', '3'] });
-  const created = await (await fetch(`${server.url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...OWNER, create_pat: true }),
-  })).json();
-  pat = created.personal_access_token;
+  pat = await setupOwnerWithToken(server, OWNER);
   host = await startHost({ api: server.url });
   browser = await launchBrowser();
 });

@@ -32,15 +32,21 @@ pub mod endpoints {
 
     /// One identity provider; `id` comes from the address, so it is encoded.
     pub fn provider(id: &str) -> String {
-        let mut path = format!("{PROVIDERS}/");
-        for byte in id.bytes() {
+        format!("{PROVIDERS}/{}", encode_segment(id))
+    }
+
+    /// Percent-encode one path segment (ids come from the server or the address, and are
+    /// outside data either way).
+    pub fn encode_segment(segment: &str) -> String {
+        let mut out = String::with_capacity(segment.len());
+        for byte in segment.bytes() {
             if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-                path.push(byte as char);
+                out.push(byte as char);
             } else {
-                path.push_str(&format!("%{byte:02X}"));
+                out.push_str(&format!("%{byte:02X}"));
             }
         }
-        path
+        out
     }
 }
 

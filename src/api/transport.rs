@@ -27,18 +27,7 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
-/// Percent-encode one path segment (ids come from the server but are still outside data).
-pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+pub use qufabric_model::answers::endpoints::encode_segment;
 
 /// One HTTP exchange with a time limit. Returns the body of a 2xx answer.
 pub(super) async fn send(
