@@ -32,6 +32,8 @@ if ! grep -q "'./$glue_name'" "$OUT/qufabric-sso.js" || ! grep -q "'./$wasm_name
   echo "embed/qufabric-sso.js no longer names ./qufabric_sso_wasm.js and ./qufabric_sso_wasm_bg.wasm" >&2
   exit 1
 fi
+# The integration kit: the elements' types, and their place in React's JSX.
+cp "$ROOT/embed/qufabric-sso.d.ts" "$ROOT/embed/qufabric-sso-react.d.ts" "$OUT/"
 # The marks of Pocket ID (BSD-2-Clause) and ZITADEL (Apache-2.0) are drawn from inside the
 # wasm: their notices go with it (not loaded by any page).
 mkdir -p "$OUT/NOTICES"

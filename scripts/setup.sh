@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install every prerequisite that is missing, and nothing that is already there at the
 # right version: the wasm target, Trunk, wasm-bindgen-cli, Chromium and chromedriver,
-# and the npm packages (binaryen's wasm-opt, playwright-core, oidc-provider, axe-core).
+# and the npm packages (binaryen's wasm-opt, playwright-core, oidc-provider, axe-core,
+# typescript and React's types for checking the elements' declarations).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 

@@ -3,7 +3,8 @@
 #   login bundle     login.html and every file it references     ≤ 230 KB (a ceiling
 #                    against growth: issue 22 asks 170, the goal beyond it is 150)
 #   settings bundle  settings.html and every file it references  ≤ 400 KB
-#   elements module  every file of dist-embed/ (not NOTICES/)    ≤ 420 KB
+#   elements module  every file of dist-embed/ a page loads      ≤ 420 KB
+#                    (not NOTICES/ or the .d.ts types)
 # The provider marks are drawn inline, from inside the wasm: counted. Also checks that the login bundle
 # holds none of the settings screens and the settings bundle none of the login screen.
 # Usage: size.sh [DIST] [DIST_EMBED] (defaults: dist/ and dist-embed/ of the clone).
@@ -68,7 +69,7 @@ else
 fi
 
 if [ -d "$EMBED" ]; then
-  mapfile -t embed < <(cd "$EMBED" && find . -type f -not -path './NOTICES/*' | sed 's|^\./||' | sort)
+  mapfile -t embed < <(cd "$EMBED" && find . -type f -not -path './NOTICES/*' -not -name '*.d.ts' | sed 's|^\./||' | sort)
   report "elements module" 420 "$EMBED" "${embed[@]}"
 else
   echo "no $EMBED: run scripts/embed.sh" >&2

@@ -5,7 +5,8 @@
 #   2. native unit and integration tests (model, reference server)
 #   3. browser component tests (wasm-bindgen-test in headless Chromium)
 #   4. release builds: the dashboard's two bundles (login, settings) and the embeddable
-#      elements, with their download sizes (gzip -9), failing above their budgets
+#      elements, with their download sizes (gzip -9), failing above their budgets, and the
+#      elements' TypeScript declarations checked by tsc
 #   5. full-stack e2e tests (reference server + stand-in PocketID + Chromium, and the
 #      elements in the example host page)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero on any failure.
@@ -47,6 +48,8 @@ step "Release builds of the dashboard (login and settings bundles)"
 "$ROOT/scripts/build.sh"
 step "Release build of the embeddable elements"
 "$ROOT/scripts/embed.sh"
+step "The elements' TypeScript declarations (tsc, strict: plain DOM, and React 19's JSX)"
+(cd "$ROOT/e2e" && npx tsc -p types/tsconfig.dom.json && npx tsc -p types/tsconfig.react.json)
 step "Download sizes against their budgets (gzip -9)"
 "$ROOT/scripts/size.sh" | tee "$LOG_DIR/size.log"
 
