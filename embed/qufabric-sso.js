@@ -34,6 +34,19 @@ export function hostScheme(root, systemDark) {
 const themed = new Set();
 let watching = null;
 
+// What the host page's Content-Security-Policy blocked (enforced only, not report-only),
+// by origin: an element whose request fails says which directive blocks it. Heard from
+// the first element's connection (before its first request) until the last one goes.
+const blocked = new Map();
+function noteViolation(event) {
+  if (event.disposition !== 'enforce') return;
+  try {
+    blocked.set(new URL(event.blockedURI).origin, event.effectiveDirective);
+  } catch {
+    // 'inline', 'eval', 'wasm-eval': not a request to an origin.
+  }
+}
+
 function showScheme(element) {
   const chosen = element.getAttribute('theme');
   const scheme = chosen === 'dark' || chosen === 'light'
@@ -53,6 +66,7 @@ function followScheme(element) {
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'style', 'data-theme'] });
     const media = matchMedia('(prefers-color-scheme: dark)');
     media.addEventListener('change', showSchemes);
+    document.addEventListener('securitypolicyviolation', noteViolation);
     watching = { observer, media };
   }
   showScheme(element);
@@ -63,6 +77,7 @@ function unfollowScheme(element) {
   if (themed.size === 0 && watching) {
     watching.observer.disconnect();
     watching.media.removeEventListener('change', showSchemes);
+    document.removeEventListener('securitypolicyviolation', noteViolation);
     watching = null;
   }
 }
@@ -81,6 +96,9 @@ class QufabricElement extends HTMLElement {
     states.delete(scheme === 'dark' ? 'light' : 'dark');
     states.add(scheme);
   }
+
+  /** The directive of the page's policy that blocked a request to `origin`, if one did. */
+  policyBlocking(origin) { return blocked.get(origin); }
 
   get getAuthorization() { return this.#authorize; }
 
@@ -104,7 +122,21 @@ class QufabricElement extends HTMLElement {
       // Removed before the wasm started (or already mounted): nothing to do.
       if (!this.#connected || this.#handle) return;
       this.#handle = mount_element(this.constructor.kind, this, () => this.#authorize);
-    }, (error) => console.error('qufabric: the WebAssembly module did not load', error));
+    }, (error) => {
+      console.error('qufabric: the WebAssembly module did not load', error);
+      if (this.#connected) this.#showLoadFailure(error);
+    });
+  }
+
+  /** The wasm never started: say why inside the element (its own code cannot). */
+  #showLoadFailure(error) {
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    const message = document.createElement('p');
+    message.setAttribute('role', 'alert');
+    message.textContent = /unsafe-eval|wasm-eval|Content.Security.Policy/i.test(String(error?.message ?? error))
+      ? "This page's Content-Security-Policy does not allow WebAssembly, so these settings cannot start. Add 'wasm-unsafe-eval' to script-src in the policy the page is served with."
+      : 'These settings could not start: their WebAssembly module did not load. Reload the page; if it persists, check that qufabric-sso.js and the files beside it are served.';
+    root.replaceChildren(message);
   }
 
   disconnectedCallback() {

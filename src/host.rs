@@ -184,6 +184,20 @@ pub fn require_session(link: HostLink, why: &str) {
     }
 }
 
+/// The directive of the host page's Content-Security-Policy that blocked a request of
+/// this page to `origin`, as the element's script heard it (`policyBlocking`).
+pub fn policy_blocking(link: HostLink, origin: &str) -> Option<String> {
+    let element = HOSTS.with(|h| h.borrow().get(&link.0).map(|s| s.element.clone()))?;
+    let method = Reflect::get(&element, &JsValue::from_str("policyBlocking"))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    method
+        .call1(&element, &JsValue::from_str(origin))
+        .ok()?
+        .as_string()
+}
+
 /// Dispatch a bubbling, composed `CustomEvent` on the element with `detail`.
 pub fn emit(link: HostLink, name: &str, detail: &serde_json::Value) {
     let element = HOSTS.with(|h| h.borrow().get(&link.0).map(|s| s.element.clone()));

@@ -461,3 +461,25 @@ test('when the host\'s authorization stops working, what was typed waits for the
   assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   await context.close();
 });
+
+test('a host policy that blocks the API or WebAssembly is explained inside each element, not as a lost connection', async () => {
+  for (const [policy, says] of [
+    [{ connectToApi: false }, [`Content-Security-Policy blocks requests to the management server at ${server.url} (connect-src)`, `Add ${server.url} to connect-src`]],
+    [{ webAssembly: false }, ["does not allow WebAssembly", "Add 'wasm-unsafe-eval' to script-src"]],
+  ]) {
+    const strict = await startHost({ api: server.url, policy });
+    const { page, problems, context } = await newPage(browser);
+    await page.addInitScript((token) => sessionStorage.setItem('host.pat', token), pat);
+    await page.goto(`${strict.url}/?api=${encodeURIComponent(server.url)}`);
+    for (const tag of ['qufabric-identity-providers', 'qufabric-groups-settings']) {
+      const alert = page.locator(tag).getByRole('alert');
+      await alert.waitFor();
+      const text = await alert.textContent();
+      for (const words of says) assert.ok(text.includes(words), `${tag}: ${text}`);
+      assert.ok(!text.includes('could not be reached'), `${tag}: ${text}`);
+    }
+    assert.ok(problems.length > 0, 'the browser reports the violation too');
+    await context.close();
+    await strict.close();
+  }
+});

@@ -18,11 +18,17 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EMBED = path.resolve(HERE, '..', '..', 'dist-embed');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
-export function startHost({ port = 0, api }) {
-  const csp = [
-    "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
-    "img-src 'self'", `connect-src 'self' ${api}`, "object-src 'none'", "base-uri 'none'",
+/** The host's policy: strict, the API origin in connect-src and WebAssembly allowed,
+ * unless a test leaves one out (`connectToApi`, `webAssembly` false) to see it explained. */
+export function hostPolicy(api, { connectToApi = true, webAssembly = true } = {}) {
+  return [
+    "default-src 'self'", `script-src 'self'${webAssembly ? " 'wasm-unsafe-eval'" : ''}`, "style-src 'self'",
+    "img-src 'self'", `connect-src 'self'${connectToApi ? ` ${api}` : ''}`, "object-src 'none'", "base-uri 'none'",
   ].join('; ');
+}
+
+export function startHost({ port = 0, api, policy = {} }) {
+  const csp = hostPolicy(api, policy);
   const requests = [];
   // Compressed once per content and coding (brotli at its best is slow on a megabyte; a
   // rebuild under a running host changes the content, so the key).

@@ -64,8 +64,36 @@ pub fn theme(value: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// What an element says when the host page's Content-Security-Policy blocked its request
+/// to `origin` under `directive` (the violation's effective directive, e.g. `connect-src`):
+/// which directive blocks what, and what to add.
+pub fn policy_advice(directive: &str, origin: &str) -> String {
+    let directive = if directive.trim().is_empty() {
+        "connect-src"
+    } else {
+        directive.trim()
+    };
+    format!(
+        "This page's Content-Security-Policy blocks requests to the management server at {origin} ({directive}). Add {origin} to {directive} in the policy the page is served with."
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    use super::policy_advice;
+
+    #[test]
+    fn a_blocking_policy_is_explained_with_what_to_add() {
+        let advice = policy_advice("connect-src", "https://qufabric.example.com");
+        assert!(advice.contains("(connect-src)"), "{advice}");
+        assert!(
+            advice.contains("Add https://qufabric.example.com to connect-src"),
+            "{advice}"
+        );
+        // A violation without a directive is still about connecting.
+        assert!(policy_advice(" ", "https://a.example").contains("to connect-src"));
+    }
+
     use super::*;
 
     #[test]

@@ -9,6 +9,9 @@ pub enum ApiError {
     Network(String),
     /// No answer within the client's time limit.
     Timeout,
+    /// The host page's Content-Security-Policy blocked the request (an element): the
+    /// advice says which directive, and what to add. It never left the browser.
+    BlockedByPolicy(String),
     /// 401 that a token refresh could not cure.
     Unauthorized(String),
     Forbidden(String),
@@ -60,6 +63,7 @@ impl ApiError {
                 "The management server did not answer in time. Try again; nothing you typed is lost."
                     .into()
             }
+            ApiError::BlockedByPolicy(advice) => advice.clone(),
             ApiError::Unauthorized(_) => "Your session has ended. Sign in again.".into(),
             ApiError::Forbidden(_) => "Your role does not allow this. Ask an owner or admin.".into(),
             ApiError::NotFound(message)

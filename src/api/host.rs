@@ -41,6 +41,13 @@ pub(super) async fn call_for_host(
         if host::is_closed(host) {
             return std::future::pending().await;
         }
+        let answer = match answer {
+            Err(ApiError::Network(why)) => explain_blocked(host, config, why).await,
+            other => other,
+        };
+        if host::is_closed(host) {
+            return std::future::pending().await;
+        }
         match answer {
             Err(ApiError::Unauthorized(message)) => last = ApiError::Unauthorized(message),
             other => {
@@ -51,4 +58,23 @@ pub(super) async fn call_for_host(
     }
     host::require_session(host, "the server refused the host's authorization");
     Err(last)
+}
+
+/// A request that failed without an answer: if the host page's policy blocked it (the
+/// element's script heard the violation), say so. The violation event may come just
+/// after the failure, so it is asked for on the next turn of the event loop.
+async fn explain_blocked(
+    host: crate::host::HostLink,
+    config: &Config,
+    why: String,
+) -> Result<String, ApiError> {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    let origin = qufabric_model::origins::origin_of(&config.api_url("/"))
+        .unwrap_or_else(|| config.management_origin.clone());
+    match crate::host::policy_blocking(host, &origin) {
+        Some(directive) => Err(ApiError::BlockedByPolicy(
+            qufabric_model::embedding::policy_advice(&directive, &origin),
+        )),
+        None => Err(ApiError::Network(why)),
+    }
 }
