@@ -14,7 +14,7 @@
 //   - a signed-in reload of the providers page until its first row is visible;
 //   - the login page, cold (a new browser context each run): the bytes it downloads (bodies
 //     as served, compressed) and the time until its sign-in buttons are on screen.
-import { launchBrowser, newPage, setupOwner, setupOwnerWithToken, signInWithEmail, startServer } from './harness.mjs';
+import { apiTraffic, launchBrowser, newPage, setupOwner, setupOwnerWithToken, signInWithEmail, startServer } from './harness.mjs';
 import { startHost } from '../examples/host/serve.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -210,19 +210,8 @@ async function requestsPerLoad(browser, server, route) {
   });
   await hold('/api/users/current', 600, 1);
   await hold('/api/*', 300, 50);
-  const log = [];
-  const pathOf = (request) => {
-    const url = new URL(request.url());
-    return url.pathname.startsWith('/api/') ? `${request.method()} ${url.pathname}` : null;
-  };
-  const onRequest = (request) => { const path = pathOf(request); if (path) log.push({ kind: 'start', path }); };
-  const onAnswer = (response) => { const path = pathOf(response.request()); if (path) log.push({ kind: 'answer', path }); };
-  page.on('request', onRequest);
-  page.on('response', onAnswer);
-  await page.reload();
-  await page.waitForLoadState('networkidle');
-  page.off('request', onRequest);
-  page.off('response', onAnswer);
+  const log = (await apiTraffic(page, server, () => page.reload()))
+    .filter((entry) => entry.path !== 'POST /oauth2/token');
   await fetch(`${server.url}/__test__/faults`, { method: 'DELETE' });
   await context.close();
   const started = log.filter((e) => e.kind === 'start');

@@ -175,6 +175,30 @@ export async function setupOwner(server, owner) {
   if (response.status !== 200) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
 }
 
+/** The API requests (and token renewals) `page` makes to `server` while `action` runs and
+ * the page settles, in the order the browser saw them: `{ kind: 'start' | 'answer', path }`
+ * with `path` as `METHOD /pathname`. */
+export async function apiTraffic(page, server, action) {
+  const log = [];
+  const pathOf = (request) => {
+    const url = new URL(request.url());
+    return url.origin === server.url && (url.pathname.startsWith('/api/') || url.pathname === '/oauth2/token')
+      ? `${request.method()} ${url.pathname}` : null;
+  };
+  const onRequest = (request) => { const path = pathOf(request); if (path) log.push({ kind: 'start', path }); };
+  const onResponse = (response) => { const path = pathOf(response.request()); if (path) log.push({ kind: 'answer', path }); };
+  page.on('request', onRequest);
+  page.on('response', onResponse);
+  try {
+    await action();
+    await page.waitForLoadState('networkidle');
+  } finally {
+    page.off('request', onRequest);
+    page.off('response', onResponse);
+  }
+  return log;
+}
+
 /** The first run with a personal access token for the owner (a server started with
  * `--setup-pat-enabled`): the token, as a host page authorises the elements with it. */
 export async function setupOwnerWithToken(server, owner) {

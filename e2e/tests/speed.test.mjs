@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, signInWithEmail, screenshot, setupOwnerWithToken } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, signInWithEmail, screenshot, setupOwnerWithToken, apiTraffic } from '../harness.mjs';
 import { startHost } from '../../examples/host/serve.mjs';
 
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
@@ -39,29 +39,6 @@ const faults = (method, body) => fetch(`${server.url}/__test__/faults`, {
   method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body),
 });
 
-/** The API requests `page` makes while `action` runs and the page settles, in the order
- * the browser saw them: `{ kind: 'start' | 'answer', path }`. */
-async function apiTraffic(page, action) {
-  const log = [];
-  const api = (request) => {
-    const url = new URL(request.url());
-    return url.origin === server.url && (url.pathname.startsWith('/api/') || url.pathname === '/oauth2/token')
-      ? `${request.method()} ${url.pathname}` : null;
-  };
-  const onRequest = (request) => { const path = api(request); if (path) log.push({ kind: 'start', path }); };
-  const onResponse = (response) => { const path = api(response.request()); if (path) log.push({ kind: 'answer', path }); };
-  page.on('request', onRequest);
-  page.on('response', onResponse);
-  try {
-    await action();
-    await page.waitForLoadState('networkidle');
-  } finally {
-    page.off('request', onRequest);
-    page.off('response', onResponse);
-  }
-  return log;
-}
-
 /** The requests that started after the first answer arrived (a token renewal apart). */
 function laterWaves(log) {
   const pageTraffic = log.filter((entry) => entry.path !== 'POST /oauth2/token');
@@ -86,7 +63,7 @@ test('every settings page reloads in one wave of at most five requests, the sign
     // and must take them rather than ask again.
     assert.equal((await faults('POST', { method: 'GET', path: '/api/users/current', phase: 'before', kind: 'delay', ms: 2 * HOLD_MS, times: 1 })).status, 204);
     assert.equal((await faults('POST', { method: 'GET', path: '/api/*', phase: 'before', kind: 'delay', ms: HOLD_MS, times: 50 })).status, 204);
-    const log = await apiTraffic(page, async () => {
+    const log = await apiTraffic(page, server, async () => {
       await page.reload();
       await page.locator(content).first().waitFor();
     });
@@ -142,7 +119,7 @@ test('an element that comes back shows what it loaded at once, asks once more, a
   assert.ok(before >= 2, 'the seeded providers are listed');
 
   let shown;
-  const log = await apiTraffic(page, async () => { shown = await page.evaluate(SWITCH_BACK); });
+  const log = await apiTraffic(page, server, async () => { shown = await page.evaluate(SWITCH_BACK); });
   assert.equal(shown.rows.length, before, `the list is there as the element mounts (status: ${shown.status})`);
   assert.ok(shown.groupsForm, 'the group settings are there as the element mounts');
   // The host's own tab made no request; each element asked once for each thing it shows.

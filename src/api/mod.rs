@@ -94,37 +94,16 @@ impl Api {
         self.session
     }
 
-    // ----- endpoints -----
-
-    /// The public instance status. The page names its own origin: the server answers
-    /// whether that origin may sign in (behind `trunk serve`'s proxy the server cannot
-    /// see the page's address itself).
-    pub async fn instance(&self) -> Result<InstanceStatus, ApiError> {
-        let origin = self.config.with_value(|c| c.page_origin.clone());
-        self.call(Method::Get, &endpoints::instance(&origin), None)
-            .await
-    }
+    // ----- endpoints (the GETs pages show are loads: `loads.rs`) -----
 
     pub async fn setup(&self, request: &SetupRequest) -> Result<SetupResponse, ApiError> {
         self.call(Method::Post, "/api/setup", Some(json(request)?))
             .await
     }
 
-    pub async fn current_user(&self) -> Result<User, ApiError> {
-        self.call(Method::Get, endpoints::CURRENT_USER, None).await
-    }
-
-    pub async fn users(&self) -> Result<Vec<User>, ApiError> {
-        self.call(Method::Get, endpoints::USERS, None).await
-    }
-
     pub async fn update_user(&self, id: &str, request: &UserRequest) -> Result<User, ApiError> {
         let path = format!("/api/users/{}", encode_segment(id));
         self.call(Method::Put, &path, Some(json(request)?)).await
-    }
-
-    pub async fn accounts(&self) -> Result<Vec<Account>, ApiError> {
-        self.call(Method::Get, endpoints::ACCOUNTS, None).await
     }
 
     pub async fn update_account(
@@ -136,10 +115,7 @@ impl Api {
         self.call(Method::Put, &path, Some(json(request)?)).await
     }
 
-    pub async fn groups(&self) -> Result<Vec<Group>, ApiError> {
-        self.call(Method::Get, endpoints::GROUPS, None).await
-    }
-
+    /// The providers as they are now (after a save whose answer was lost), not a load.
     pub async fn providers(&self) -> Result<Vec<IdentityProvider>, ApiError> {
         self.call(Method::Get, endpoints::PROVIDERS, None).await
     }
