@@ -44,9 +44,11 @@ async function waitFor(url, timeoutMs = 20000) {
 
 /**
  * Start the reference server. Returns { url, dataDir, stop(), restart(), log() }.
- * @param {{ dataDir?: string, args?: string[] }} options
+ * `serveDashboard: false` leaves out `--dist`: an API server without the standalone
+ * dashboard, as one behind a host's own web bundle is.
+ * @param {{ dataDir?: string, args?: string[], serveDashboard?: boolean }} options
  */
-export async function startServer({ dataDir, args = [], listenHost = '127.0.0.1', publicUrl } = {}) {
+export async function startServer({ dataDir, args = [], listenHost = '127.0.0.1', publicUrl, serveDashboard = true } = {}) {
   const port = await freePort();
   const dir = dataDir ?? await mkdtemp(path.join(os.tmpdir(), 'qufabric-e2e-'));
   // Where the tests reach it; the public URL may name another address (publicUrl(port)).
@@ -55,7 +57,7 @@ export async function startServer({ dataDir, args = [], listenHost = '127.0.0.1'
   let output = '';
   let child;
   const launch = async () => {
-    child = spawn(SERVER_BIN, ['--listen', `${listenHost}:${port}`, '--data-dir', dir, '--dist', DIST, ...publicArgs, ...args], {
+    child = spawn(SERVER_BIN, ['--listen', `${listenHost}:${port}`, '--data-dir', dir, ...(serveDashboard ? ['--dist', DIST] : []), ...publicArgs, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
     });

@@ -19,9 +19,21 @@ export type Theme = 'light' | 'dark';
 export interface QufabricAttributes {
   /** The management API's origin, e.g. `https://qufabric.example.com` (default: the page's). */
   'api-origin'?: string;
-  /** Show the element's pages in the address bar under this path (hosts without a router). */
+  /** Only for hosts without a router: the element writes its place into the address bar
+   * under this path (pushState) and follows the back button. A host with a router leaves it
+   * out, keeps `location` in its own URL and listens to `qufabric:location-change`. */
   'base-path'?: string;
   theme?: Theme;
+  /** `none`: no card and no page heading of the element's own (the host's layout shows them). */
+  chrome?: 'none';
+  /** The Identity Providers element's place: `/` (the list), `/new`, `/<id>`. */
+  location?: string;
+  /** The host's address of a place, `{path}` standing for it (percent-encoded), e.g.
+   * `/settings?tab=sso&at={path}`: the `href` of links inside the element. Without it (and
+   * without `base-path`) they carry the host page's current address. */
+  'href-template'?: string;
+  /** The host's Users page: "See who signs in with …" links there (`qufabric:navigate` first). */
+  'users-href'?: string;
 }
 
 export interface ProviderSavedDetail {
@@ -40,6 +52,27 @@ export interface GroupsSavedDetail {
   settings: Record<string, unknown>;
 }
 
+/** The user moved inside the element: put `path` in the host's URL (`replace`: in place of
+ * the current history entry). Setting `location` does not fire it. */
+export interface LocationChangeDetail {
+  /** `/`, `/new`, `/<id>`, possibly with a query (`/<id>?saved=1`). */
+  path: string;
+  replace: boolean;
+}
+
+export interface DirtyChangeDetail {
+  /** Whether a form now holds edits not saved yet. */
+  dirty: boolean;
+}
+
+/** A link to a page of the host was clicked; `preventDefault()` to route it yourself
+ * (otherwise the browser follows the link's `users-href`). */
+export interface NavigateDetail {
+  page: 'users';
+  /** The provider whose users to show. */
+  provider?: string;
+}
+
 export interface SessionRequiredDetail {
   /** Why the host's authorization failed, in words. */
   reason: string;
@@ -51,11 +84,16 @@ export interface QufabricEventMap {
   'qufabric:provider-deleted': CustomEvent<ProviderDeletedDetail>;
   'qufabric:groups-saved': CustomEvent<GroupsSavedDetail>;
   'qufabric:session-required': CustomEvent<SessionRequiredDetail>;
+  'qufabric:location-change': CustomEvent<LocationChangeDetail>;
+  'qufabric:dirty-change': CustomEvent<DirtyChangeDetail>;
+  'qufabric:navigate': CustomEvent<NavigateDetail>;
 }
 
 /** What both elements have. */
 export interface QufabricElement extends HTMLElement {
   getAuthorization: GetAuthorization | undefined;
+  /** Whether a form holds edits not saved yet: ask before the host's own navigation. */
+  readonly hasUnsavedChanges: boolean;
   addEventListener<K extends keyof QufabricEventMap>(
     type: K,
     listener: (this: this, event: QufabricEventMap[K]) => unknown,
@@ -89,7 +127,10 @@ export interface QufabricElement extends HTMLElement {
 }
 
 /** `<qufabric-identity-providers>`: the Identity Providers list and form. */
-export interface QufabricIdentityProvidersElement extends QufabricElement {}
+export interface QufabricIdentityProvidersElement extends QufabricElement {
+  /** The place shown; setting it moves the element (without `qufabric:location-change`). */
+  location: string;
+}
 
 /** `<qufabric-groups-settings>`: the Groups settings (JWT group sync, allow-groups). */
 export interface QufabricGroupsSettingsElement extends QufabricElement {}

@@ -2,11 +2,17 @@
 //   <qufabric-identity-providers>  the Identity Providers list and form
 //   <qufabric-groups-settings>     the Groups settings (JWT group sync)
 // Both share one WebAssembly instance, loaded next to this file (import.meta.url).
-// Attributes: api-origin, base-path, theme (dark or light; without it the elements follow
-// the host page's scheme, see hostScheme). Property: getAuthorization, a function that
-// returns (a Promise of) the full Authorization header value. Events (bubbling, composed):
-// qufabric:provider-saved, qufabric:provider-deleted, qufabric:groups-saved,
-// qufabric:session-required. Exports `ready`, which resolves once the WebAssembly runs.
+// Attributes: api-origin, theme (dark or light; without it the elements follow the host
+// page's scheme, see hostScheme), chrome ("none": no card or page heading of their own),
+// location (the Identity Providers element's place: /, /new, /<id>), href-template (the
+// host's address of such a place, with {path}), users-href (the host's Users page), and
+// base-path (only for hosts without a router: the element then writes the address bar).
+// Properties: getAuthorization, a function that returns (a Promise of) the full
+// Authorization header value; location; hasUnsavedChanges (read-only). Events (bubbling,
+// composed): qufabric:provider-saved, qufabric:provider-deleted, qufabric:groups-saved,
+// qufabric:session-required, qufabric:location-change (the user moved), qufabric:dirty-change,
+// qufabric:navigate (cancelable: the host's router may take a link to its Users page).
+// Exports `ready`, which resolves once the WebAssembly runs.
 // scripts/embed.sh rewrites the two file names below to the content-hashed names it gives
 // the glue and the wasm in dist-embed/.
 import init, { mount_element } from './qufabric_sso_wasm.js';
@@ -83,7 +89,9 @@ function unfollowScheme(element) {
 }
 
 class QufabricElement extends HTMLElement {
-  static get observedAttributes() { return ['api-origin', 'base-path', 'theme']; }
+  static get observedAttributes() {
+    return ['api-origin', 'base-path', 'theme', 'chrome', 'location', 'href-template', 'users-href'];
+  }
 
   #handle = null;
   #connected = false;
@@ -107,13 +115,29 @@ class QufabricElement extends HTMLElement {
     this.#handle?.authorization_changed();
   }
 
+  /** The place shown (`/`, `/new`, `/<id>`); setting it moves the element without a
+   * `qufabric:location-change` back. */
+  get location() { return this.#handle?.location() ?? this.getAttribute('location') ?? '/'; }
+
+  set location(path) {
+    const value = String(path);
+    // The attribute may still hold a place the user has since left: move even then.
+    if (this.getAttribute('location') === value) this.#handle?.set_location(value);
+    else this.setAttribute('location', value);
+  }
+
+  /** Whether a form holds edits not saved yet (`qufabric:dirty-change` tells each change). */
+  get hasUnsavedChanges() { return this.#handle?.has_unsaved_changes() ?? false; }
+
   connectedCallback() {
-    // A function set on the element before this module defined it is an own property
+    // A property set on the element before this module defined it is an own property
     // that hides the accessor: take it over.
-    if (Object.prototype.hasOwnProperty.call(this, 'getAuthorization')) {
-      const fn = this.getAuthorization;
-      delete this.getAuthorization;
-      this.#authorize = fn;
+    for (const name of ['getAuthorization', 'location']) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
     }
     this.#connected = true;
     // Before the wasm draws anything: the first paint already has the host's scheme.

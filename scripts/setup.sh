@@ -2,7 +2,8 @@
 # Install every prerequisite that is missing, and nothing that is already there at the
 # right version: the wasm target, Trunk, wasm-bindgen-cli, Chromium and chromedriver,
 # and the npm packages (binaryen's wasm-opt, playwright-core, oidc-provider, axe-core,
-# typescript and React's types for checking the elements' declarations).
+# typescript and React's types for checking the elements' declarations; Next.js, React,
+# Tailwind and next-themes for the Next.js host).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -30,8 +31,12 @@ if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium chromium-driver
 fi
 
-if [ ! -f "$ROOT/e2e/node_modules/.setup-stamp" ] || [ "$ROOT/e2e/package-lock.json" -nt "$ROOT/e2e/node_modules/.setup-stamp" ]; then
-  step "Installing npm packages in e2e/"
-  (cd "$ROOT/e2e" && npm ci --no-audit --no-fund)
-  touch "$ROOT/e2e/node_modules/.setup-stamp"
-fi
+# e2e/ (the test driver, the stand-in providers, tsc) and examples/next-host/ (the
+# Next.js host the e2e tests build and drive), each from its lockfile.
+for project in e2e examples/next-host; do
+  if [ ! -f "$ROOT/$project/node_modules/.setup-stamp" ] || [ "$ROOT/$project/package-lock.json" -nt "$ROOT/$project/node_modules/.setup-stamp" ]; then
+    step "Installing npm packages in $project/"
+    (cd "$ROOT/$project" && npm ci --no-audit --no-fund)
+    touch "$ROOT/$project/node_modules/.setup-stamp"
+  fi
+done

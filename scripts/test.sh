@@ -5,10 +5,10 @@
 #   2. native unit and integration tests (model, reference server)
 #   3. browser component tests (wasm-bindgen-test in headless Chromium)
 #   4. release builds: the dashboard's two bundles (login, settings) and the embeddable
-#      elements, with their download sizes (gzip -9), failing above their budgets, and the
-#      elements' TypeScript declarations checked by tsc
+#      elements, with their download sizes (gzip -9), failing above their budgets, the
+#      elements' TypeScript declarations checked by tsc, and the Next.js host built
 #   5. full-stack e2e tests (reference server + stand-in PocketID + Chromium, and the
-#      elements in the example host page)
+#      elements in the example host page and in the Next.js host)
 # Installs what is missing first (scripts/setup.sh). Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -50,6 +50,8 @@ step "Release build of the embeddable elements"
 "$ROOT/scripts/embed.sh"
 step "The elements' TypeScript declarations (tsc, strict: plain DOM, and React 19's JSX)"
 (cd "$ROOT/e2e" && npx tsc -p types/tsconfig.dom.json && npx tsc -p types/tsconfig.react.json)
+step "The Next.js host's production build (next build: static export, its TypeScript checked against the elements' declarations)"
+(cd "$ROOT/examples/next-host" && NEXT_TELEMETRY_DISABLED=1 npx next build)
 step "Download sizes against their budgets (gzip -9)"
 "$ROOT/scripts/size.sh" | tee "$LOG_DIR/size.log"
 

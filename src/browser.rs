@@ -28,7 +28,15 @@ pub fn query_value(query: &str, key: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(query).ok()?.get(key)
 }
 
-/// Path plus query of the current page, for "come back here after sign-in".
+/// The page's whole address (`location.href`), or empty.
+pub fn current_href() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// Path plus query of the current page (`/a/b?x=1`, or `/`), for "come back here after
+/// sign-in".
 pub fn current_path_and_query() -> String {
     let Some(location) = window().map(|w| w.location()) else {
         return "/".into();

@@ -180,6 +180,7 @@ pub fn require_session(link: HostLink, why: &str) {
             link,
             "qufabric:session-required",
             &serde_json::json!({ "reason": why }),
+            false,
         );
     }
 }
@@ -198,11 +199,12 @@ pub fn policy_blocking(link: HostLink, origin: &str) -> Option<String> {
         .as_string()
 }
 
-/// Dispatch a bubbling, composed `CustomEvent` on the element with `detail`.
-pub fn emit(link: HostLink, name: &str, detail: &serde_json::Value) {
+/// Dispatch a bubbling, composed `CustomEvent` on the element with `detail`; `true` when
+/// the event is `cancelable` and the host called `preventDefault` on it.
+pub fn emit(link: HostLink, name: &str, detail: &serde_json::Value, cancelable: bool) -> bool {
     let element = HOSTS.with(|h| h.borrow().get(&link.0).map(|s| s.element.clone()));
     let Some(element) = element else {
-        return;
+        return false;
     };
     let detail = serde_json::to_string(detail)
         .ok()
@@ -211,10 +213,13 @@ pub fn emit(link: HostLink, name: &str, detail: &serde_json::Value) {
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
+    init.set_cancelable(cancelable);
     init.set_detail(&detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-        let _ = element.dispatch_event(&event);
-    }
+    let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) else {
+        return false;
+    };
+    // `dispatchEvent` answers false when a listener cancelled the event.
+    element.dispatch_event(&event).is_ok_and(|went_on| !went_on)
 }
 
 /// `AbortSignal.any([a, b])` where the browser has it; otherwise `a` alone.

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use qufabric_model::bundles::Bundle;
 
-use crate::element_nav::to_browser_path;
+use qufabric_model::element_paths;
 
 /// Where the Identity Providers pages live in the app's own paths.
 pub const PROVIDERS_PATH: &str = "/settings/identity-providers";
@@ -21,35 +21,35 @@ pub const PROVIDERS_PATH: &str = "/settings/identity-providers";
 /// How to move to another page: (app path with query, replace the history entry).
 pub type Go = Rc<dyn Fn(&str, bool)>;
 
+/// How an element writes the addresses of its links (its host owns them all).
+#[derive(Clone, Default)]
+pub struct ElementLinks {
+    /// `base-path`: the element shows its location in the address bar under it.
+    pub base_path: Option<String>,
+    /// `href-template`: the host's address of a sub-path, with `{path}` in it.
+    pub href_template: Option<String>,
+    /// `users-href`: the host's Users page, if it has one.
+    pub users_href: Option<String>,
+}
+
 /// The navigation of the pages below, from context. `Copy`.
 #[derive(Clone, Copy)]
 pub struct Nav {
     /// The app path with its query, e.g. `/settings/identity-providers/new?saved=1`.
     location: Signal<String>,
     go: StoredValue<Go, LocalStorage>,
-    /// Where links to pages outside the element point (the standalone dashboard at the
-    /// management server's origin); empty in the standalone app.
-    outside_origin: StoredValue<String>,
-    /// The URL prefix of in-element links (`base-path`), if the element shows its
-    /// location in the address bar.
-    base_path: StoredValue<Option<String>>,
+    /// `None` in the standalone app; an element's way of writing link addresses.
+    element: StoredValue<Option<ElementLinks>>,
 }
 
 impl Nav {
-    /// A navigation over `location` that moves with `go`. `outside_origin` is where links
-    /// to pages outside the view point (empty in the standalone app); `base_path` the URL
-    /// prefix of in-view links when an element shows its location in the address bar.
-    pub fn new(
-        location: Signal<String>,
-        go: Go,
-        outside_origin: String,
-        base_path: Option<String>,
-    ) -> Nav {
+    /// A navigation over `location` that moves with `go`; `element` says how an element
+    /// writes its links (`None`: the standalone app, where every page has an address).
+    pub fn new(location: Signal<String>, go: Go, element: Option<ElementLinks>) -> Nav {
         Nav {
             location,
             go: StoredValue::new_local(go),
-            outside_origin: StoredValue::new(outside_origin),
-            base_path: StoredValue::new(base_path),
+            element: StoredValue::new(element),
         }
     }
 
@@ -83,26 +83,38 @@ impl Nav {
         }
     }
 
-    /// The `href` of a link to an app page inside this view.
+    /// The `href` of a link to an app page inside this view. In an element, an address
+    /// of its host (`qufabric_model::element_paths::link_href`), never one of the API
+    /// server, which need not serve the standalone dashboard.
     pub fn href(&self, to: &str) -> String {
-        match self.base_path.get_value() {
-            Some(base) => to_browser_path(&base, to),
-            None if self.outside_origin.with_value(String::is_empty) => to.to_string(),
-            // An element without base-path: links still carry a real address (open in a
-            // new tab works), that of the standalone dashboard.
-            None => self.outside_href(to),
-        }
+        self.element.with_value(|element| match element {
+            None => to.to_string(),
+            Some(links) => element_paths::link_href(
+                to,
+                links.base_path.as_deref(),
+                links.href_template.as_deref(),
+                &crate::browser::current_href(),
+            ),
+        })
     }
 
-    /// The `href` of a page that only the standalone dashboard has (help, users).
-    pub fn outside_href(&self, to: &str) -> String {
-        format!("{}{to}", self.outside_origin.get_value())
+    /// The address of the Users page showing who signs in with `provider_id`: the
+    /// standalone app's own page, or the host's (`users-href`), or none.
+    pub fn users_href(&self, provider_id: &str) -> Option<String> {
+        self.element.with_value(|element| match element {
+            None => Some(format!(
+                "{}?provider={}",
+                qufabric_model::answers::USERS_PAGE,
+                qufabric_model::oidc::form_body(&[("x", provider_id)]).trim_start_matches("x=")
+            )),
+            Some(links) => links.users_href.clone(),
+        })
     }
 
     /// Whether clicks on in-view links are handled by each link (an element) rather than
     /// by the router.
     pub fn is_element(&self) -> bool {
-        !self.outside_origin.with_value(String::is_empty)
+        self.element.with_value(Option::is_some)
     }
 
     /// The `rel` of a link to `to`: `external` for a page this build does not have (the
@@ -163,7 +175,7 @@ pub fn provide_router_nav() {
         };
         navigate(to, options);
     });
-    provide_context(Nav::new(current, go, String::new(), None));
+    provide_context(Nav::new(current, go, None));
 }
 
 /// The navigation from context; without one (a page mounted alone), a fixed location
@@ -172,8 +184,14 @@ pub fn use_nav() -> Nav {
     use_context::<Nav>().unwrap_or_else(|| {
         let go: Go = Rc::new(|_: &str, _: bool| {});
         let location = Signal::derive(|| PROVIDERS_PATH.to_string());
-        Nav::new(location, go, String::new(), None)
+        Nav::new(location, go, None)
     })
+}
+
+/// A click that follows a link in place: the main button, no modifier (those open a new
+/// tab or window, which the browser must keep doing).
+pub fn is_plain_click(ev: &leptos::ev::MouseEvent) -> bool {
+    ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key())
 }
 
 /// A link to another page of this view: a plain anchor. In the standalone app the
@@ -190,9 +208,7 @@ pub fn NavLink(
     let nav = use_nav();
     let target = href.clone();
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let plain =
-            ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
-        if nav.is_element() && plain && !ev.default_prevented() {
+        if nav.is_element() && is_plain_click(&ev) && !ev.default_prevented() {
             ev.prevent_default();
             nav.go(&target, false);
         }

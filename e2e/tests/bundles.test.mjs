@@ -59,16 +59,12 @@ test('the login page loads only the login bundle, the settings theirs, and movin
   await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
   assert.ok(loaded.includes(settingsWasm), 'the settings load their bundle');
 
-  // Settings → the help page (the login bundle's): a full page load, signed in still.
+  // Settings → `/` by the header's brand link: the login bundle's page, by a full page
+  // load, signed in still, which sends a signed-in person on to the settings.
+  await page.getByRole('link', { name: 'Groups' }).click();
+  await page.waitForURL(/\/settings\/groups$/);
   loaded.length = 0;
-  await page.getByRole('link', { name: 'Add identity provider' }).first().click();
-  await page.getByRole('link', { name: /Invalid redirect URI/ }).click();
-  await page.waitForURL(/\/help\/redirect-uri$/);
-  await page.getByRole('heading', { name: /Invalid redirect URI/ }).waitFor();
-  assert.deepEqual(loaded, [loginWasm], 'the help page came with its own bundle');
-  // …and back through `/`, which sends a signed-in person to the settings.
-  loaded.length = 0;
-  await page.goto(`${server.url}/`);
+  await page.getByRole('link', { name: 'QuFabric', exact: true }).click();
   await page.waitForURL(/\/settings\/identity-providers$/);
   await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
   assert.deepEqual(loaded, [loginWasm, settingsWasm], 'root, then the settings, each by a page load');

@@ -34,3 +34,21 @@ document.addEventListener('qufabric:session-required', (event) => {
 // @ts-expect-error: no such element
 const nothing: HTMLElementTagNameMap['qufabric-users'] = document.createElement('div');
 console.log(nothing);
+
+// The host's router keeps the element's place in its URL.
+const list = document.createElement('qufabric-identity-providers');
+list.setAttribute('chrome', 'none');
+list.setAttribute('href-template', '/settings?tab=sso&at={path}');
+list.location = '/new';
+list.addEventListener('qufabric:location-change', (event) => {
+  const { path, replace }: { path: string; replace: boolean } = event.detail;
+  history[replace ? 'replaceState' : 'pushState'](null, '', `?at=${encodeURIComponent(path)}`);
+});
+list.addEventListener('qufabric:dirty-change', (event) => console.log(event.detail.dirty, list.hasUnsavedChanges));
+list.addEventListener('qufabric:navigate', (event) => {
+  if (event.detail.page === 'users') event.preventDefault();
+});
+// @ts-expect-error: the host reads hasUnsavedChanges, it does not set it
+list.hasUnsavedChanges = false;
+// @ts-expect-error: the Groups element has no place to go to
+groups.location = '/new';

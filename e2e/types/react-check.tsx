@@ -22,6 +22,9 @@ export function SsoSettings() {
     <>
       <qufabric-identity-providers ref={providers} api-origin="https://qufabric.example.com" base-path="/settings/sso" />
       <qufabric-groups-settings api-origin="https://qufabric.example.com" theme="dark" className="sso" />
+      <qufabric-identity-providers location="/new" chrome="none" href-template="/settings?at={path}" users-href="/team/users" />
+      {/* @ts-expect-error: chrome is none or absent */}
+      <qufabric-identity-providers chrome="minimal" />
       {/* @ts-expect-error: theme is light or dark */}
       <qufabric-groups-settings theme="blue" />
       {/* @ts-expect-error: no such element */}

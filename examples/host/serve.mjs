@@ -16,7 +16,11 @@ import { createHash } from 'node:crypto';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EMBED = path.resolve(HERE, '..', '..', 'dist-embed');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
 
 /** The host's policy: strict, the API origin in connect-src and WebAssembly allowed,
  * unless a test leaves one out (`connectToApi`, `webAssembly` false) to see it explained. */
@@ -27,11 +31,22 @@ export function hostPolicy(api, { connectToApi = true, webAssembly = true } = {}
   ].join('; ');
 }
 
-export function startHost({ port = 0, api, policy = {} }) {
-  const csp = hostPolicy(api, policy);
-  const requests = [];
-  // Compressed once per content and coding (brotli at its best is slow on a megabyte; a
-  // rebuild under a running host changes the content, so the key).
+/** The cache lifetime of a dist-embed/ file, as the README's recipe says: the entry
+ * briefly, the content-hashed glue and wasm for good. */
+export function embedCache(name) {
+  return name === 'qufabric-sso.js' ? 'public, max-age=300' : 'public, max-age=31536000, immutable';
+}
+
+/** The dist-embed/ file a `/qufabric/<name>` address stands for. */
+export function embedFile(pathname) {
+  return path.join(EMBED, path.basename(pathname));
+}
+
+/** A function that sends a file with `headers`, compressed (brotli, else gzip) when the
+ * browser accepts it, and answers 404 when there is no such file. Compressed once per
+ * content and coding (brotli at its best is slow on a megabyte; a rebuild under a
+ * running host changes the content, so the key). */
+export function fileSender() {
   const compressed = new Map();
   const compress = (coding, body) => {
     const key = `${coding} ${createHash('sha256').update(body).digest('hex')}`;
@@ -40,31 +55,46 @@ export function startHost({ port = 0, api, policy = {} }) {
     }
     return compressed.get(key);
   };
+  return async (request, response, file, headers = {}, status = 200) => {
+    let body;
+    try {
+      body = await readFile(file);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+      return;
+    }
+    const all = { 'content-type': contentType(file), vary: 'accept-encoding', ...headers };
+    const accepts = request.headers['accept-encoding'] ?? '';
+    const coding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+    if (coding) {
+      body = compress(coding, body);
+      all['content-encoding'] = coding;
+    }
+    response.writeHead(status, all);
+    response.end(body);
+  };
+}
+
+export function contentType(file) {
+  return TYPES[path.extname(file)] ?? 'application/octet-stream';
+}
+
+export function startHost({ port = 0, api, policy = {} }) {
+  const csp = hostPolicy(api, policy);
+  const requests = [];
+  const send = fileSender();
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url, 'http://host');
     requests.push(url.pathname);
     let file;
     let cache = 'no-cache';
     if (url.pathname.startsWith('/qufabric/')) {
-      file = path.join(EMBED, path.basename(url.pathname));
-      cache = path.basename(file) === 'qufabric-sso.js' ? 'public, max-age=300' : 'public, max-age=31536000, immutable';
+      file = embedFile(url.pathname);
+      cache = embedCache(path.basename(file));
     } else if (url.pathname === '/' || url.pathname.startsWith('/sso/')) file = path.join(HERE, 'index.html');
     else file = path.join(HERE, path.basename(url.pathname));
-    try {
-      let body = await readFile(file);
-      const headers = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'cache-control': cache, vary: 'accept-encoding' };
-      const accepts = request.headers['accept-encoding'] ?? '';
-      const coding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
-      if (coding) {
-        body = compress(coding, body);
-        headers['content-encoding'] = coding;
-      }
-      response.writeHead(200, headers);
-      response.end(body);
-    } catch {
-      response.writeHead(404, { 'content-type': 'text/plain' });
-      response.end('not found');
-    }
+    await send(request, response, file, { 'content-security-policy': csp, 'cache-control': cache });
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
     const url = `http://127.0.0.1:${server.address().port}`;

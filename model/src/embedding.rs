@@ -64,6 +64,18 @@ pub fn theme(value: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// `chrome`: absent (the element draws its own card and page heading) or `none` (it sits
+/// in the host's layout, which shows the heading). `Ok(true)` when the element draws them.
+pub fn own_chrome(value: Option<&str>) -> Result<bool, String> {
+    match value.map(str::trim) {
+        None => Ok(true),
+        Some("none") => Ok(false),
+        Some(other) => Err(format!(
+            "chrome \"{other}\" is not none (leave it out for the element's own card and heading)"
+        )),
+    }
+}
+
 /// What an element says when the host page's Content-Security-Policy blocked its request
 /// to `origin` under `directive` (the violation's effective directive, e.g. `connect-src`):
 /// which directive blocks what, and what to add.
@@ -131,6 +143,15 @@ mod tests {
         for wrong in ["admin", "//evil.example", "/a?b", "/a#b"] {
             assert!(base_path(Some(wrong)).is_err(), "{wrong}");
         }
+    }
+
+    #[test]
+    fn chrome_is_none_or_absent() {
+        assert_eq!(own_chrome(None), Ok(true));
+        assert_eq!(own_chrome(Some("none")), Ok(false));
+        assert!(own_chrome(Some("minimal"))
+            .unwrap_err()
+            .contains("is not none"));
     }
 
     #[test]

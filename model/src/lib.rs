@@ -7,6 +7,7 @@ pub mod api;
 pub mod bundles;
 pub mod checks;
 pub mod claims;
+pub mod element_paths;
 pub mod embedding;
 pub mod group_checks;
 pub mod issuer;

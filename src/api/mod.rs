@@ -69,10 +69,23 @@ impl Api {
     pub fn emit(&self, event: &str, detail: impl FnOnce() -> serde_json::Value) {
         #[cfg(feature = "embed")]
         if let Some(host) = self.host {
-            crate::host::emit(host, event, &detail());
+            crate::host::emit(host, event, &detail(), false);
         }
         #[cfg(not(feature = "embed"))]
         let _ = (event, detail);
+    }
+
+    /// Offer the host page a move of its own (`qufabric:navigate`, cancelable): `true`
+    /// when the host took it over (called `preventDefault`), so the element's link must
+    /// not be followed. Always `false` in the standalone app.
+    pub fn offer_navigation(&self, detail: impl FnOnce() -> serde_json::Value) -> bool {
+        #[cfg(feature = "embed")]
+        if let Some(host) = self.host {
+            return crate::host::emit(host, "qufabric:navigate", &detail(), true);
+        }
+        #[cfg(not(feature = "embed"))]
+        let _ = detail;
+        false
     }
 
     /// Whether the signed-in state just ended (a draft then stays for the next sign-in,

@@ -8,6 +8,7 @@ mod findings;
 mod mark;
 mod notice;
 mod public_url_warning;
+mod redirect_uri_steps;
 mod sign_out_button;
 mod switch;
 
@@ -19,5 +20,6 @@ pub use findings::{findings_for, Findings};
 pub use mark::ProviderMark;
 pub use notice::{ErrorNotice, StatusRegion};
 pub use public_url_warning::PublicUrlWarning;
+pub use redirect_uri_steps::RedirectUriSteps;
 pub use sign_out_button::SignOutButton;
 pub use switch::Switch;

@@ -145,7 +145,7 @@ pub fn GroupsPage() -> impl IntoView {
     };
 
     view! {
-        <h2>"Groups"</h2>
+        <h2 class="page-title">"Groups"</h2>
         <p class="lede">"Take group memberships from the identity provider's token, and admit only members of chosen groups."</p>
         <StatusRegion message=Signal::derive(move || restore_note.get())/>
         {move || accounts.get().and_then(Result::err).map(|error| view! {

@@ -1,7 +1,7 @@
 //! `/settings/identity-providers`: the configured providers, search, a test sign-in per
 //! provider, and delete with a confirmation that says who is affected.
 
-use crate::nav::{provider_path, use_nav, NavLink, PROVIDERS_PATH};
+use crate::nav::{is_plain_click, provider_path, use_nav, NavLink, PROVIDERS_PATH};
 use leptos::prelude::*;
 
 use super::list_text::{delete_consequences, filter_providers, provider_count};
@@ -114,9 +114,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
             Some(_) => {}
             // The provider's link.
             None => {
-                let plain = ev.button() == 0
-                    && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
-                if nav.is_element() && plain {
+                if nav.is_element() && is_plain_click(&ev) {
                     ev.prevent_default();
                     nav.go(&provider_path(&id), false);
                 }
@@ -138,7 +136,7 @@ pub fn IdentityProvidersPage() -> impl IntoView {
 
     view! {
         <div class="page-head">
-            <h2>"Identity Providers"</h2>
+            <h2 class="page-title">"Identity Providers"</h2>
             <Show when=can_write>
                 <NavLink href=format!("{PROVIDERS_PATH}/new") class="button">"Add identity provider"</NavLink>
             </Show>
@@ -217,17 +215,32 @@ pub fn IdentityProvidersPage() -> impl IntoView {
             {move || {
                 let provider = to_delete.get()?;
                 let signs_in = users.get().and_then(Result::ok)?.iter().any(|u| u.idp_id.as_deref() == Some(provider.id.as_str()));
-                let users_href = nav.outside_href(&format!(
-                    "/settings/users?provider={}",
-                    qufabric_model::oidc::form_body(&[("x", &provider.id)]).trim_start_matches("x=")
-                ));
-                signs_in.then(|| view! {
-                    <p><a href=users_href>
-                        {format!("See who signs in with {}", provider.name)}
-                    </a></p>
-                })
+                signs_in.then(|| view! { <WhoSignsIn provider=provider/> })
             }}
             {move || delete_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
         </ConfirmDialog>
     }
+}
+
+/// "See who signs in with …", shown when someone does: a link to the Users page when
+/// there is an address for it (inside an element, only the host's `users-href`). Inside
+/// an element the click is first offered to the host (`qufabric:navigate`), whose router
+/// may take it over.
+#[component]
+fn WhoSignsIn(provider: IdentityProvider) -> impl IntoView {
+    let api = use_api();
+    let nav = use_nav();
+    let href = nav.users_href(&provider.id)?;
+    let id = provider.id.clone();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let handled = nav.is_element()
+            && is_plain_click(&ev)
+            && api.offer_navigation(|| serde_json::json!({ "page": "users", "provider": id }));
+        if handled {
+            ev.prevent_default();
+        }
+    };
+    Some(view! {
+        <p><a href=href on:click=on_click>{format!("See who signs in with {}", provider.name)}</a></p>
+    })
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::Api;
-use crate::components::{CopyField, PublicUrlWarning};
+use crate::components::{CopyField, PublicUrlWarning, RedirectUriSteps};
 use crate::nav::use_nav;
 use qufabric_model::origins::{origin_of, public_url_of_redirect};
 
@@ -42,10 +42,13 @@ pub(super) fn RedirectsBlock(
                 hint=String::from("What this server sends to the provider (built from its public URL).")/>
             {move || other_address.get().map(|public| view! {
                 <p class="hint" id="redirect-other-address">
-                    {format!("You opened the dashboard at {}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", api.config().page_origin)}
+                    {format!("You opened {} at {}, but sign-ins through a provider always pass through the server's public URL {public}: this one Redirect URL is all the provider needs.", if nav.is_element() { "this page" } else { "the dashboard" }, api.config().page_origin)}
                 </p>
             })}
-            <p><a href=nav.outside_href("/help/redirect-uri") rel=nav.rel("/help/redirect-uri")>"The provider says “Invalid redirect URI”?"</a></p>
+            <details class="inline-help" id="redirect-uri-help">
+                <summary>"The provider says “Invalid redirect URI”?"</summary>
+                <RedirectUriSteps last_step="Then save here (if you changed anything) and try the sign-in again."/>
+            </details>
         </section>
     }
 }

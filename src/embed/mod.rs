@@ -8,26 +8,31 @@
 //! (no `<style>` element, which a strict `style-src` would refuse), without a router:
 //! navigation goes through [`crate::nav`] and authorization through [`crate::host`].
 
+mod attributes;
+mod shell;
+
 use std::any::Any;
+use std::cell::Cell;
+use std::rc::Rc;
 
 use js_sys::Function;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{provide_api, Api, ApiError};
-use crate::components::ErrorNotice;
+use crate::api::{provide_api, Api};
 use crate::config::Config;
-use crate::element_nav::{from_browser_path, provide_element_nav};
+use crate::element_nav::provide_element_nav;
 use crate::host::{self, HostLink};
-use crate::nav::{use_nav, PROVIDERS_PATH};
-use crate::pages::{
-    CurrentUser, GroupsPage, IdentityProviderFormPage, IdentityProvidersPage, UnsavedChanges,
-};
-use qufabric_model::answers::GROUPS_PAGE;
+use attributes::Attributes;
+use qufabric_model::element_paths;
 use qufabric_model::{embedding, shadow_css};
+use shell::ElementShell;
 
-const STYLESHEET: &str = include_str!("../style/main.css");
+/// The wrapper's class under `chrome="none"` (style/main.css).
+const CHROMELESS_CLASS: &str = "chromeless";
+
+const STYLESHEET: &str = include_str!("../../style/main.css");
 
 thread_local! {
     /// One constructed stylesheet, shared by every element.
@@ -59,6 +64,10 @@ struct Mounted {
     link: Option<HostLink>,
     /// The host's `getAuthorization` when last seen (see `host::authorization_id`).
     authorization_id: Option<u32>,
+    /// Where the element is (set from inside the mount; `None` for the Groups element).
+    location: Rc<Cell<Option<RwSignal<String>>>>,
+    /// Whether a form holds unsaved edits (set from inside the mount).
+    unsaved: Rc<Cell<Option<RwSignal<bool>>>>,
     /// The Leptos mount (dropping it removes the nodes and disposes the reactive owner).
     view: Box<dyn Any>,
 }
@@ -88,9 +97,16 @@ pub fn mount_element(
 
 #[wasm_bindgen]
 impl ElementHandle {
-    /// An observed attribute changed: a new origin or base path starts over (typed text
+    /// An observed attribute changed: `location` moves the element; a new origin, base
+    /// path or link attribute starts over (typed text
     /// is kept as a draft); a valid theme needs nothing (the stylesheet reads it).
     pub fn attribute_changed(&mut self, name: &str) {
+        if name == "location" {
+            if let Some(location) = self.element.get_attribute("location") {
+                self.set_location(&location);
+            }
+            return;
+        }
         let theme = self.element.get_attribute("theme");
         let theme_only = name == "theme" && embedding::theme(theme.as_deref()).is_ok();
         let was_valid = self.mounted.as_ref().is_some_and(|m| m.link.is_some());
@@ -123,6 +139,39 @@ impl ElementHandle {
         }
     }
 
+    /// The host shows another place (`location`, a sub-path such as `/new`): the element
+    /// moves there without telling the host back. A wrong value is said in the console
+    /// and changes nothing (what the person is doing stays).
+    pub fn set_location(&mut self, value: &str) {
+        let Some(location) = self.mounted.as_ref().and_then(|m| m.location.get()) else {
+            return;
+        };
+        match element_paths::from_sub_path(value) {
+            Ok(app) if location.try_get_untracked().is_some_and(|now| now != app) => {
+                location.set(app);
+            }
+            Ok(_) => {}
+            Err(message) => self.console_error(&message),
+        }
+    }
+
+    /// The element's sub-path (`/`, `/new`, `/<id>`); `None` for the Groups element.
+    pub fn location(&self) -> Option<String> {
+        let location = self.mounted.as_ref()?.location.get()?;
+        location
+            .try_get_untracked()
+            .map(|app| element_paths::sub_path(&app))
+    }
+
+    /// Whether a form of the element holds unsaved edits.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.mounted
+            .as_ref()
+            .and_then(|m| m.unsaved.get())
+            .and_then(|unsaved| unsaved.try_get_untracked())
+            .unwrap_or(false)
+    }
+
     /// The element left the document: abort its requests, remove its nodes and listeners,
     /// dispose its reactive owner.
     pub fn unmount(&mut self) {
@@ -147,43 +196,63 @@ impl ElementHandle {
         let Some(wrapper) = self.wrapper() else {
             return;
         };
-        let theme = self.element.get_attribute("theme");
         let page_origin = crate::browser::origin();
-        let checked = embedding::api_origin(
-            self.element.get_attribute("api-origin").as_deref(),
-            &page_origin,
-        )
-        .and_then(|origin| {
-            embedding::theme(theme.as_deref())?;
-            let base = embedding::base_path(self.element.get_attribute("base-path").as_deref())?;
-            Ok((origin, base))
-        });
-        let (api_origin, base_path) = match checked {
-            Ok(values) => values,
+        let attributes = match Attributes::read(&self.element, &page_origin) {
+            Ok(attributes) => attributes,
             Err(message) => {
                 self.show_problem(&wrapper, &message);
                 return;
             }
         };
+        let Attributes {
+            api_origin,
+            links,
+            start,
+            own_chrome,
+        } = attributes;
+        if !own_chrome {
+            // chrome="none" (shadow_css styles it): the host's layout around the element.
+            let _ = wrapper.class_list().add_1(CHROMELESS_CLASS);
+        }
         let link = host::register(self.element.clone(), self.authorization.clone());
         let overrides = serde_json::json!({ "management_origin": api_origin }).to_string();
         let config = Config::from_parts(&page_origin, Some(&overrides));
-        let start = base_path
-            .as_deref()
-            .and_then(|base| from_browser_path(base, &crate::browser::current_path_and_query()))
-            .unwrap_or_else(|| PROVIDERS_PATH.to_string());
         let kind = self.kind;
+        let location = Rc::new(Cell::new(None));
+        let unsaved = Rc::new(Cell::new(None));
+        let (location_out, unsaved_out) = (Rc::clone(&location), Rc::clone(&unsaved));
         let view = leptos::mount::mount_to(wrapper, move || {
             provide_context(config.clone());
-            provide_api(Api::for_host(config, link));
-            provide_element_nav(start, api_origin, base_path);
-            view! { <ElementShell kind=kind/> }
+            let api = Api::for_host(config, link);
+            provide_api(api);
+            let moved = Rc::new(move |path: &str, replace: bool| {
+                api.emit(
+                    "qufabric:location-change",
+                    || serde_json::json!({ "path": path, "replace": replace }),
+                );
+            });
+            let at = provide_element_nav(start, links, moved);
+            if kind == Kind::IdentityProviders {
+                location_out.set(Some(at));
+            }
+            let dirty = RwSignal::new(false);
+            unsaved_out.set(Some(dirty));
+            view! { <ElementShell kind=kind unsaved=dirty/> }
         });
         self.mounted = Some(Mounted {
             link: Some(link),
             authorization_id: host::authorization_id(link),
+            location,
+            unsaved,
             view: Box::new(view),
         });
+    }
+
+    fn console_error(&self, message: &str) {
+        web_sys::console::error_1(&JsValue::from_str(&format!(
+            "<{}>: {message}",
+            self.element.tag_name().to_ascii_lowercase()
+        )));
     }
 
     /// The element's shadow root (created once, kept across re-mounts) with our
@@ -215,10 +284,7 @@ impl ElementHandle {
 
     /// A wrong attribute: say so inside the element and in the console.
     fn show_problem(&mut self, wrapper: &web_sys::HtmlElement, message: &str) {
-        web_sys::console::error_1(&JsValue::from_str(&format!(
-            "<{}>: {message}",
-            self.element.tag_name().to_ascii_lowercase()
-        )));
+        self.console_error(message);
         let view = leptos::mount::mount_to(wrapper.clone(), {
             let message = message.to_string();
             move || view! { <div class="notice notice-error" role="alert"><p>{message}</p></div> }
@@ -226,50 +292,9 @@ impl ElementHandle {
         self.mounted = Some(Mounted {
             link: None,
             authorization_id: None,
+            location: Rc::new(Cell::new(None)),
+            unsaved: Rc::new(Cell::new(None)),
             view: Box::new(view),
         });
-    }
-}
-
-/// Who is signed in at the host (the API's answer for its authorization), then the
-/// pages of this element.
-#[component]
-fn ElementShell(kind: Kind) -> impl IntoView {
-    let api = crate::api::use_api();
-    let nav = use_nav();
-    let user = api.load_current_user();
-    // The page's lists start now, with the user's request: one wave, not two.
-    api.start_page_loads(&match kind {
-        Kind::GroupsSettings => GROUPS_PAGE.to_string(),
-        Kind::IdentityProviders => nav.path_untracked(),
-    });
-    provide_context(CurrentUser(Signal::derive(move || {
-        user.get().and_then(Result::ok)
-    })));
-    provide_context(UnsavedChanges(RwSignal::new(false)));
-    let path = Memo::new(move |_| nav.path());
-    let page = move || match kind {
-        Kind::GroupsSettings => view! { <GroupsPage/> }.into_any(),
-        Kind::IdentityProviders if path.get() == PROVIDERS_PATH => {
-            view! { <IdentityProvidersPage/> }.into_any()
-        }
-        Kind::IdentityProviders => view! { <IdentityProviderFormPage/> }.into_any(),
-    };
-    view! {
-        {move || match user.get() {
-            None => view! { <p class="status" role="status">"Loading…"</p> }.into_any(),
-            Some(Err(ApiError::Unauthorized(_))) => view! {
-                <p class="status" role="status">"Waiting for the page to sign you in…"</p>
-            }.into_any(),
-            Some(Err(error)) => view! {
-                <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| user.refetch())/>
-            }.into_any(),
-            Some(Ok(me)) if !me.role.can_read_settings() => view! {
-                <div class="notice notice-warning" role="status">
-                    <p>{format!("{} ({}) may not see these settings.", me.email, me.role.as_str())}</p>
-                </div>
-            }.into_any(),
-            Some(Ok(_)) => view! { <div class="tab-panel embedded">{page}</div> }.into_any(),
-        }}
     }
 }
