@@ -29,6 +29,7 @@ before(async () => {
   pat = await setupOwnerWithToken(server, OWNER);
   standIn = await startPocketId({
     clients: [{ client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`], allowed_groups: ['QuFabric'] }],
+    users: { alice: { password: 'alice-password', email: 'alice@example.com', name: 'Alice', groups: ['QuFabric'] } },
   });
   host = await startHost({ api: server.url });
   browser = await launchBrowser();
@@ -482,4 +483,54 @@ test('a host policy that blocks the API or WebAssembly is explained inside each 
     await context.close();
     await strict.close();
   }
+});
+
+test('"See who signs in with …" is offered to the host first, then follows users-href', async () => {
+  // PocketID, and a person who signed in with it (at the standalone login screen).
+  const created = await fetch(`${server.url}/api/identity-providers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Token ${pat}` },
+    body: JSON.stringify({ type: 'pocketid', name: 'PocketID', issuer: standIn.issuer, client_id: 'QuFabric', client_secret: 'pocket-secret' }),
+  });
+  assert.equal(created.status, 200, await created.clone().text());
+  const provider = await created.json();
+  const person = await newPage(browser);
+  await person.page.goto(`${server.url}/login`);
+  await person.page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await person.page.waitForURL((url) => url.toString().startsWith(standIn.issuer));
+  await person.page.getByLabel('Username').fill('alice');
+  await person.page.getByLabel('Password').fill('alice-password');
+  await person.page.getByRole('button', { name: 'Sign in' }).click();
+  // A plain user: signed in, without access to the settings.
+  await person.page.getByRole('heading', { name: 'No access to these settings' }).waitFor();
+  await person.context.close();
+
+  const { page, problems, context } = await newPage(browser, { viewport: { width: 1400, height: 1000 } });
+  await page.goto(hostUrl());
+  await page.getByLabel('Personal access token').fill(pat);
+  await page.getByRole('button', { name: 'Use this token' }).click();
+  const providers = page.locator('qufabric-identity-providers');
+  const openDelete = async () => {
+    await providers.getByRole('button', { name: /Delete PocketID/ }).click();
+    return providers.getByRole('alertdialog').getByRole('link', { name: 'See who signs in with PocketID' });
+  };
+  const navigations = () => page.evaluate(() => window.hostEvents.filter((e) => e.type === 'qufabric:navigate').map((e) => e.detail));
+
+  // A host whose router takes it over: nothing else happens.
+  await page.evaluate(() => document.addEventListener('qufabric:navigate', (event) => event.preventDefault(), { once: true }));
+  const link = await openDelete();
+  assert.equal(await link.getAttribute('href'), '#members');
+  await link.click();
+  assert.deepEqual(await navigations(), [{ page: 'users', provider: provider.id }]);
+  assert.equal(await page.evaluate(() => location.hash), '', 'taken over by the host');
+  await providers.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+
+  // A host that only listens: the browser follows users-href, to the host's Members tab.
+  await (await openDelete()).click();
+  await page.waitForFunction(() => location.hash === '#members');
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  assert.equal((await navigations()).length, 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+  await fetch(`${server.url}/api/identity-providers/${provider.id}`, { method: 'DELETE', headers: { authorization: `Token ${pat}` } });
 });

@@ -67,7 +67,8 @@ window.addEventListener('hashchange', showTab);
 if (location.hash === '#members') membersLoaded.then(showTab);
 
 window.hostEvents = [];
-for (const name of ['qufabric:provider-saved', 'qufabric:provider-deleted', 'qufabric:groups-saved', 'qufabric:session-required']) {
+// qufabric:navigate is heard, not taken over: the browser follows users-href (#members).
+for (const name of ['qufabric:provider-saved', 'qufabric:provider-deleted', 'qufabric:groups-saved', 'qufabric:session-required', 'qufabric:navigate']) {
   document.addEventListener(name, (event) => {
     window.hostEvents.push({ type: event.type, detail: event.detail });
     const item = document.createElement('li');
