@@ -57,7 +57,7 @@ export async function startServer({ dataDir, args = [], listenHost = '127.0.0.1'
   let output = '';
   let child;
   const launch = async () => {
-    child = spawn(SERVER_BIN, ['--listen', `${listenHost}:${port}`, '--data-dir', dir, ...(serveDashboard ? ['--dist', DIST] : []), ...publicArgs, ...args], {
+    child = spawn(SERVER_BIN, ['--listen', `${listenHost}:${port}`, '--data-dir', dir, ...(serveDashboard ? ['--dist', DIST] : []), ...publicArgs, ...withPatAtSetup(args)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
     });
@@ -90,6 +90,11 @@ export async function startServer({ dataDir, args = [], listenHost = '127.0.0.1'
 }
 
 /** A host name the browser resolves to this machine, as a LAN address would. */
+/** The harness sets up with a personal access token (it switches approval with it). */
+function withPatAtSetup(args) {
+  return args.includes('--setup-pat-enabled') ? args : [...args, '--setup-pat-enabled'];
+}
+
 export const LAN_HOST = 'qufabric.lan';
 
 /** Headless Chromium as these machines allow it (Debian's build, no downloads). */
@@ -167,14 +172,21 @@ export async function configureDashboard(page, config) {
   }, JSON.stringify(config));
 }
 
-/** First run through the API: create the owner (what the setup screen does). */
-export async function setupOwner(server, owner) {
-  const response = await fetch(`${server.url}/api/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(owner),
-  });
-  if (response.status !== 200) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
+/** First run through the API: create the owner (what the setup screen does). A new
+ * install makes newcomers wait for approval, as the real server does; a journey that is
+ * not about approval turns it off through the API (`{ approval: true }` keeps it). */
+export async function setupOwner(server, owner, { approval = false } = {}) {
+  const token = await setupOwnerWithToken(server, owner);
+  if (!approval) await requireApproval(server, token, false);
+}
+
+/** Switch `extra.user_approval_required` with `token` (a PAT), the rest of the settings kept. */
+export async function requireApproval(server, token, required) {
+  const headers = { 'content-type': 'application/json', authorization: `Token ${token}` };
+  const [account] = await (await fetch(`${server.url}/api/accounts`, { headers })).json();
+  const settings = { ...account.settings, extra: { ...account.settings.extra, user_approval_required: required } };
+  const saved = await fetch(`${server.url}/api/accounts/${account.id}`, { method: 'PUT', headers, body: JSON.stringify({ settings }) });
+  if (saved.status !== 200) throw new Error(`approval switch failed: ${saved.status} ${await saved.text()}`);
 }
 
 /** The API requests (and token renewals) `page` makes to `server` while `action` runs and
@@ -201,8 +213,9 @@ export async function apiTraffic(page, server, action) {
   return log;
 }
 
-/** The first run with a personal access token for the owner (a server started with
- * `--setup-pat-enabled`): the token, as a host page authorises the elements with it. */
+/** The first run with a personal access token for the owner (every test server starts
+ * with `--setup-pat-enabled`): the token, as a host page authorises the elements with it.
+ * Approval of newcomers stays as a new install has it (on). */
 export async function setupOwnerWithToken(server, owner) {
   const response = await fetch(`${server.url}/api/setup`, {
     method: 'POST',

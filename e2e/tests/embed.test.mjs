@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, screenshot, axeViolations, signInWithEmail, setupOwnerWithToken } from '../harness.mjs';
+import { startServer, launchBrowser, newPage, screenshot, axeViolations, signInWithEmail, setupOwnerWithToken, requireApproval } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 import { startHost } from '../../examples/host/serve.mjs';
 
@@ -27,6 +27,8 @@ let pat;
 before(async () => {
   server = await startServer({ args: ['--enable-test-faults', '--setup-pat-enabled'] });
   pat = await setupOwnerWithToken(server, OWNER);
+  // Alice's sign-in (the Users link) is not about approval.
+  await requireApproval(server, pat, false);
   standIn = await startPocketId({
     clients: [{ client_id: 'QuFabric', client_secret: 'pocket-secret', redirect_uris: [`${server.url}/oauth2/callback`], allowed_groups: ['QuFabric'] }],
     users: { alice: { password: 'alice-password', email: 'alice@example.com', name: 'Alice', groups: ['QuFabric'] } },

@@ -74,7 +74,8 @@ pub fn page_loads(page: &str, page_origin: &str) -> Vec<String> {
         ];
     }
     if page == USERS_PAGE {
-        return vec![USERS.into(), PROVIDERS.into()];
+        // The account: its "Require approval for new users" switch.
+        return vec![USERS.into(), PROVIDERS.into(), ACCOUNTS.into()];
     }
     match page
         .strip_prefix(PROVIDERS_PAGE)
@@ -367,7 +368,7 @@ mod tests {
         );
         assert_eq!(
             page_loads("/settings/users", ORIGIN),
-            ["/api/users", "/api/identity-providers"]
+            ["/api/users", "/api/identity-providers", "/api/accounts"]
         );
         for elsewhere in [
             "/",

@@ -391,6 +391,40 @@ impl TryFrom<BTreeMap<String, Kept>> for AccountSettings {
     }
 }
 
+/// The nested `extra` object of the settings, whose other fields go back as they came.
+const EXTRA: &str = "extra";
+const USER_APPROVAL_REQUIRED: &str = "user_approval_required";
+
+impl AccountSettings {
+    /// `extra.user_approval_required`: a person who first arrives through a provider waits
+    /// until an owner or administrator approves them. A missing or unreadable `extra`
+    /// reads as off, as the server reads it.
+    pub fn user_approval_required(&self) -> bool {
+        self.other
+            .get(EXTRA)
+            .and_then(|extra| extra.decode::<BTreeMap<String, Kept>>().ok())
+            .and_then(|fields| fields.get(USER_APPROVAL_REQUIRED)?.decode::<bool>().ok())
+            .unwrap_or(false)
+    }
+
+    /// The settings with `extra.user_approval_required` set, every other field of `extra`
+    /// kept as it was.
+    pub fn with_user_approval_required(mut self, required: bool) -> AccountSettings {
+        let mut extra = self
+            .other
+            .get(EXTRA)
+            .and_then(|extra| extra.decode::<BTreeMap<String, Kept>>().ok())
+            .unwrap_or_default();
+        if let Some(value) = Kept::of(&required) {
+            extra.insert(USER_APPROVAL_REQUIRED.to_string(), value);
+        }
+        if let Some(extra) = Kept::of(&extra) {
+            self.other.insert(EXTRA.to_string(), extra);
+        }
+        self
+    }
+}
+
 impl From<AccountSettings> for BTreeMap<String, Kept> {
     fn from(settings: AccountSettings) -> BTreeMap<String, Kept> {
         let mut fields = settings.other;
@@ -459,6 +493,29 @@ pub struct AccountRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn approval_is_read_from_extra_and_written_back_with_the_rest_of_it() {
+        let json = r#"{"jwt_groups_enabled":false,"extra":{"peer_approval_enabled":true,"user_approval_required":true,"future":[1]}}"#;
+        let settings: AccountSettings = serde_json::from_str(json).unwrap();
+        assert!(settings.user_approval_required());
+        let off = settings.with_user_approval_required(false);
+        assert!(!off.user_approval_required());
+        let back = serde_json::to_value(&off).unwrap();
+        assert_eq!(
+            back["extra"],
+            serde_json::json!({"peer_approval_enabled": true, "user_approval_required": false, "future": [1]})
+        );
+        // No extra at all (an older server): off, and switching it on creates it.
+        let bare: AccountSettings =
+            serde_json::from_str(r#"{"jwt_groups_enabled":false}"#).unwrap();
+        assert!(!bare.user_approval_required());
+        let on = bare.with_user_approval_required(true);
+        assert_eq!(
+            serde_json::to_value(&on).unwrap()["extra"],
+            serde_json::json!({"user_approval_required": true})
+        );
+    }
 
     #[test]
     fn settings_keep_unknown_fields_round_trip() {

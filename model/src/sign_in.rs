@@ -15,6 +15,9 @@ pub enum SignInError {
     InvalidClient,
     /// Signed in at the provider, but outside the JWT allow-groups.
     NotInAllowedGroup,
+    /// A newcomer who waits for an owner or administrator to approve them (the account
+    /// requires approval); nothing else is needed from them.
+    PendingApproval,
     /// The answer does not belong to a sign-in started in this browser.
     StateMismatch,
     /// The sign-in, or the session, took too long or ended.
@@ -32,12 +35,13 @@ pub enum SignInError {
 }
 
 impl SignInError {
-    pub const ALL: [SignInError; 12] = [
+    pub const ALL: [SignInError; 13] = [
         SignInError::ProviderUnreachable,
         SignInError::IssuerMismatch,
         SignInError::UpstreamDenied,
         SignInError::InvalidClient,
         SignInError::NotInAllowedGroup,
+        SignInError::PendingApproval,
         SignInError::StateMismatch,
         SignInError::SessionExpired,
         SignInError::InvalidScope,
@@ -55,6 +59,7 @@ impl SignInError {
             SignInError::UpstreamDenied => "upstream_denied",
             SignInError::InvalidClient => "invalid_client",
             SignInError::NotInAllowedGroup => "not_in_allowed_group",
+            SignInError::PendingApproval => "pending_approval",
             SignInError::StateMismatch => "state_mismatch",
             SignInError::SessionExpired => "session_expired",
             SignInError::InvalidScope => "invalid_scope",

@@ -52,6 +52,9 @@ pub struct ExistingUser {
     pub role: Role,
     #[serde(default)]
     pub is_blocked: bool,
+    /// Waiting for an owner or admin to approve them (blocked until then).
+    #[serde(default)]
+    pub pending_approval: bool,
 }
 
 /// Why a test ended early.
@@ -89,6 +92,9 @@ pub struct TestSignInReport {
     pub received_at: i64,
     #[serde(default)]
     pub existing_user: Option<ExistingUser>,
+    /// Whether the account makes newcomers wait for approval (`extra.user_approval_required`).
+    #[serde(default)]
+    pub approval_required: bool,
     /// The provider's name as configured, for the report's words.
     #[serde(default)]
     pub provider_name: String,
@@ -485,6 +491,13 @@ pub fn analyse(
     }
 
     let role = match &report.existing_user {
+        Some(user) if user.pending_approval => {
+            problems.push(Problem {
+                what: format!("{} waits for approval: their sign-in ends on the waiting message.", user.email),
+                fix: "Approve them under Settings → Users.".into(),
+            });
+            format!("Already known to QuFabric ({}), waiting for approval.", user.email)
+        }
         Some(user) if user.is_blocked => {
             problems.push(Problem {
                 what: format!("{} is a blocked QuFabric user.", user.email),
@@ -496,6 +509,10 @@ pub fn analyse(
             "Already a QuFabric user ({}) with the role {}.",
             user.email,
             user.role.as_str()
+        ),
+        None if report.approval_required => format!(
+            "A new QuFabric user with the role {}, who waits for approval: their first sign-in ends on a waiting message until an owner or admin approves them under Settings → Users.",
+            Role::User.as_str()
         ),
         None => format!(
             "A new QuFabric user with the role {} (an owner or admin can change it under Settings → Users).",
@@ -579,6 +596,7 @@ mod tests {
             granted_scopes: None,
             received_at: 1000,
             existing_user: None,
+            approval_required: false,
             provider_name: String::new(),
             claim_mapping: ClaimMapping::default(),
             userinfo_offered: false,
@@ -740,10 +758,36 @@ mod tests {
             email: "a@example.com".into(),
             role: Role::Admin,
             is_blocked: true,
+            pending_approval: false,
         });
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert!(a.role.contains("blocked"));
         assert!(a.problems.iter().any(|p| p.fix.contains("Unblock")));
+    }
+
+    #[test]
+    fn the_report_says_who_will_wait_for_approval() {
+        let mut r = report(&[("groups", r#"["A"]"#)]);
+        assert!(!analyse(&r, ProviderKind::Oidc, &sync(&[]), &[])
+            .role
+            .contains("waits"));
+        r.approval_required = true;
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert!(a.role.contains("who waits for approval"), "{}", a.role);
+        // Someone already waiting: a problem with its fix, not "blocked".
+        r.existing_user = Some(ExistingUser {
+            email: "a@example.com".into(),
+            role: Role::User,
+            is_blocked: true,
+            pending_approval: true,
+        });
+        let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
+        assert!(a.role.contains("waiting for approval"), "{}", a.role);
+        assert!(a
+            .problems
+            .iter()
+            .any(|p| p.fix == "Approve them under Settings → Users."));
+        assert!(!a.problems.iter().any(|p| p.fix.contains("Unblock")));
     }
 
     #[test]

@@ -96,9 +96,54 @@ pub fn role_choices(
         .collect()
 }
 
+/// A person's status as the Users page shows it. A person waiting for approval is stored
+/// blocked too: waiting is what they are told, and what an administrator acts on.
+pub fn status_label(user: &User) -> &'static str {
+    if user.pending_approval {
+        "Pending approval"
+    } else if user.is_blocked {
+        "Blocked"
+    } else {
+        "Active"
+    }
+}
+
+/// The Users page's order: the people waiting for approval first, everyone else after
+/// them in the server's order.
+pub fn pending_first(users: &mut [User]) {
+    users.sort_by_key(|user| !user.pending_approval);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn person(id: &str, pending: bool, blocked: bool) -> User {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "email": format!("{id}@example.com"), "name": id, "role": "user",
+            "auto_groups": [], "status": if blocked { "blocked" } else { "active" },
+            "is_blocked": blocked, "pending_approval": pending,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn people_waiting_for_approval_come_first_and_say_so() {
+        let mut users = vec![
+            person("a", false, false),
+            person("b", true, true),
+            person("c", false, true),
+            person("d", true, true),
+        ];
+        pending_first(&mut users);
+        let order: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+        assert_eq!(order, ["b", "d", "a", "c"]);
+        let labels: Vec<&str> = users.iter().map(status_label).collect();
+        assert_eq!(
+            labels,
+            ["Pending approval", "Pending approval", "Active", "Blocked"]
+        );
+    }
 
     fn user(id: &str, role: Role) -> UserState<'_> {
         UserState {

@@ -46,6 +46,10 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found"))
     }
 
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
     pub fn unprocessable(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }

@@ -64,6 +64,18 @@ pub const API_ROUTES: &[ApiRoute] = &[
         handler: || put(api::users::update_user),
     },
     ApiRoute {
+        method: "POST",
+        path: "/api/users/{id}/approve",
+        access: Access::Write,
+        handler: || post(api::users::approve_user),
+    },
+    ApiRoute {
+        method: "DELETE",
+        path: "/api/users/{id}/reject",
+        access: Access::Write,
+        handler: || delete(api::users::reject_user),
+    },
+    ApiRoute {
         method: "GET",
         path: "/api/accounts",
         access: Access::Read,

@@ -88,7 +88,12 @@ impl Default for Settings {
             dns_domain: String::new(),
             peer_expose_enabled: false,
             peer_expose_groups: Vec::new(),
-            extra: ExtraSettings::default(),
+            // A new install makes newcomers wait for approval, as the real server does
+            // (`newAccountWithId`); a stored account without the field reads false.
+            extra: ExtraSettings {
+                user_approval_required: true,
+                ..ExtraSettings::default()
+            },
             lazy_connection_enabled: false,
             auto_update_version: "disabled".into(),
             auto_update_always: false,
@@ -130,6 +135,12 @@ impl Settings {
         self.embedded_idp_enabled = true;
         self.local_auth_disabled = local_auth_disabled;
     }
+}
+
+/// Whether a person who arrives through a provider for the first time waits for approval.
+pub fn approval_required(store: &crate::store::Store) -> Result<bool, crate::store::StoreError> {
+    let account = store.account(&crate::secrets::random_id(20), &Settings::default())?;
+    Ok(account.settings.extra.user_approval_required)
 }
 
 #[cfg(test)]

@@ -225,11 +225,20 @@ async fn start() -> (String, AppState, Arc<Upstream>) {
             options: Default::default(),
         })
         .unwrap();
+    // A new install requires approval of newcomers; the journeys here are not about it.
+    set_approval(&state, false);
     let serving = state.clone();
     tokio::spawn(async move {
         let _ = qufabric_server::serve(listener, serving).await;
     });
     (url, state, upstream)
+}
+
+fn set_approval(state: &AppState, required: bool) {
+    let store = &state.services.store;
+    let mut account = store.account("unused", &Settings::default()).unwrap();
+    account.settings.extra.user_approval_required = required;
+    store.save_settings(&account.id, &account.settings).unwrap();
 }
 
 fn location(response: &reqwest::Response) -> String {
@@ -694,4 +703,42 @@ async fn a_test_sign_in_reports_claims_and_creates_no_user_or_session() {
     let again = client.get(&start_url).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
     assert!(qufabric_server::idp::test_report(services, "not-an-id").is_none());
+}
+
+#[tokio::test]
+async fn a_newcomer_waits_for_approval_then_gets_in_and_a_rejected_one_waits_again() {
+    let (url, state, _upstream) = start().await;
+    set_approval(&state, true);
+    let store = &state.services.store;
+    // First sign-in: refused with its own code, and stored waiting (blocked).
+    let (target, _) = round_trip(&url).await;
+    assert!(target.contains("/login?error=pending_approval"), "{target}");
+    let waiting = store
+        .external_user("oidc-upstream", "upstream-user-1")
+        .unwrap()
+        .expect("the newcomer is stored");
+    assert!(waiting.pending_approval && waiting.is_blocked);
+    // Rejected: gone; the next sign-in makes a new row that waits again.
+    assert!(store.reject_user(&waiting.id).unwrap());
+    assert_no_user(&state);
+    let (target, _) = round_trip(&url).await;
+    assert!(target.contains("/login?error=pending_approval"), "{target}");
+    let again = store
+        .external_user("oidc-upstream", "upstream-user-1")
+        .unwrap()
+        .expect("waiting again");
+    assert_ne!(again.id, waiting.id);
+    // Approved: the next sign-in completes; someone who does not wait cannot be approved.
+    assert!(store.approve_user(&again.id).unwrap());
+    assert!(!store.approve_user(&again.id).unwrap());
+    let (target, _) = round_trip(&url).await;
+    assert!(
+        target.starts_with(&format!("{url}/auth/callback?code=")),
+        "{target}"
+    );
+    let user = store
+        .external_user("oidc-upstream", "upstream-user-1")
+        .unwrap()
+        .unwrap();
+    assert!(!user.pending_approval && !user.is_blocked);
 }

@@ -42,6 +42,7 @@ fn seed(server: &Server, id: &str, role: Role, external: bool) {
             idp_id: external.then(|| "pocketid-x".to_string()),
             idp_subject: external.then(|| id.to_string()),
             is_blocked: false,
+            pending_approval: false,
             last_login: None,
         })
         .unwrap();

@@ -781,6 +781,7 @@ fn seed(store: &Store, id: &str, role: Role) {
             idp_id: Some("pocketid-test".into()),
             idp_subject: Some(id.into()),
             is_blocked: false,
+            pending_approval: false,
             last_login: None,
         })
         .unwrap();
@@ -1290,6 +1291,7 @@ async fn blocking_ends_every_session_at_once_and_the_rules_hold() {
             idp_id: None,
             idp_subject: None,
             is_blocked: false,
+            pending_approval: false,
             last_login: None,
         })
         .unwrap();
@@ -1888,4 +1890,122 @@ async fn a_database_of_the_previous_schema_opens_and_keeps_working() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert!(version > 4, "migrated past version 4, now {version}");
+}
+
+/// The contract's `User.required` fields.
+fn contract_user_fields() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/contracts/management-openapi.yml"
+    );
+    let contract: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    contract["components"]["schemas"]["User"]["required"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|field| field.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn approve_and_reject_answer_as_the_contract_says() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let store = &server.state.services.store;
+    for id in ["waiting-1", "waiting-2"] {
+        store
+            .insert_user(&UserRecord {
+                id: id.into(),
+                email: format!("{id}@example.com"),
+                name: id.into(),
+                password_hash: None,
+                role: Role::User,
+                auto_groups: vec![],
+                idp_id: Some("pocketid-test".into()),
+                idp_subject: Some(id.into()),
+                is_blocked: true,
+                last_login: None,
+                pending_approval: true,
+            })
+            .unwrap();
+    }
+    seed(store, "active-user", Role::User);
+    let tokens = owner_tokens(&server).await;
+    let auth = bearer(tokens["access_token"].as_str().unwrap());
+    let client = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str| {
+        client
+            .request(method, format!("{}{path}", server.url))
+            .header("Authorization", &auth)
+            .send()
+    };
+
+    // The list says who waits (a waiting person is blocked too).
+    let users: Value = call(reqwest::Method::GET, "/api/users")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let waiting = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "waiting-1")
+        .unwrap();
+    assert_eq!(
+        (
+            waiting["pending_approval"].clone(),
+            waiting["is_blocked"].clone()
+        ),
+        (json!(true), json!(true))
+    );
+
+    // Approve: 200 with the contract's User, no longer waiting or blocked.
+    let approved = call(reqwest::Method::POST, "/api/users/waiting-1/approve")
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), StatusCode::OK);
+    let approved: Value = approved.json().await.unwrap();
+    for field in contract_user_fields() {
+        assert!(
+            approved.get(&field).is_some(),
+            "the approved user lacks {field}: {approved}"
+        );
+    }
+    assert_eq!(
+        (
+            approved["pending_approval"].clone(),
+            approved["is_blocked"].clone(),
+            approved["status"].clone()
+        ),
+        (json!(false), json!(false), json!("active"))
+    );
+    // Someone who does not wait: 400; nobody: 404.
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/users/waiting-1/approve"),
+        (reqwest::Method::POST, "/api/users/active-user/approve"),
+        (reqwest::Method::DELETE, "/api/users/active-user/reject"),
+    ] {
+        let answer = call(method.clone(), path).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST, "{method} {path}");
+        let body: Value = answer.json().await.unwrap();
+        assert_eq!(body["message"], "the user is not pending approval");
+    }
+    assert_eq!(
+        call(reqwest::Method::POST, "/api/users/nobody/approve")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // Reject: 200 without content, and the person is gone.
+    let rejected = call(reqwest::Method::DELETE, "/api/users/waiting-2/reject")
+        .await
+        .unwrap();
+    assert_eq!(rejected.status(), StatusCode::OK);
+    assert!(rejected.text().await.unwrap().is_empty());
+    assert!(store.user("waiting-2").unwrap().is_none());
+    assert!(store.user("active-user").unwrap().is_some());
 }

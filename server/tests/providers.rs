@@ -75,6 +75,7 @@ fn token(servers: &Servers, role: Role) -> String {
                 idp_id: None,
                 idp_subject: None,
                 is_blocked: false,
+                pending_approval: false,
                 last_login: None,
             })
             .unwrap();
@@ -463,6 +464,7 @@ async fn the_issuer_cannot_change_while_users_sign_in_with_the_provider() {
             idp_id: Some(id.clone()),
             idp_subject: Some("subject-1".into()),
             is_blocked: false,
+            pending_approval: false,
             last_login: None,
         })
         .unwrap();

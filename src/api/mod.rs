@@ -119,6 +119,30 @@ impl Api {
         self.call(Method::Put, &path, Some(json(request)?)).await
     }
 
+    /// Let a person who waits for approval in.
+    pub async fn approve_user(&self, id: &str) -> Result<User, ApiError> {
+        let path = format!("/api/users/{}/approve", encode_segment(id));
+        self.call(Method::Post, &path, None).await
+    }
+
+    /// Remove a person who waits for approval.
+    pub async fn reject_user(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/users/{}/reject", encode_segment(id));
+        self.call::<serde::de::IgnoredAny>(Method::Delete, &path, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// The account as it is now, read just before a settings save: every page PUTs the
+    /// whole settings object, so a save built on an older read would undo another page's.
+    pub async fn account_now(&self) -> Result<Account, ApiError> {
+        let accounts: Vec<Account> = self.call(Method::Get, endpoints::ACCOUNTS, None).await?;
+        accounts
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::NotFound("no account".into()))
+    }
+
     pub async fn update_account(
         &self,
         id: &str,

@@ -39,6 +39,10 @@ pub fn login_error_message(code: &str) -> (&'static str, &'static str) {
             "You signed in, but QuFabric only admits members of its allowed groups.",
             "None of your groups is in the JWT allow list under Settings → Groups. An administrator can add your group or change the list.",
         ),
+        E::PendingApproval => (
+            "Your account is waiting for approval.",
+            "An owner or administrator of QuFabric must approve you on its Users page. Nothing else is needed from you: once you are approved, sign in again here.",
+        ),
         E::StateMismatch => (
             "This sign-in could not be verified.",
             "The answer did not belong to a sign-in started in this tab. Start again from this page.",
@@ -140,11 +144,14 @@ pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
                 {move || error_code().map(|code| {
                     let (what, todo) = login_error_message(&code);
                     let detail = error_detail();
+                    // Waiting for approval is not a failure: nothing is wrong to fix.
+                    let waiting = code == qufabric_model::SignInError::PendingApproval.code();
+                    let class = if waiting { "notice notice-warning" } else { "notice notice-error" };
                     view! {
-                        <div class="notice notice-error" role="alert" id="login-error">
+                        <div class=class role=if waiting { "status" } else { "alert" } id="login-error">
                             <p><strong>{what}</strong></p>
                             <p>{todo}</p>
-                            {(!detail.is_empty()).then(|| view! { <p class="detail">"Details: "<CodedText text=detail/></p> })}
+                            {(!detail.is_empty() && !waiting).then(|| view! { <p class="detail">"Details: "<CodedText text=detail/></p> })}
                         </div>
                     }
                 })}

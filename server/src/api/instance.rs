@@ -88,6 +88,7 @@ pub(crate) async fn setup(
         idp_id: None,
         idp_subject: None,
         is_blocked: false,
+        pending_approval: false,
         last_login: None,
     };
     if !state.store.create_first_owner(&user)? {

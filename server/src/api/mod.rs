@@ -11,7 +11,7 @@ pub(crate) mod users;
 // Shared by every file of this module (each starts with `use super::*`).
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

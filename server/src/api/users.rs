@@ -1,4 +1,5 @@
-//! `/api/users`: who is signed in, everyone, and changes of role and block (the model's rules).
+//! `/api/users`: who is signed in, everyone, changes of role and block (the model's rules),
+//! and approval of newcomers (approve lets them in, reject deletes them).
 
 use super::*;
 
@@ -45,7 +46,7 @@ pub(super) fn user_json(user: &UserRecord, current_id: &str) -> User {
         is_current: user.id == current_id,
         is_service_user: false,
         is_blocked: user.is_blocked,
-        pending_approval: false,
+        pending_approval: user.pending_approval,
         issued: Some(
             if user.is_local() {
                 "api"
@@ -132,4 +133,48 @@ pub(crate) async fn update_user(
         .user(&id)?
         .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(Json(user_json(&updated, &caller.user.id)))
+}
+
+/// The person behind `id` if they wait for approval: 404 without such a row, 400 when the
+/// row does not wait (the contract's answers).
+fn waiting_user(state: &Services, id: &str) -> Result<UserRecord, ApiError> {
+    let user = state
+        .store
+        .user(id)?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    if !user.pending_approval {
+        return Err(ApiError::bad_request("the user is not pending approval"));
+    }
+    Ok(user)
+}
+
+/// `POST /api/users/{id}/approve`: let a newcomer in; their next sign-in just works.
+pub(crate) async fn approve_user(
+    State(state): State<Services>,
+    Writer(caller): Writer,
+    Path(id): Path<String>,
+) -> Result<Json<User>, ApiError> {
+    waiting_user(&state, &id)?;
+    if !state.store.approve_user(&id)? {
+        return Err(ApiError::bad_request("the user is not pending approval"));
+    }
+    let approved = state
+        .store
+        .user(&id)?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(Json(user_json(&approved, &caller.user.id)))
+}
+
+/// `DELETE /api/users/{id}/reject`: remove a newcomer; signing in again makes them wait
+/// again.
+pub(crate) async fn reject_user(
+    State(state): State<Services>,
+    Writer(_caller): Writer,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    waiting_user(&state, &id)?;
+    if !state.store.reject_user(&id)? {
+        return Err(ApiError::bad_request("the user is not pending approval"));
+    }
+    Ok(StatusCode::OK)
 }

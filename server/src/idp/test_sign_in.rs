@@ -77,6 +77,7 @@ fn waiting(provider_id: &str, status: TestStatus) -> TestSignInReport {
         granted_scopes: None,
         received_at: now_unix(),
         existing_user: None,
+        approval_required: false,
         provider_name: String::new(),
         claim_mapping: Default::default(),
         userinfo_offered: false,
@@ -220,6 +221,7 @@ async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
             email: user.email,
             role: user.role,
             is_blocked: user.is_blocked,
+            pending_approval: user.pending_approval,
         });
     let (userinfo_offered, userinfo_claims, userinfo_error) = match verified.userinfo {
         Userinfo::NotOffered => (
@@ -241,6 +243,7 @@ async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
         granted_scopes: verified.granted_scopes,
         received_at: now_unix(),
         existing_user,
+        approval_required: crate::settings::approval_required(&state.store).unwrap_or(false),
         provider_name: verified.provider.name.clone(),
         claim_mapping: verified.provider.options.claims.clone(),
         userinfo_offered,

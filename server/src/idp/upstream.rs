@@ -286,7 +286,22 @@ async fn finish(
         ));
     }
     let id_token = verified.id_token.clone();
-    let user = upsert_user(state, &provider.id, &verified.subject, &email, &name)?;
+    let approval = crate::settings::approval_required(&state.store)
+        .map_err(|e| fail(SignInError::ServerError, e.0))?;
+    let user = upsert_user(
+        state,
+        &provider.id,
+        &verified.subject,
+        &email,
+        &name,
+        approval,
+    )?;
+    if user.pending_approval {
+        return Err(fail(
+            SignInError::PendingApproval,
+            "an owner or administrator must approve this person on the Users page first",
+        ));
+    }
     if user.is_blocked {
         return Err(fail(
             SignInError::UpstreamDenied,
@@ -323,12 +338,15 @@ async fn finish(
     })
 }
 
+/// The person a provider vouched for: their row, with the provider's email and name; a
+/// newcomer is created, blocked and waiting when `approval_required`.
 pub(super) fn upsert_user(
     state: &Services,
     provider_id: &str,
     subject: &str,
     email: &str,
     name: &str,
+    approval_required: bool,
 ) -> Result<UserRecord, Failure> {
     let store = &state.store;
     if let Some(user) = store
@@ -355,7 +373,8 @@ pub(super) fn upsert_user(
         auto_groups: vec![],
         idp_id: Some(provider_id.to_string()),
         idp_subject: Some(subject.to_string()),
-        is_blocked: false,
+        is_blocked: approval_required,
+        pending_approval: approval_required,
         last_login: None,
     };
     store

@@ -112,6 +112,8 @@ const MIGRATIONS: &[&str] = &[
     // 6: a provider's own scopes and claim mapping (JSON); NULL means the kind's defaults.
     "ALTER TABLE identity_providers ADD COLUMN scopes TEXT;
      ALTER TABLE identity_providers ADD COLUMN claim_mapping TEXT;",
+    // 7: a newcomer waiting for an administrator's approval (`extra.user_approval_required`).
+    "ALTER TABLE users ADD COLUMN pending_approval INTEGER NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Clone)]
@@ -150,6 +152,9 @@ pub struct UserRecord {
     pub idp_subject: Option<String>,
     pub is_blocked: bool,
     pub last_login: Option<String>,
+    /// Arrived through a provider while the account required approval: blocked until an
+    /// owner or admin approves (or rejects, which deletes the row).
+    pub pending_approval: bool,
 }
 
 impl UserRecord {
@@ -242,7 +247,7 @@ pub fn issued_to_db(issued: GroupIssued) -> &'static str {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, last_login";
+const USER_COLUMNS: &str = "id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, last_login, pending_approval";
 
 fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
     let role: String = row.get(4)?;
@@ -258,6 +263,7 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
         idp_subject: row.get(7)?,
         is_blocked: row.get::<_, i64>(8)? != 0,
         last_login: row.get(9)?,
+        pending_approval: row.get::<_, i64>(10)? != 0,
     })
 }
 
@@ -349,6 +355,7 @@ mod tests {
             idp_id: None,
             idp_subject: None,
             is_blocked: false,
+            pending_approval: false,
             last_login: None,
         }
     }

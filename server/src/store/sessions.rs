@@ -60,15 +60,7 @@ impl Store {
 
     /// End every IdP session of a user, with the refresh tokens issued under them.
     pub fn end_user_sessions(&self, user_id: &str) -> StoreResult<()> {
-        let connection = self.lock();
-        connection.execute(
-            "DELETE FROM refresh_tokens WHERE session_hash IN (SELECT id_hash FROM idp_sessions WHERE user_id = ?1)",
-            params![user_id],
-        )?;
-        connection.execute(
-            "DELETE FROM idp_sessions WHERE user_id = ?1",
-            params![user_id],
-        )?;
+        end_user_sessions(&self.lock(), user_id)?;
         Ok(())
     }
 
@@ -85,4 +77,17 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Every IdP session of a user and the refresh tokens issued under them.
+pub(super) fn end_user_sessions(connection: &Connection, user_id: &str) -> rusqlite::Result<()> {
+    connection.execute(
+        "DELETE FROM refresh_tokens WHERE session_hash IN (SELECT id_hash FROM idp_sessions WHERE user_id = ?1)",
+        params![user_id],
+    )?;
+    connection.execute(
+        "DELETE FROM idp_sessions WHERE user_id = ?1",
+        params![user_id],
+    )?;
+    Ok(())
 }

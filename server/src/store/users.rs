@@ -95,7 +95,9 @@ impl Store {
         is_blocked: bool,
     ) -> StoreResult<bool> {
         let changed = self.lock().execute(
-            "UPDATE users SET role = ?2, auto_groups = ?3, is_blocked = ?4 WHERE id = ?1",
+            // Unblocking a person who waits for approval approves them.
+            "UPDATE users SET role = ?2, auto_groups = ?3, is_blocked = ?4,
+                pending_approval = pending_approval AND ?4 WHERE id = ?1",
             params![
                 id,
                 role.as_str(),
@@ -104,6 +106,42 @@ impl Store {
             ],
         )?;
         Ok(changed == 1)
+    }
+
+    /// Let a person who waits for approval in: `false` when there is no such person (no
+    /// row, or not waiting).
+    pub fn approve_user(&self, id: &str) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE users SET is_blocked = 0, pending_approval = 0 WHERE id = ?1 AND pending_approval = 1",
+            params![id],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Remove a person who waits for approval, with their sessions and tokens (rejected:
+    /// a new sign-in makes them wait again). `false` when there is no such person.
+    pub fn reject_user(&self, id: &str) -> StoreResult<bool> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        let waiting: bool = tx
+            .query_row(
+                "SELECT pending_approval FROM users WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false);
+        if !waiting {
+            return Ok(false);
+        }
+        super::sessions::end_user_sessions(&tx, id)?;
+        tx.execute(
+            "DELETE FROM personal_access_tokens WHERE user_id = ?1",
+            params![id],
+        )?;
+        tx.execute("DELETE FROM users WHERE id = ?1", params![id])?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// Set a user's auto groups and nothing else (JWT group sync).
@@ -154,8 +192,8 @@ impl Store {
 
 fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<usize> {
     connection.execute(
-        "INSERT INTO users (id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, created_at, last_login)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO users (id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, created_at, last_login, pending_approval)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             user.id,
             user.email,
@@ -168,6 +206,7 @@ fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<u
             user.is_blocked as i64,
             now_rfc3339(),
             user.last_login,
+            user.pending_approval as i64,
         ],
     )
 }

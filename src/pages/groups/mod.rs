@@ -86,17 +86,25 @@ pub fn GroupsPage() -> impl IntoView {
     };
 
     // The save runs to its end here and shows its outcome where it happens.
+    // Only the fields of this page are written, into the account as it is just before the
+    // PUT: the Users page's approval switch PUTs the same whole object.
     let save = move || {
-        let Some(account) = loaded.get_untracked() else {
+        if loaded.get_untracked().is_none() {
             return;
-        };
+        }
         save_status.set(ActionStatus::Running);
         tasks.spawn(async move {
-            let request = AccountRequest {
-                settings: fields.written_into(account.settings),
-                onboarding: account.onboarding,
+            let saved = match api.account_now().await {
+                Ok(account) => {
+                    let request = AccountRequest {
+                        settings: fields.written_into(account.settings),
+                        onboarding: account.onboarding,
+                    };
+                    api.update_account(&account.id, &request).await
+                }
+                Err(error) => Err(error),
             };
-            match api.update_account(&account.id, &request).await {
+            match saved {
                 Ok(saved) => {
                     api.emit(
                         "qufabric:groups-saved",

@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::Api;
+use crate::api::{Api, Load};
 use crate::components::{CopyField, PublicUrlWarning, RedirectUriSteps};
 use crate::nav::use_nav;
 use qufabric_model::origins::{origin_of, public_url_of_redirect};
+use qufabric_model::Account;
 
 /// The Redirect URL to copy, the warning about a public URL that cannot be right, and a
 /// word when the page was opened at another address than the server's public URL.
@@ -18,6 +19,10 @@ pub(super) fn RedirectsBlock(
     can_write: Signal<bool>,
     /// The confirmation of a save that just happened: the block then comes first.
     saved_note: Option<String>,
+    /// The account, read after a save: whether newcomers through this provider wait for
+    /// approval.
+    account: Option<Load<Vec<Account>>>,
+    provider_id: Option<String>,
 ) -> impl IntoView {
     let nav = use_nav();
     let page_origin = api.config().page_origin;
@@ -38,6 +43,22 @@ pub(super) fn RedirectsBlock(
             {saved_note.map(|note| view! {
                 <p class="notice notice-ok" role="status" id="saved-confirmation">{note}</p>
             })}
+            {move || {
+                let waits = account?.with(|answer| {
+                    answer.as_ref()?.as_ref().ok()?.first().map(|a| a.settings.user_approval_required())
+                })?;
+                let users = provider_id.as_deref().and_then(|id| nav.users_href(id));
+                waits.then(|| view! {
+                    <p class="notice notice-warning" id="approval-note">
+                        {move || format!("New users need approval: people who sign in through {} for the first time wait, blocked, until an owner or administrator approves them on ", provider_label.get())}
+                        {match users.clone() {
+                            Some(href) => view! { <a href=href>"Users"</a> }.into_any(),
+                            None => view! { <span>"Users"</span> }.into_any(),
+                        }}
+                        "."
+                    </p>
+                })
+            }}
             <CopyField id="redirect-url" label="Redirect URL" value=redirect_url
                 hint=String::from("What this server sends to the provider (built from its public URL).")/>
             {move || other_address.get().map(|public| view! {

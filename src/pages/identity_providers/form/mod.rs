@@ -186,8 +186,12 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
     // The Redirect URL block: right under the heading just after a save (step 3 of the
     // guide is to copy it, so nothing above it moves it away), else below the form.
     let just_saved = saved_note.is_some();
+    // Only after a save: whether newcomers through it will wait for approval.
+    let account = just_saved.then(|| api.load_accounts());
+    let saved_id = editing_id.clone();
     let redirects = move || {
-        view! { <RedirectsBlock api redirect_url provider_label can_write saved_note=saved_note.clone()/> }
+        view! { <RedirectsBlock api redirect_url provider_label can_write saved_note=saved_note.clone()
+        account=account provider_id=saved_id.clone()/> }
     };
     let page_head = NodeRef::<leptos::html::Div>::new();
     if just_saved {

@@ -1,16 +1,23 @@
 //! `/settings/users`: who can sign in, how, and with which role. Owners and admins change
 //! roles and block or unblock people with the server's rules (`qufabric_model::user_rules`:
 //! only owners manage owners, the last owner stays, nobody blocks themselves), so the page
-//! offers only what the server accepts; auditors read. `?provider=<id>` shows the people
-//! who sign in with one provider (linked from the provider's delete confirmation).
+//! offers only what the server accepts; auditors read. People who wait for approval come
+//! first, with Approve and Reject, under the switch that makes newcomers wait.
+//! `?provider=<id>` shows the people who sign in with one provider (linked from the
+//! provider's delete confirmation).
+
+mod approval;
+mod row;
 
 use leptos::prelude::*;
 
 use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
 use crate::pages::{use_page_tasks, CurrentUser};
-use qufabric_model::user_rules::{check_user_change, role_choices, UserState};
+use approval::ApprovalSetting;
+use qufabric_model::user_rules::pending_first;
 use qufabric_model::{IdentityProvider, Role, User, UserRequest};
+use row::{RowActions, UserRow};
 
 /// How a user signs in, in words: the provider's name, or email.
 pub fn sign_in_method(user: &User, providers: &[IdentityProvider]) -> String {
@@ -54,34 +61,34 @@ pub fn UsersPage() -> impl IntoView {
         .map(|c| c.0)
         .unwrap_or_else(|| Signal::derive(|| None));
     let nav = crate::nav::use_nav();
-    // Two independent requests, started together.
+    // Independent requests, started together.
     let users = api.load_users();
     let providers = api.load_providers();
+    let accounts = api.load_accounts();
     let status = RwSignal::new(String::new());
     let row_error = RwSignal::new(None::<(String, String)>);
     let to_block = RwSignal::new(None::<User>);
-    let dialog_open = RwSignal::new(false);
+    let block_open = RwSignal::new(false);
+    let to_reject = RwSignal::new(None::<User>);
+    let reject_open = RwSignal::new(false);
 
     // A change runs to its end here and shows its outcome where it happens.
     let changing = RwSignal::new(false);
     let tasks = use_page_tasks();
-    let submit = move |user: &User, role: Role, is_blocked: bool| {
+    let change = move |(before, role, is_blocked): (User, Role, bool)| {
         if changing.get_untracked() {
             return;
         }
-        let (before, request) = (
-            user.clone(),
-            UserRequest {
-                role,
-                auto_groups: user.auto_groups.clone(),
-                is_blocked,
-            },
-        );
+        let request = UserRequest {
+            role,
+            auto_groups: before.auto_groups.clone(),
+            is_blocked,
+        };
         changing.set(true);
         tasks.spawn(async move {
             let answer = api.update_user(&before.id, &request).await;
             changing.set(false);
-            dialog_open.set(false);
+            block_open.set(false);
             match answer {
                 Ok(after) => {
                     row_error.set(None);
@@ -95,7 +102,51 @@ pub fn UsersPage() -> impl IntoView {
             }
         });
     };
-
+    // Approve and reject: the same run-to-the-end, with their own words.
+    let decide = move |user: User, approve: bool| {
+        if changing.get_untracked() {
+            return;
+        }
+        changing.set(true);
+        tasks.spawn(async move {
+            let who = user.display_name();
+            let answer = if approve {
+                api.approve_user(&user.id).await.map(|_| format!("Approved {who}: their next sign-in gets them in."))
+            } else {
+                api.reject_user(&user.id).await.map(|_| format!("Rejected {who}: they were removed. If they sign in again, they wait for approval again."))
+            };
+            changing.set(false);
+            reject_open.set(false);
+            match answer {
+                Ok(message) => {
+                    row_error.set(None);
+                    status.set(message);
+                    users.refetch();
+                }
+                Err(error) => {
+                    status.set(String::new());
+                    row_error.set(Some((user.id, error.user_message())));
+                }
+            }
+        });
+    };
+    let actions = RowActions {
+        changing,
+        row_error,
+        change: Callback::new(change),
+        ask_block: Callback::new(move |user: User| {
+            row_error.set(None);
+            to_block.set(Some(user));
+            block_open.set(true);
+        }),
+        approve: Callback::new(move |user: User| decide(user, true)),
+        ask_reject: Callback::new(move |user: User| {
+            row_error.set(None);
+            to_reject.set(Some(user));
+            reject_open.set(true);
+        }),
+    };
+    let can_write = Signal::derive(move || me.get().is_some_and(|me| me.role.can_write_settings()));
     let provider_filter = move || nav.query_tracked("provider");
 
     view! {
@@ -103,6 +154,8 @@ pub fn UsersPage() -> impl IntoView {
             <h2>"Users"</h2>
         </div>
         <p class="lede">"Everyone who has signed in to QuFabric. New people who arrive through a provider get the role user, which sees none of these settings: give them a role here."</p>
+        <ApprovalSetting api=api accounts=accounts can_write=can_write
+            on_saved=Callback::new(move |message: String| status.set(message))/>
         <StatusRegion message=Signal::derive(move || status.get())/>
         {move || match (users.get(), me.get()) {
             (None, _) | (_, None) => view! { <p class="status" role="status">"Loading users…"</p> }.into_any(),
@@ -115,13 +168,14 @@ pub fn UsersPage() -> impl IntoView {
                 let filter_name = filter.as_ref().map(|id| {
                     known.iter().find(|p| &p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| "a removed provider".into())
                 });
-                let shown: Vec<User> = all
+                let mut shown: Vec<User> = all
                     .iter()
                     .filter(|u| filter.is_none() || u.idp_id == filter)
                     .cloned()
                     .collect();
+                pending_first(&mut shown);
                 let active_owners = all.iter().filter(|u| u.role == Role::Owner && !u.is_blocked).count();
-                let can_write = me.role.can_write_settings();
+                let waiting = all.iter().filter(|u| u.pending_approval).count();
                 let count = match shown.len() {
                     1 => "1 user".to_string(),
                     n => format!("{n} users"),
@@ -132,6 +186,12 @@ pub fn UsersPage() -> impl IntoView {
                             {format!("Showing the people who sign in with {name}. ")}
                             <crate::nav::NavLink href="/settings/users".to_string()>"Show everyone"</crate::nav::NavLink>
                         </p>
+                    })}
+                    {(waiting > 0).then(|| view! {
+                        <p class="notice notice-warning" id="pending-count">{match waiting {
+                            1 => "1 person waits for approval: they cannot sign in until approved.".to_string(),
+                            n => format!("{n} people wait for approval: they cannot sign in until approved."),
+                        }}</p>
                     })}
                     <p class="status">{count}</p>
                     <div class="table-scroll">
@@ -147,76 +207,9 @@ pub fn UsersPage() -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {shown.into_iter().map(|user| {
-                                let caller = UserState::from(&me);
-                                let target = UserState::from(&user);
-                                let choices = if can_write { role_choices(caller, target, active_owners) } else { vec![user.role] };
-                                let may_block = can_write
-                                    && check_user_change(caller, target, user.role, !user.is_blocked, active_owners).is_ok();
-                                let name = user.display_name();
-                                let select_id = format!("role-{}", user.id);
-                                let error_id = format!("user-error-{}", user.id);
-                                let for_role = user.clone();
-                                let for_block = user.clone();
-                                let error_row_id = user.id.clone();
-                                let role_label = format!("Role of {name}");
-                                view! {
-                                    <tr>
-                                        <td>
-                                            <span class="user-name">{user.name.clone()}</span>
-                                            {user.is_current.then_some(view! { <span class="badge">"You"</span> })}
-                                            <br/><span class="muted">{user.email.clone()}</span>
-                                        </td>
-                                        <td>{sign_in_method(&user, &known)}</td>
-                                        <td>
-                                            {if choices.len() > 1 {
-                                                view! {
-                                                    <select id=select_id aria-label=role_label
-                                                        aria-describedby=error_id.clone()
-                                                        disabled=move || changing.get()
-                                                        on:change=move |ev| {
-                                                            if let Some(role) = Role::parse(&event_target_value(&ev)) {
-                                                                submit(&for_role, role, for_role.is_blocked);
-                                                            }
-                                                        }>
-                                                        {choices.into_iter().map(|role| view! {
-                                                            <option value=role.as_str() selected=role == user.role>{role.as_str()}</option>
-                                                        }).collect_view()}
-                                                    </select>
-                                                }.into_any()
-                                            } else {
-                                                view! { <span>{user.role.as_str()}</span> }.into_any()
-                                            }}
-                                        </td>
-                                        <td>{last_sign_in(user.last_login.as_deref())}</td>
-                                        <td>{if user.is_blocked { "Blocked" } else { "Active" }}</td>
-                                        <td class="actions">
-                                            {may_block.then(|| {
-                                                let blocked = for_block.is_blocked;
-                                                let label = if blocked { "Unblock" } else { "Block" };
-                                                view! {
-                                                    <button type="button" class="button secondary"
-                                                        class:danger-text=!blocked
-                                                        disabled=move || changing.get()
-                                                        on:click=move |_| {
-                                                            if blocked {
-                                                                submit(&for_block, for_block.role, false);
-                                                            } else {
-                                                                row_error.set(None);
-                                                                to_block.set(Some(for_block.clone()));
-                                                                dialog_open.set(true);
-                                                            }
-                                                        }>
-                                                        {label}<span class="visually-hidden">" "{name.clone()}</span>
-                                                    </button>
-                                                }
-                                            })}
-                                            <p class="field-error" id=error_id role="alert">
-                                                {move || row_error.get().filter(|(id, _)| id == &error_row_id).map(|(_, message)| message)}
-                                            </p>
-                                        </td>
-                                    </tr>
-                                }
+                            {shown.into_iter().map(|user| view! {
+                                <UserRow user=user me=me.clone() providers=known.clone()
+                                    active_owners=active_owners actions=actions/>
                             }).collect_view()}
                         </tbody>
                     </table>
@@ -225,18 +218,32 @@ pub fn UsersPage() -> impl IntoView {
             }
         }}
         <ConfirmDialog
-            open=dialog_open
+            open=block_open
             title=Signal::derive(move || format!("Block {}?", to_block.get().map(|u| u.display_name()).unwrap_or_default()))
             confirm_label=Signal::derive(move || if changing.get() { "Blocking…".to_string() } else { "Block".to_string() })
             busy=Signal::derive(move || changing.get())
             danger=true
             on_confirm=Callback::new(move |_| {
                 if let Some(user) = to_block.get_untracked() {
-                    submit(&user, user.role, true);
+                    change((user.clone(), user.role, true));
                 }
             })
         >
             <p>"They are signed out at once, everywhere, and cannot sign in until someone unblocks them."</p>
+        </ConfirmDialog>
+        <ConfirmDialog
+            open=reject_open
+            title=Signal::derive(move || format!("Reject {}?", to_reject.get().map(|u| u.display_name()).unwrap_or_default()))
+            confirm_label=Signal::derive(move || if changing.get() { "Rejecting…".to_string() } else { "Reject and delete".to_string() })
+            busy=Signal::derive(move || changing.get())
+            danger=true
+            on_confirm=Callback::new(move |_| {
+                if let Some(user) = to_reject.get_untracked() {
+                    decide(user, false);
+                }
+            })
+        >
+            <p>"Reject deletes them from QuFabric. If they sign in through their provider again, they wait for approval again."</p>
         </ConfirmDialog>
     }
 }
