@@ -127,3 +127,53 @@ test('a blocked user\'s open tab is signed out at its next request and cannot re
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('who signs in how: each row with its provider\'s mark, filters by status, role and sign-in, a search, counts; by keyboard', async () => {
+  const { page, problems, context } = await newPage(browser, { viewport: { width: 1200, height: 900 } });
+  await signInWithEmail(page, server, OWNER);
+  await page.goto(`${server.url}/settings/users`);
+  const count = page.locator('#users-count');
+  await count.getByText('2 users').waitFor();
+  // Alice signs in with PocketID: its mark is drawn beside the name; email has none.
+  const aliceCell = page.getByRole('row', { name: /alice@example\.com/ }).locator('td.signs-in-with');
+  assert.equal((await aliceCell.textContent()).trim(), 'PocketID');
+  assert.equal(await aliceCell.locator('.mark svg').count(), 1);
+  const ownerCell = page.getByRole('row', { name: /owner@example\.com/ }).locator('td.signs-in-with');
+  assert.equal((await ownerCell.textContent()).trim(), 'Email and password');
+  assert.equal(await ownerCell.locator('.mark').count(), 0);
+
+  // By keyboard: into the search, typed; the list and its count follow, focus stays.
+  await tabTo(page, /^Search$/);
+  await page.keyboard.type('ALICE');
+  await count.getByText('1 of 2 users').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'users-search', 'typing keeps the focus');
+  assert.equal(await page.locator('table.users tbody tr').count(), 1);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await count.getByText('2 users').waitFor();
+
+  await page.getByLabel('Signs in with').selectOption({ label: 'PocketID' });
+  await count.getByText('1 of 2 users').waitFor();
+  await page.getByLabel('Signs in with').selectOption({ label: 'Email and password' });
+  assert.match(await page.locator('table.users tbody').textContent(), /owner@example\.com/);
+  await page.getByLabel('Signs in with').selectOption({ label: 'Any way' });
+  await page.getByLabel('Role').selectOption('owner');
+  await count.getByText('1 of 2 users').waitFor();
+  await page.getByLabel('Role').selectOption({ label: 'Any role' });
+  await page.getByLabel('Status').selectOption({ label: 'Pending approval' });
+  await count.getByText('0 of 2 users').waitFor();
+  await page.getByText('No one matches these filters.').waitFor();
+  await screenshot(page, 'users-filtered-empty');
+  await page.getByLabel('Status').selectOption({ label: 'Any status' });
+  await count.getByText('2 users').waitFor();
+  await screenshot(page, 'users-who-signs-in-how');
+  assert.deepEqual(await axeViolations(page), [], 'axe on Users with its filters');
+
+  // From a provider's delete confirmation (`?provider=`): that provider chosen.
+  const [pocket] = await (await fetch(`${server.url}/api/identity-providers`, { headers: { authorization: `Bearer ${await sessionToken(page)}` } })).json();
+  await page.goto(`${server.url}/settings/users?provider=${pocket.id}`);
+  await count.getByText('1 of 2 users').waitFor();
+  assert.equal(await page.getByLabel('Signs in with').inputValue(), `provider:${pocket.id}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

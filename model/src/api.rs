@@ -204,6 +204,9 @@ pub struct User {
     pub last_login: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<UserPermissions>,
+    /// Only in the answer that created a local user: the generated password, shown once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 impl User {
@@ -234,6 +237,83 @@ pub struct UserRequest {
     pub role: Role,
     pub auto_groups: Vec<String>,
     pub is_blocked: bool,
+}
+
+/// `POST /api/users`: a local user made by an administrator (email and password at the
+/// embedded IdP), with a generated password the answer carries once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserCreateRequest {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub role: Role,
+    pub auto_groups: Vec<String>,
+    pub is_service_user: bool,
+}
+
+/// `POST /api/users/invites`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInviteCreateRequest {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub auto_groups: Vec<String>,
+    /// Seconds; 72 hours when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+}
+
+/// An invite, as `GET/POST /api/users/invites` answer it. `invite_token` only in the
+/// answer that made it (create, regenerate): the server keeps only its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInvite {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub auto_groups: Vec<String>,
+    pub expires_at: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub expired: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_token: Option<String>,
+}
+
+/// `GET /api/users/invites/{token}`: what the public invite page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInviteInfo {
+    pub email: String,
+    pub name: String,
+    pub expires_at: String,
+    pub valid: bool,
+    pub invited_by: String,
+}
+
+/// `POST /api/users/invites/{token}/accept`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInviteAcceptRequest {
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInviteAcceptResponse {
+    pub success: bool,
+}
+
+/// `POST /api/users/invites/{id}/regenerate`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UserInviteRegenerateRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInviteRegenerateResponse {
+    pub invite_token: String,
+    pub invite_expires_at: String,
 }
 
 /// How a group came to exist.

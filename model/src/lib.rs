@@ -20,6 +20,7 @@ pub mod providers;
 pub mod shadow_css;
 pub mod sign_in;
 pub mod test_sign_in;
+pub mod user_filter;
 pub mod user_rules;
 
 pub use api::*;

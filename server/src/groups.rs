@@ -98,8 +98,53 @@ pub fn apply(
     })
 }
 
+/// Why a group may not be deleted yet, naming what still names it: users whose auto
+/// groups hold it (`members`, their emails) and the JWT allow list (`allow`, by name).
+/// `None` when nothing does.
+pub fn still_named(name: &str, members: &[String], allow: &[String]) -> Option<String> {
+    let mut reasons = Vec::new();
+    if !members.is_empty() {
+        let shown: Vec<&str> = members.iter().take(3).map(String::as_str).collect();
+        let more = members.len().saturating_sub(shown.len());
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        reasons.push(format!(
+            "it is in the auto groups of {} ({}{tail})",
+            if members.len() == 1 {
+                "1 user".to_string()
+            } else {
+                format!("{} users", members.len())
+            },
+            shown.join(", ")
+        ));
+    }
+    if allow.iter().any(|allowed| allowed == name) {
+        reasons.push("the JWT allow list under Settings → Groups names it".to_string());
+    }
+    (!reasons.is_empty()).then(|| format!("group {name} cannot be deleted: {}", reasons.join("; ")))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_group_still_named_says_by_whom() {
+        assert_eq!(super::still_named("QuFabric", &[], &[]), None);
+        let members: Vec<String> = ["a@x", "b@x", "c@x", "d@x"].map(String::from).to_vec();
+        let why = super::still_named("QuFabric", &members, &["QuFabric".to_string()]).unwrap();
+        assert_eq!(
+            why,
+            "group QuFabric cannot be deleted: it is in the auto groups of 4 users (a@x, b@x, c@x and 1 more); the JWT allow list under Settings → Groups names it"
+        );
+        let one = super::still_named("Ops", &members[..1], &["QuFabric".to_string()]).unwrap();
+        assert!(
+            one.ends_with("it is in the auto groups of 1 user (a@x)"),
+            "{one}"
+        );
+    }
+
     use super::*;
 
     #[test]

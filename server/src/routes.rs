@@ -101,6 +101,24 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "GET",
+        path: "/api/groups/{id}",
+        access: Access::Read,
+        handler: || get(api::groups::get_group),
+    },
+    ApiRoute {
+        method: "PUT",
+        path: "/api/groups/{id}",
+        access: Access::Write,
+        handler: || put(api::groups::update_group),
+    },
+    ApiRoute {
+        method: "DELETE",
+        path: "/api/groups/{id}",
+        access: Access::Write,
+        handler: || delete(api::groups::delete_group),
+    },
+    ApiRoute {
+        method: "GET",
         path: "/api/identity-providers",
         access: Access::Read,
         handler: || get(api::identity_providers::list),

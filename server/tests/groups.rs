@@ -257,3 +257,114 @@ async fn sync_changes_only_auto_groups_so_a_concurrent_block_or_promotion_stands
     assert_eq!(now.role, Role::Admin, "the promotion stands");
     assert_eq!(now.auto_groups.len(), 1, "the token's group was synced");
 }
+
+#[tokio::test]
+async fn one_group_by_id_read_renamed_and_deleted_unless_something_names_it() {
+    let s = start().await;
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::User, true);
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "groups", &["QuFabric"]).await;
+    let alice = token(&s, "alice", "pocketid-x", &["QuFabric", "Ops"]);
+    call(&s, "GET", "/api/users/current", &alice, None).await;
+    let (_, groups) = call(&s, "GET", "/api/groups", &owner, None).await;
+    let id_of = |name: &str| {
+        groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == name)
+            .map(|g| g["id"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let (qufabric, ops) = (id_of("QuFabric"), id_of("Ops"));
+
+    // Read: the same object as in the list.
+    let (status, group) = call(&s, "GET", &format!("/api/groups/{ops}"), &owner, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (group["name"].clone(), group["issued"].clone()),
+        (json!("Ops"), json!("jwt"))
+    );
+    let (status, _) = call(&s, "GET", "/api/groups/nowhere", &owner, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A group sync made is renamed like any other; a taken name is refused.
+    let (status, renamed) = call(
+        &s,
+        "PUT",
+        &format!("/api/groups/{ops}"),
+        &owner,
+        Some(json!({"name": "Operations"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (
+            renamed["id"].clone(),
+            renamed["name"].clone(),
+            renamed["issued"].clone()
+        ),
+        (json!(ops), json!("Operations"), json!("jwt"))
+    );
+    let (status, _) = call(
+        &s,
+        "PUT",
+        &format!("/api/groups/{ops}"),
+        &owner,
+        Some(json!({"name": "QuFabric"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = call(
+        &s,
+        "PUT",
+        &format!("/api/groups/{ops}"),
+        &owner,
+        Some(json!({"name": " "})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Deleting one that a user's auto groups and the allow list name says so, and keeps it.
+    let (status, refused) = call(
+        &s,
+        "DELETE",
+        &format!("/api/groups/{qufabric}"),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = refused["message"].as_str().unwrap();
+    assert!(
+        message.contains("auto groups of 1 user (alice@example.com)"),
+        "{message}"
+    );
+    assert!(message.contains("JWT allow list"), "{message}");
+    assert_eq!(
+        call(&s, "GET", &format!("/api/groups/{qufabric}"), &owner, None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    // A group nothing names goes.
+    let (_, spare) = call(
+        &s,
+        "POST",
+        "/api/groups",
+        &owner,
+        Some(json!({"name": "Spare"})),
+    )
+    .await;
+    let spare = spare["id"].as_str().unwrap().to_string();
+    let (status, body) = call(&s, "DELETE", &format!("/api/groups/{spare}"), &owner, None).await;
+    assert_eq!((status, body), (StatusCode::OK, Value::Null));
+    assert_eq!(
+        call(&s, "GET", &format!("/api/groups/{spare}"), &owner, None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -58,6 +58,7 @@ pub(super) fn user_json(user: &UserRecord, current_id: &str) -> User {
         idp_id: user.idp_id.clone(),
         last_login: user.last_login.clone(),
         permissions: Some(permissions(user.role)),
+        password: None,
     }
 }
 

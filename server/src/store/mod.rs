@@ -12,6 +12,7 @@ use qufabric_model::{GroupIssued, Role};
 
 mod account;
 mod groups;
+mod invites;
 mod providers;
 mod refresh_tokens;
 mod requests;
@@ -20,6 +21,7 @@ mod signing_keys;
 mod users;
 
 pub use account::AccountRow;
+pub use invites::InviteRecord;
 pub use refresh_tokens::{RefreshUse, TakenRefresh};
 pub use requests::CodeUse;
 
@@ -114,6 +116,19 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE identity_providers ADD COLUMN claim_mapping TEXT;",
     // 7: a newcomer waiting for an administrator's approval (`extra.user_approval_required`).
     "ALTER TABLE users ADD COLUMN pending_approval INTEGER NOT NULL DEFAULT 0;",
+    // 8: invites of local users: the link's token is kept only as its hash.
+    "CREATE TABLE invites (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        auto_groups TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL DEFAULT ''
+    );
+    CREATE UNIQUE INDEX invites_email ON invites(lower(email));",
 ];
 
 #[derive(Clone)]
@@ -201,7 +216,11 @@ pub fn now_unix() -> i64 {
 
 /// RFC 3339 UTC timestamp without external time crates.
 pub fn now_rfc3339() -> String {
-    let secs = now_unix();
+    rfc3339(now_unix())
+}
+
+/// A Unix time as RFC 3339 in UTC (`2026-12-02T08:00:00Z`).
+pub fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);

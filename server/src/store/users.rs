@@ -134,14 +134,19 @@ impl Store {
         if !waiting {
             return Ok(false);
         }
-        super::sessions::end_user_sessions(&tx, id)?;
-        tx.execute(
-            "DELETE FROM personal_access_tokens WHERE user_id = ?1",
-            params![id],
-        )?;
-        tx.execute("DELETE FROM users WHERE id = ?1", params![id])?;
+        remove_user(&tx, id)?;
         tx.commit()?;
         Ok(true)
+    }
+
+    /// Remove a user with their sessions, refresh tokens and personal access tokens;
+    /// `false` without such a user.
+    pub fn delete_user(&self, id: &str) -> StoreResult<bool> {
+        let mut connection = self.lock();
+        let tx = connection.transaction()?;
+        let removed = remove_user(&tx, id)?;
+        tx.commit()?;
+        Ok(removed)
     }
 
     /// Set a user's auto groups and nothing else (JWT group sync).
@@ -190,7 +195,7 @@ impl Store {
     }
 }
 
-fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<usize> {
+pub(super) fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<usize> {
     connection.execute(
         "INSERT INTO users (id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, created_at, last_login, pending_approval)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -209,4 +214,14 @@ fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<u
             user.pending_approval as i64,
         ],
     )
+}
+
+/// Everything of a user goes: sessions and their refresh tokens, tokens, the row.
+fn remove_user(connection: &Connection, id: &str) -> rusqlite::Result<bool> {
+    super::sessions::end_user_sessions(connection, id)?;
+    connection.execute(
+        "DELETE FROM personal_access_tokens WHERE user_id = ?1",
+        params![id],
+    )?;
+    Ok(connection.execute("DELETE FROM users WHERE id = ?1", params![id])? == 1)
 }

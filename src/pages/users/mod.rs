@@ -7,6 +7,7 @@
 //! provider's delete confirmation).
 
 mod approval;
+mod filters;
 mod row;
 
 use leptos::prelude::*;
@@ -15,6 +16,8 @@ use crate::api::use_api;
 use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
 use crate::pages::{use_page_tasks, CurrentUser};
 use approval::ApprovalSetting;
+use filters::UserFilters;
+use qufabric_model::user_filter::{user_count, SignInFilter, UserFilter};
 use qufabric_model::user_rules::pending_first;
 use qufabric_model::{IdentityProvider, Role, User, UserRequest};
 use row::{RowActions, UserRow};
@@ -147,7 +150,16 @@ pub fn UsersPage() -> impl IntoView {
         }),
     };
     let can_write = Signal::derive(move || me.get().is_some_and(|me| me.role.can_write_settings()));
-    let provider_filter = move || nav.query_tracked("provider");
+    // `?provider=<id>` (from a provider's delete confirmation) chooses the first filter.
+    let filter = RwSignal::new(UserFilter {
+        sign_in: nav
+            .query("provider")
+            .map(SignInFilter::Provider)
+            .unwrap_or_default(),
+        ..UserFilter::default()
+    });
+    let known_providers =
+        Signal::derive(move || providers.get().and_then(Result::ok).unwrap_or_default());
 
     view! {
         <div class="page-head">
@@ -157,43 +169,31 @@ pub fn UsersPage() -> impl IntoView {
         <ApprovalSetting api=api accounts=accounts can_write=can_write
             on_saved=Callback::new(move |message: String| status.set(message))/>
         <StatusRegion message=Signal::derive(move || status.get())/>
+        // Outside the list's redraw: typing in the search keeps its focus.
+        <UserFilters filter=filter providers=known_providers/>
         {move || match (users.get(), me.get()) {
             (None, _) | (_, None) => view! { <p class="status" role="status">"Loading users…"</p> }.into_any(),
             (Some(Err(error)), _) => view! {
                 <ErrorNotice message=error.user_message() on_retry=Callback::new(move |_| users.refetch())/>
             }.into_any(),
             (Some(Ok(all)), Some(me)) => {
-                let known = providers.get().and_then(Result::ok).unwrap_or_default();
-                let filter = provider_filter();
-                let filter_name = filter.as_ref().map(|id| {
-                    known.iter().find(|p| &p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| "a removed provider".into())
-                });
-                let mut shown: Vec<User> = all
-                    .iter()
-                    .filter(|u| filter.is_none() || u.idp_id == filter)
-                    .cloned()
-                    .collect();
+                let known = known_providers.get();
+                let mut shown: Vec<User> = filter.with(|f| all.iter().filter(|u| f.admits(u)).cloned().collect());
                 pending_first(&mut shown);
                 let active_owners = all.iter().filter(|u| u.role == Role::Owner && !u.is_blocked).count();
                 let waiting = all.iter().filter(|u| u.pending_approval).count();
-                let count = match shown.len() {
-                    1 => "1 user".to_string(),
-                    n => format!("{n} users"),
-                };
+                let count = user_count(shown.len(), all.len());
                 view! {
-                    {filter_name.map(|name| view! {
-                        <p class="notice notice-ok">
-                            {format!("Showing the people who sign in with {name}. ")}
-                            <crate::nav::NavLink href="/settings/users".to_string()>"Show everyone"</crate::nav::NavLink>
-                        </p>
-                    })}
                     {(waiting > 0).then(|| view! {
                         <p class="notice notice-warning" id="pending-count">{match waiting {
                             1 => "1 person waits for approval: they cannot sign in until approved.".to_string(),
                             n => format!("{n} people wait for approval: they cannot sign in until approved."),
                         }}</p>
                     })}
-                    <p class="status">{count}</p>
+                    <p class="status" id="users-count" aria-live="polite">{count}</p>
+                    {shown.is_empty().then(|| view! {
+                        <p class="empty-filter">"No one matches these filters."</p>
+                    })}
                     <div class="table-scroll">
                     <table class="users">
                         <thead>

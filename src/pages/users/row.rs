@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::{last_sign_in, sign_in_method};
+use crate::components::ProviderMark;
 use qufabric_model::user_rules::{check_user_change, role_choices, status_label, UserState};
 use qufabric_model::{IdentityProvider, Role, User};
 
@@ -21,6 +22,14 @@ pub(super) struct RowActions {
     pub approve: Callback<User>,
     /// Ask before rejecting (it deletes them).
     pub ask_reject: Callback<User>,
+}
+
+/// The vendor mark of the provider a person signs in with (none for email and password,
+/// or a provider that was removed).
+fn sign_in_mark(user: &User, providers: &[IdentityProvider]) -> Option<impl IntoView> {
+    let id = user.idp_id.as_deref()?;
+    let kind = providers.iter().find(|p| p.id == id)?.kind;
+    Some(view! { <ProviderMark kind/> })
 }
 
 #[component]
@@ -106,7 +115,7 @@ pub(super) fn UserRow(
                 {user.is_current.then_some(view! { <span class="badge">"You"</span> })}
                 <br/><span class="muted">{user.email.clone()}</span>
             </td>
-            <td>{sign_in_method(&user, &providers)}</td>
+            <td class="signs-in-with">{sign_in_mark(&user, &providers)}{sign_in_method(&user, &providers)}</td>
             <td>{role_cell}</td>
             <td>{last_sign_in(user.last_login.as_deref())}</td>
             <td>{status_label(&user)}</td>
