@@ -157,9 +157,9 @@ test('who signs in how: each row with its provider\'s mark, filters by status, r
   await page.getByLabel('Signs in with').selectOption({ label: 'Email and password' });
   assert.match(await page.locator('table.users tbody').textContent(), /owner@example\.com/);
   await page.getByLabel('Signs in with').selectOption({ label: 'Any way' });
-  await page.getByLabel('Role').selectOption('owner');
+  await page.getByLabel('Role', { exact: true }).selectOption('owner');
   await count.getByText('1 of 2 users').waitFor();
-  await page.getByLabel('Role').selectOption({ label: 'Any role' });
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Any role' });
   await page.getByLabel('Status').selectOption({ label: 'Pending approval' });
   await count.getByText('0 of 2 users').waitFor();
   await page.getByText('No one matches these filters.').waitFor();
