@@ -95,18 +95,10 @@ pub fn href_template(value: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
-/// Percent-encoding for a query value: everything but unreserved characters and `/`
-/// (kept readable in the host's address bar; a query value may hold it).
+/// Percent-encoding for a query value: the path segment's, with `/` kept readable in the
+/// host's address bar (a query value may hold it).
 fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::answers::endpoints::encode_segment(text).replace("%2F", "/")
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ pub(super) fn ElementShell(kind: Kind, unsaved: RwSignal<bool>) -> impl IntoView
     // Only changes are told: an element that opens clean says nothing.
     Effect::new(move |told: Option<bool>| {
         let dirty = unsaved.get();
-        if told.is_some_and(|before| before != dirty) || (told.is_none() && dirty) {
+        if told.unwrap_or(false) != dirty {
             api.emit(
                 "qufabric:dirty-change",
                 || serde_json::json!({ "dirty": dirty }),

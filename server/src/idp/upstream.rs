@@ -263,8 +263,13 @@ async fn finish(
 ) -> Result<SignedIn, Failure> {
     let verified = verify_answer(state, &leg, code).await?;
     let provider = &verified.provider;
-    let sync =
-        crate::groups::load_sync(&state.store).map_err(|e| fail(SignInError::ServerError, e.0))?;
+    // The account's settings, read once: group sync and whether newcomers wait.
+    let settings = state
+        .store
+        .account(&random_id(20), &crate::settings::Settings::default())
+        .map_err(|e| fail(SignInError::ServerError, e.0))?
+        .settings;
+    let sync = crate::groups::sync_settings(&settings);
     let (identity, refusal) = verified.judge(sync.enabled);
     if let Some(refusal) = refusal {
         return Err(fail(
@@ -286,8 +291,7 @@ async fn finish(
         ));
     }
     let id_token = verified.id_token.clone();
-    let approval = crate::settings::approval_required(&state.store)
-        .map_err(|e| fail(SignInError::ServerError, e.0))?;
+    let approval = settings.extra.user_approval_required;
     let user = upsert_user(
         state,
         &provider.id,

@@ -89,7 +89,7 @@ pub fn GroupsPage() -> impl IntoView {
     // Only the fields of this page are written, into the account as it is just before the
     // PUT: the Users page's approval switch PUTs the same whole object.
     let save = move || {
-        if loaded.get_untracked().is_none() {
+        if loaded.with_untracked(Option::is_none) {
             return;
         }
         save_status.set(ActionStatus::Running);
