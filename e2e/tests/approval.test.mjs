@@ -10,7 +10,7 @@ import {
 } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const OWNER = { email: 'owner@example.com', password: 'Correct horse battery 9', name: 'Owner' };
 const USERS = {
   alice: { password: 'alice-password', email: 'alice@example.com', name: 'Alice', groups: ['QuFabric'] },
   bob: { password: 'bob-password', email: 'bob@example.com', name: 'Bob', groups: ['QuFabric'] },

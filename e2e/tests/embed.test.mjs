@@ -10,7 +10,7 @@ import { startServer, launchBrowser, newPage, screenshot, axeViolations, signInW
 import { startPocketId } from '../pocketid.mjs';
 import { startHost } from '../../examples/host/serve.mjs';
 
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const OWNER = { email: 'owner@example.com', password: 'Correct horse battery 9', name: 'Owner' };
 
 /** Sign-in buttons that work (the login screen preview's are inert and do not count). */
 async function liveSignInButtons(page) {

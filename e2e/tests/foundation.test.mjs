@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, screenshot, axeViolations, SCREENSHOTS } from '../harness.mjs';
 
-const OWNER = { name: 'Olivia Owner', email: 'owner@example.com', password: 'correct horse battery' };
+const OWNER = { name: 'Olivia Owner', email: 'owner@example.com', password: 'Correct horse battery 9' };
 
 let server;
 let browser;

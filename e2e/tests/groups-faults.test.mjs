@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, configureDashboard, setupOwner, signInWithEmail, sessionToken } from '../harness.mjs';
 
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const OWNER = { email: 'owner@example.com', password: 'Correct horse battery 9', name: 'Owner' };
 const CLIENT_TIMEOUT_MS = 1500;
 const SLOW_MS = 2500;
 const FAULTS = [

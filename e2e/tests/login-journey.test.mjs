@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, sessionToken } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const OWNER = { email: 'owner@example.com', password: 'Correct horse battery 9', name: 'Owner' };
 const USERS = {
   alice: { password: 'alice-password', email: 'alice@example.com', name: 'Alice', groups: ['QuFabric'] },
   carol: { password: 'carol-password', email: 'carol@example.com', name: 'Carol', groups: ['Other'] },

@@ -11,7 +11,7 @@ import { startServer, launchBrowser, newPage, screenshot, axeViolations, setupOw
 import { startPocketId } from '../pocketid.mjs';
 import { startNextHost } from '../../examples/next-host/serve.mjs';
 
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const OWNER = { email: 'owner@example.com', password: 'Correct horse battery 9', name: 'Owner' };
 
 let server;
 let standIn;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, launchBrowser, newPage, SERVER_BIN, sessionToken, setupOwner, signInWithEmail } from '../harness.mjs';
 
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const OWNER = { email: 'owner@example.com', password: 'Correct horse battery 9', name: 'Owner' };
 
 /** One test's own server (62 s access tokens: a renewal about every 2 s) with the owner
  * set up, and a browser; both go afterwards. */

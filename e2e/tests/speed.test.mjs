@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newPage, signInWithEmail, screenshot, setupOwnerWithToken, apiTraffic } from '../harness.mjs';
 import { startHost } from '../../examples/host/serve.mjs';
 
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' };
+const OWNER = { email: 'owner@example.com', password: 'Correct horse battery 9', name: 'Owner' };
 /** How long every API answer is held while a wave is recorded. */
 const HOLD_MS = 400;
 

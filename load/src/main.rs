@@ -37,7 +37,7 @@ struct Args {
 }
 
 const OWNER_EMAIL: &str = "owner@example.com";
-const OWNER_PASSWORD: &str = "correct horse battery staple";
+const OWNER_PASSWORD: &str = "Correct horse battery 9 staple";
 const VERIFIER: &str = "load-test-code-verifier-that-is-long-enough-for-pkce-s256";
 
 /// Latencies and errors of one kind of request in one phase.

@@ -15,6 +15,7 @@ pub mod kept;
 pub mod microsoft;
 pub mod oidc;
 pub mod origins;
+pub mod password_rule;
 pub mod provider_options;
 pub mod providers;
 pub mod shadow_css;

@@ -56,8 +56,17 @@ mod tests {
             password_problem("short"),
             Some("the password needs at least 8 characters, an upper-case letter, a digit and a special character".into())
         );
-        assert_eq!(password_problem("correct horse battery"), Some("the password needs an upper-case letter and a digit".into()));
-        assert_eq!(password_problem("Password1"), Some("the password needs a special character".into()));
-        assert_eq!(password_problem("PASSWORD!"), Some("the password needs a digit".into()));
+        assert_eq!(
+            password_problem("correct horse battery"),
+            Some("the password needs an upper-case letter and a digit".into())
+        );
+        assert_eq!(
+            password_problem("Password1"),
+            Some("the password needs a special character".into())
+        );
+        assert_eq!(
+            password_problem("PASSWORD!"),
+            Some("the password needs a digit".into())
+        );
     }
 }

@@ -15,6 +15,10 @@ pub enum UserChangeRefusal {
     LastOwner,
     /// Nobody blocks themselves (they would be locked out at once).
     SelfBlock,
+    /// Nobody deletes themselves.
+    SelfDelete,
+    /// Deleting would leave no owner who can sign in.
+    LastOwnerDeleted,
 }
 
 impl UserChangeRefusal {
@@ -27,6 +31,8 @@ impl UserChangeRefusal {
             }
             UserChangeRefusal::LastOwner => "the last owner cannot be demoted or blocked",
             UserChangeRefusal::SelfBlock => "you cannot block yourself",
+            UserChangeRefusal::SelfDelete => "you cannot delete yourself",
+            UserChangeRefusal::LastOwnerDeleted => "the last owner cannot be deleted",
         }
     }
 }
@@ -78,6 +84,35 @@ pub fn check_user_change(
         return Err(UserChangeRefusal::LastOwner);
     }
     Ok(())
+}
+
+/// Check that `caller` may delete `target` when `active_owners` owners (not blocked)
+/// exist: never yourself, an owner only by an owner, never the last owner.
+pub fn check_user_delete(
+    caller: UserState<'_>,
+    target: UserState<'_>,
+    active_owners: usize,
+) -> Result<(), UserChangeRefusal> {
+    if caller.id == target.id {
+        return Err(UserChangeRefusal::SelfDelete);
+    }
+    if target.role == Role::Owner && caller.role != Role::Owner {
+        return Err(UserChangeRefusal::OnlyOwnersManageOwners);
+    }
+    if target.role == Role::Owner && !target.is_blocked && active_owners <= 1 {
+        return Err(UserChangeRefusal::LastOwnerDeleted);
+    }
+    Ok(())
+}
+
+/// Whether `caller` may give a new person `role` (an invite, an added user): owners give
+/// any role, admins every role but owner.
+pub fn may_grant(caller: Role, role: Role) -> Result<(), UserChangeRefusal> {
+    match role {
+        Role::Unknown => Err(UserChangeRefusal::UnknownRole),
+        Role::Owner if caller != Role::Owner => Err(UserChangeRefusal::OnlyOwnersManageOwners),
+        _ => Ok(()),
+    }
 }
 
 /// The roles `caller` may give `target` (its current role included).
@@ -151,6 +186,51 @@ mod tests {
             role,
             is_blocked: false,
         }
+    }
+
+    #[test]
+    fn deleting_never_yourself_an_owner_only_by_an_owner_never_the_last_owner() {
+        let admin = user("a", Role::Admin);
+        let owner = user("o", Role::Owner);
+        let other_owner = user("p", Role::Owner);
+        let plain = user("u", Role::User);
+        assert_eq!(check_user_delete(admin, plain, 1), Ok(()));
+        assert_eq!(
+            check_user_delete(admin, admin, 1),
+            Err(UserChangeRefusal::SelfDelete)
+        );
+        assert_eq!(
+            check_user_delete(owner, owner, 2),
+            Err(UserChangeRefusal::SelfDelete)
+        );
+        assert_eq!(
+            check_user_delete(admin, owner, 2),
+            Err(UserChangeRefusal::OnlyOwnersManageOwners)
+        );
+        assert_eq!(check_user_delete(owner, other_owner, 2), Ok(()));
+        assert_eq!(
+            check_user_delete(owner, other_owner, 1),
+            Err(UserChangeRefusal::LastOwnerDeleted)
+        );
+        let blocked_owner = UserState {
+            is_blocked: true,
+            ..other_owner
+        };
+        assert_eq!(check_user_delete(owner, blocked_owner, 1), Ok(()));
+    }
+
+    #[test]
+    fn only_owners_make_new_owners() {
+        assert_eq!(may_grant(Role::Owner, Role::Owner), Ok(()));
+        assert_eq!(may_grant(Role::Admin, Role::Admin), Ok(()));
+        assert_eq!(
+            may_grant(Role::Admin, Role::Owner),
+            Err(UserChangeRefusal::OnlyOwnersManageOwners)
+        );
+        assert_eq!(
+            may_grant(Role::Owner, Role::Unknown),
+            Err(UserChangeRefusal::UnknownRole)
+        );
     }
 
     #[test]

@@ -58,10 +58,60 @@ pub const API_ROUTES: &[ApiRoute] = &[
         handler: || get(api::users::list_users),
     },
     ApiRoute {
+        method: "POST",
+        path: "/api/users",
+        access: Access::Write,
+        handler: || post(api::users::create_user),
+    },
+    ApiRoute {
         method: "PUT",
         path: "/api/users/{id}",
         access: Access::Write,
         handler: || put(api::users::update_user),
+    },
+    ApiRoute {
+        method: "DELETE",
+        path: "/api/users/{id}",
+        access: Access::Write,
+        handler: || delete(api::users::delete_user),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/api/users/invites",
+        access: Access::Read,
+        handler: || get(api::invites::list_invites),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/api/users/invites",
+        access: Access::Write,
+        handler: || post(api::invites::create_invite),
+    },
+    // One parameter name for the invite's id (DELETE, regenerate) and its token (the
+    // public GET and accept): see `api::invites`.
+    ApiRoute {
+        method: "GET",
+        path: "/api/users/invites/{invite}",
+        access: Access::Public,
+        handler: || get(api::invites::invite_info),
+    },
+    ApiRoute {
+        method: "DELETE",
+        path: "/api/users/invites/{invite}",
+        access: Access::Write,
+        handler: || delete(api::invites::delete_invite),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/api/users/invites/{invite}/regenerate",
+        access: Access::Write,
+        handler: || post(api::invites::regenerate_invite),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/api/users/invites/{invite}/accept",
+        access: Access::Public,
+        handler: || post(api::invites::accept_invite),
     },
     ApiRoute {
         method: "POST",

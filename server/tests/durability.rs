@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 const OWNER: &str = "owner@example.com";
-const PASSWORD: &str = "correct horse battery";
+const PASSWORD: &str = "Correct horse battery 9";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

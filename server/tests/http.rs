@@ -16,7 +16,7 @@ use qufabric_server::{AppState, Config};
 
 const VERIFIER: &str = "a-very-long-code-verifier-that-is-at-least-43-characters-long";
 const OWNER_EMAIL: &str = "owner@example.com";
-const OWNER_PASSWORD: &str = "correct horse battery";
+const OWNER_PASSWORD: &str = "Correct horse battery 9";
 
 struct TestServer {
     url: String,
@@ -851,6 +851,7 @@ async fn authz_matrix_for_every_role() {
                 .path
                 .replace("/api/users/{id}", "/api/users/the-user")
                 .replace("/api/accounts/{id}", &format!("/api/accounts/{account_id}"))
+                .replace("{invite}", "no-such-invite")
                 .replace("{id}", "no-such-provider");
             assert!(
                 !path.contains('{'),

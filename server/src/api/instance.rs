@@ -46,8 +46,6 @@ pub(crate) async fn instance(
     }))
 }
 
-pub(super) const MIN_PASSWORD_LEN: usize = 8;
-
 pub(crate) async fn setup(
     State(state): State<Services>,
     headers: HeaderMap,
@@ -64,20 +62,14 @@ pub(crate) async fn setup(
     if !looks_like_email(&email) {
         return Err(ApiError::unprocessable("a valid email address is required"));
     }
-    if request.password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(ApiError::unprocessable(
-            "password must be at least 8 characters",
-        ));
+    if let Some(problem) = qufabric_model::password_rule::password_problem(&request.password) {
+        return Err(ApiError::unprocessable(problem));
     }
     let name = match request.name.trim() {
         "" => email.clone(),
         name => name.to_string(),
     };
-    let password = request.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || crate::idp::hash_password(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let password_hash = hash_in_background(&request.password).await?;
     let user = UserRecord {
         id: random_id(20),
         email: email.clone(),
@@ -125,4 +117,13 @@ pub(super) fn looks_like_email(email: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Argon2 off the async threads: it takes a while on purpose.
+pub(super) async fn hash_in_background(password: &str) -> Result<String, ApiError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || crate::idp::hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
 }

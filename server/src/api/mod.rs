@@ -5,6 +5,7 @@ pub(crate) mod accounts;
 pub(crate) mod groups;
 pub(crate) mod identity_providers;
 pub(crate) mod instance;
+pub(crate) mod invites;
 pub(crate) mod test_sign_in;
 pub(crate) mod users;
 
@@ -24,7 +25,9 @@ use crate::secrets::{hash_secret, random_id};
 use crate::services::Services;
 use crate::settings::Settings;
 use crate::store::{now_unix, GroupRecord, UserRecord};
-use qufabric_model::user_rules::{check_user_change, UserChangeRefusal, UserState};
+use qufabric_model::user_rules::{
+    check_user_change, check_user_delete, may_grant, UserChangeRefusal, UserState,
+};
 use qufabric_model::*;
 
 #[cfg(test)]

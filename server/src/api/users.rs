@@ -62,6 +62,55 @@ pub(super) fn user_json(user: &UserRecord, current_id: &str) -> User {
     }
 }
 
+fn as_state(u: &UserRecord) -> UserState<'_> {
+    UserState {
+        id: &u.id,
+        role: u.role,
+        is_blocked: u.is_blocked,
+    }
+}
+
+/// Owners who can sign in (not blocked): the last of them stays.
+fn active_owners(state: &Services) -> Result<usize, ApiError> {
+    Ok(state
+        .store
+        .users()?
+        .iter()
+        .filter(|u| u.role == Role::Owner && !u.is_blocked)
+        .count())
+}
+
+/// 422 naming the first of `auto_groups` that does not exist.
+pub(super) fn groups_exist(state: &Services, auto_groups: &[String]) -> Result<(), ApiError> {
+    let known: Vec<String> = state.store.groups()?.into_iter().map(|g| g.id).collect();
+    match auto_groups.iter().find(|g| !known.contains(g)) {
+        Some(missing) => Err(ApiError::unprocessable(format!(
+            "group {missing} not found"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of a role the caller may not give (an owner only by an owner).
+pub(super) fn role_grantable(caller: Role, role: Role) -> Result<(), ApiError> {
+    may_grant(caller, role).map_err(|refusal| match refusal {
+        UserChangeRefusal::OnlyOwnersManageOwners => ApiError::forbidden(),
+        other => ApiError::unprocessable(other.message()),
+    })
+}
+
+/// Invites and added users are local users of the embedded IdP: with local sign-in
+/// disabled there are none to make (the contract's 412).
+pub(super) fn local_users_enabled(state: &Services) -> Result<(), ApiError> {
+    if state.config.local_auth_disabled {
+        return Err(ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "local users are disabled on this server (email sign-in is off)",
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) async fn current_user(Signed(caller): Signed) -> Result<Json<User>, ApiError> {
     Ok(Json(user_json(&caller.user, &caller.user.id)))
 }
@@ -91,19 +140,7 @@ pub(crate) async fn update_user(
         .store
         .user(&id)?
         .ok_or_else(|| ApiError::not_found("user"))?;
-    let active_owners = state
-        .store
-        .users()?
-        .iter()
-        .filter(|u| u.role == Role::Owner && !u.is_blocked)
-        .count();
-    fn as_state(u: &UserRecord) -> UserState<'_> {
-        UserState {
-            id: &u.id,
-            role: u.role,
-            is_blocked: u.is_blocked,
-        }
-    }
+    let active_owners = active_owners(&state)?;
     check_user_change(
         as_state(&caller.user),
         as_state(&target),
@@ -115,12 +152,7 @@ pub(crate) async fn update_user(
         UserChangeRefusal::OnlyOwnersManageOwners => ApiError::forbidden(),
         other => ApiError::unprocessable(other.message()),
     })?;
-    let known: Vec<String> = state.store.groups()?.into_iter().map(|g| g.id).collect();
-    if let Some(missing) = request.auto_groups.iter().find(|g| !known.contains(g)) {
-        return Err(ApiError::unprocessable(format!(
-            "group {missing} not found"
-        )));
-    }
+    groups_exist(&state, &request.auto_groups)?;
     state
         .store
         .update_user(&id, request.role, &request.auto_groups, request.is_blocked)?;
@@ -176,6 +208,88 @@ pub(crate) async fn reject_user(
     waiting_user(&state, &id)?;
     if !state.store.reject_user(&id)? {
         return Err(ApiError::bad_request("the user is not pending approval"));
+    }
+    Ok(StatusCode::OK)
+}
+
+/// `POST /api/users`: a local user made by an administrator, signing in with email and a
+/// generated password that this answer carries once (the server keeps only its hash).
+pub(crate) async fn create_user(
+    State(state): State<Services>,
+    Writer(caller): Writer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<User>, ApiError> {
+    let request: UserCreateRequest = parse_json(&headers, &body)?;
+    local_users_enabled(&state)?;
+    if request.is_service_user {
+        return Err(ApiError::unprocessable(
+            "service users are not supported by this server",
+        ));
+    }
+    let email = request
+        .email
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if !super::instance::looks_like_email(&email) {
+        return Err(ApiError::unprocessable("a valid email address is required"));
+    }
+    role_grantable(caller.user.role, request.role)?;
+    groups_exist(&state, &request.auto_groups)?;
+    if state.store.local_user_by_email(&email)?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "a user with this email already exists",
+        ));
+    }
+    let password = crate::secrets::generated_password();
+    let user = UserRecord {
+        id: random_id(20),
+        name: match request.name.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => name.to_string(),
+            _ => email.clone(),
+        },
+        email,
+        password_hash: Some(super::instance::hash_in_background(&password).await?),
+        role: request.role,
+        auto_groups: request.auto_groups,
+        idp_id: None,
+        idp_subject: None,
+        is_blocked: false,
+        // Made by an administrator: approved by the making.
+        pending_approval: false,
+        last_login: None,
+    };
+    state.store.insert_user(&user)?;
+    let mut answer = user_json(&user, &caller.user.id);
+    answer.password = Some(password);
+    Ok(Json(answer))
+}
+
+/// `DELETE /api/users/{id}`: never yourself, an owner only by an owner, never the last
+/// owner; their sessions, refresh tokens and access tokens end with them.
+pub(crate) async fn delete_user(
+    State(state): State<Services>,
+    Writer(caller): Writer,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let target = state
+        .store
+        .user(&id)?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    check_user_delete(
+        as_state(&caller.user),
+        as_state(&target),
+        active_owners(&state)?,
+    )
+    .map_err(|refusal| match refusal {
+        UserChangeRefusal::OnlyOwnersManageOwners => ApiError::forbidden(),
+        other => ApiError::unprocessable(other.message()),
+    })?;
+    if !state.store.delete_user(&id)? {
+        return Err(ApiError::not_found("user"));
     }
     Ok(StatusCode::OK)
 }
