@@ -89,7 +89,9 @@ fn table() -> impl IntoView {
 /// The pages a signed-out person sees.
 #[cfg(feature = "login-pages")]
 fn signed_out_routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
-    use crate::pages::{CallbackPage, LoginPage, RedirectHelpPage, RootPage, SetupPage};
+    use crate::pages::{
+        CallbackPage, InvitePage, LoginPage, RedirectHelpPage, RootPage, SetupPage,
+    };
     use leptos_router::components::Route;
     use leptos_router::path;
     view! {
@@ -97,6 +99,7 @@ fn signed_out_routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
         <Route path=path!("/login") view=|| view! { <LoginPage/> }/>
         <Route path=path!("/auth/callback") view=CallbackPage/>
         <Route path=path!("/setup") view=SetupPage/>
+        <Route path=path!("/invite") view=InvitePage/>
         // An address that still works: it shows what sign-out shows.
         <Route path=path!("/signed-out") view=|| view! { <LoginPage signed_out_path=true/> }/>
         <Route path=path!("/help/redirect-uri") view=RedirectHelpPage/>

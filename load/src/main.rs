@@ -226,6 +226,7 @@ fn authorize_url(url: &str) -> String {
         nonce: "load",
         code_challenge: &oidc::pkce_challenge(VERIFIER),
         connector_id: Some("local"),
+        login_hint: None,
     })
 }
 

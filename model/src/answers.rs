@@ -17,6 +17,8 @@ use std::collections::HashMap;
 pub mod endpoints {
     pub const CURRENT_USER: &str = "/api/users/current";
     pub const USERS: &str = "/api/users";
+    /// The invites not yet accepted (412 without local sign-in).
+    pub const INVITES: &str = "/api/users/invites";
     pub const ACCOUNTS: &str = "/api/accounts";
     pub const GROUPS: &str = "/api/groups";
     pub const PROVIDERS: &str = "/api/identity-providers";
@@ -74,8 +76,15 @@ pub fn page_loads(page: &str, page_origin: &str) -> Vec<String> {
         ];
     }
     if page == USERS_PAGE {
-        // The account: its "Require approval for new users" switch.
-        return vec![USERS.into(), PROVIDERS.into(), ACCOUNTS.into()];
+        // The account: its "Require approval for new users" switch; the instance: whether
+        // local users exist here, and the public URL invite links start with.
+        return vec![
+            USERS.into(),
+            PROVIDERS.into(),
+            ACCOUNTS.into(),
+            instance(page_origin),
+            INVITES.into(),
+        ];
     }
     match page
         .strip_prefix(PROVIDERS_PAGE)
@@ -368,7 +377,13 @@ mod tests {
         );
         assert_eq!(
             page_loads("/settings/users", ORIGIN),
-            ["/api/users", "/api/identity-providers", "/api/accounts"]
+            [
+                "/api/users",
+                "/api/identity-providers",
+                "/api/accounts",
+                instance.as_str(),
+                "/api/users/invites"
+            ]
         );
         for elsewhere in [
             "/",

@@ -10,6 +10,7 @@ pub mod claims;
 pub mod element_paths;
 pub mod embedding;
 pub mod group_checks;
+pub mod invite_links;
 pub mod issuer;
 pub mod kept;
 pub mod microsoft;

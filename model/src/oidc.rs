@@ -67,6 +67,8 @@ pub struct AuthorizeRequest<'a> {
     pub code_challenge: &'a str,
     /// `local`, a provider id, or none (the IdP shows its own choice).
     pub connector_id: Option<&'a str>,
+    /// The email to fill in at the IdP's email page.
+    pub login_hint: Option<&'a str>,
 }
 
 /// The URL the browser is sent to for an authorization code with PKCE S256.
@@ -83,6 +85,9 @@ pub fn authorize_url(request: &AuthorizeRequest<'_>) -> String {
         .append_pair("code_challenge_method", "S256");
     if let Some(connector) = request.connector_id {
         query.append_pair("connector_id", connector);
+    }
+    if let Some(hint) = request.login_hint {
+        query.append_pair("login_hint", hint);
     }
     let separator = if request.authorization_endpoint.contains('?') {
         '&'
@@ -314,13 +319,14 @@ mod tests {
             nonce: "n",
             code_challenge: "c",
             connector_id: Some("local"),
+            login_hint: Some("ivy+new@example.com"),
         });
         assert!(url.starts_with("http://127.0.0.1:8080/oauth2/auth?client_id=qufabric-dashboard&"));
         assert!(url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fauth%2Fcallback"));
         assert!(url.contains("scope=openid+profile"));
         assert!(url.contains("state=s%26x%3D1"));
         assert!(url.contains("code_challenge_method=S256"));
-        assert!(url.ends_with("connector_id=local"));
+        assert!(url.ends_with("connector_id=local&login_hint=ivy%2Bnew%40example.com"));
         assert_eq!(
             query_value(&url[url.find('?').unwrap()..], "state").as_deref(),
             Some("s&x=1")
@@ -338,6 +344,7 @@ mod tests {
             nonce: "n",
             code_challenge: "x",
             connector_id: None,
+            login_hint: None,
         });
         assert!(url.starts_with("https://idp/auth?tenant=a&client_id=c"));
         assert!(!url.contains("connector_id"));

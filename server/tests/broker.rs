@@ -278,6 +278,7 @@ fn authorize_url(url: &str, connector: &str) -> String {
         nonce: "dash-nonce",
         code_challenge: &oidc::pkce_challenge(VERIFIER),
         connector_id: Some(connector),
+        login_hint: None,
     })
 }
 
@@ -506,6 +507,7 @@ async fn outside_the_allow_list_is_refused_at_sign_in_and_from_the_session() {
             nonce: "n",
             code_challenge: &oidc::pkce_challenge(VERIFIER),
             connector_id: Some("oidc-upstream"),
+            login_hint: None,
         })
     };
     let to_upstream = client.get(authorize("first")).send().await.unwrap();

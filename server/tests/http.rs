@@ -80,11 +80,22 @@ fn authorize_url(server: &TestServer, redirect_uri: &str, state: &str, nonce: &s
         nonce,
         code_challenge: &oidc::pkce_challenge(VERIFIER),
         connector_id: Some("local"),
+        login_hint: None,
     })
 }
 
 fn callback(server: &TestServer) -> String {
     format!("{}/auth/callback", server.url)
+}
+
+#[tokio::test]
+async fn a_login_hint_fills_in_the_email() {
+    let server = start().await;
+    setup_owner(&server).await;
+    let url =
+        authorize_url(&server, &callback(&server), "s", "n") + "&login_hint=ivy%40example.com";
+    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"ivy@example.com\""), "{page}");
 }
 
 /// The `req` hidden field of the login page.

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use qufabric_model::answers::{endpoints, page_loads};
-use qufabric_model::{Account, Group, IdentityProvider, InstanceStatus, User};
+use qufabric_model::{Account, Group, IdentityProvider, InstanceStatus, User, UserInvite};
 use serde::de::DeserializeOwned;
 
 use super::cache::{self, Sharing};
@@ -138,6 +138,10 @@ impl Api {
 
     pub fn load_users(self) -> Load<Vec<User>> {
         Load::new(self, endpoints::USERS.into())
+    }
+
+    pub fn load_invites(self) -> Load<Vec<UserInvite>> {
+        Load::new(self, endpoints::INVITES.into())
     }
 
     pub fn load_accounts(self) -> Load<Vec<Account>> {

@@ -8,6 +8,7 @@ mod error;
 mod host;
 mod loads;
 mod transport;
+mod users;
 
 #[cfg(feature = "embed")]
 pub use cache::element_closed;
@@ -112,25 +113,6 @@ impl Api {
     pub async fn setup(&self, request: &SetupRequest) -> Result<SetupResponse, ApiError> {
         self.call(Method::Post, "/api/setup", Some(json(request)?))
             .await
-    }
-
-    pub async fn update_user(&self, id: &str, request: &UserRequest) -> Result<User, ApiError> {
-        let path = format!("/api/users/{}", encode_segment(id));
-        self.call(Method::Put, &path, Some(json(request)?)).await
-    }
-
-    /// Let a person who waits for approval in.
-    pub async fn approve_user(&self, id: &str) -> Result<User, ApiError> {
-        let path = format!("/api/users/{}/approve", encode_segment(id));
-        self.call(Method::Post, &path, None).await
-    }
-
-    /// Remove a person who waits for approval.
-    pub async fn reject_user(&self, id: &str) -> Result<(), ApiError> {
-        let path = format!("/api/users/{}/reject", encode_segment(id));
-        self.call::<serde::de::IgnoredAny>(Method::Delete, &path, None)
-            .await
-            .map(|_| ())
     }
 
     /// The account as it is now, read just before a settings save: every page PUTs the

@@ -70,12 +70,14 @@ impl CallbackError {
 }
 
 /// Leave for the embedded IdP. `connector_id` is `local` (email) or a provider id;
-/// `issuer` is the IdP's issuer from `/api/instance`, when the server names it.
+/// `issuer` is the IdP's issuer from `/api/instance`, when the server names it;
+/// `login_hint` fills in the email on the IdP's email page.
 pub fn start_sign_in(
     config: &Config,
     connector_id: &str,
     return_to: &str,
     issuer: Option<&str>,
+    login_hint: Option<&str>,
 ) -> Result<(), CallbackError> {
     let (Some(state), Some(nonce), Some(verifier)) = (
         browser::random_bytes(),
@@ -105,6 +107,7 @@ pub fn start_sign_in(
         nonce: &pending.nonce,
         code_challenge: &oidc::pkce_challenge(&pending.verifier),
         connector_id: Some(connector_id),
+        login_hint,
     });
     browser::go_to(&url);
     Ok(())

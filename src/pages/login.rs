@@ -115,9 +115,13 @@ pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
     let begin = move |connector: String| {
         redirecting.set(Some(connector.clone()));
         let issuer = issuer();
-        if let Err(error) =
-            start_sign_in(&api.config(), &connector, &return_to(), issuer.as_deref())
-        {
+        if let Err(error) = start_sign_in(
+            &api.config(),
+            &connector,
+            &return_to(),
+            issuer.as_deref(),
+            None,
+        ) {
             redirecting.set(None);
             start_error.set(Some(format!(
                 "Sign-in could not start: {}.",

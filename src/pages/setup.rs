@@ -2,17 +2,20 @@
 
 use leptos::prelude::*;
 
+use crate::api::capitalise;
 use crate::api::{use_api, ApiError};
 use crate::components::{ErrorNotice, TextField};
 use crate::pages::use_page_tasks;
+use qufabric_model::password_rule::{password_problem, RULE};
 use qufabric_model::SetupRequest;
 
-const MIN_PASSWORD_LEN: usize = 8;
-
-/// The problems with the typed values, per field (none means the form may be sent).
-fn password_problem(password: &str, confirmation: &str) -> (Option<String>, Option<String>) {
-    let password_error = (!password.is_empty() && password.chars().count() < MIN_PASSWORD_LEN)
-        .then(|| format!("Use at least {MIN_PASSWORD_LEN} characters."));
+/// The problems with the typed values, per field (none means the form may be sent): the
+/// one password rule the server keeps (`qufabric_model::password_rule`), in its words.
+pub fn password_problems(password: &str, confirmation: &str) -> (Option<String>, Option<String>) {
+    let password_error = (!password.is_empty())
+        .then(|| password_problem(password))
+        .flatten()
+        .map(|problem| format!("{}.", capitalise(&problem)));
     let confirm_error = (!confirmation.is_empty() && confirmation != password)
         .then(|| "The two passwords differ.".to_string());
     (password_error, confirm_error)
@@ -27,10 +30,10 @@ pub fn SetupPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let problems = Memo::new(move |_| password_problem(&password.get(), &confirmation.get()));
+    let problems = Memo::new(move |_| password_problems(&password.get(), &confirmation.get()));
     let complete = move || {
         !email.with(|e| e.trim().is_empty())
-            && password.with(|p| p.chars().count() >= MIN_PASSWORD_LEN)
+            && password.with(|p| password_problem(p).is_none())
             && password.get() == confirmation.get()
     };
 
@@ -86,7 +89,7 @@ pub fn SetupPage() -> impl IntoView {
                             <TextField id="setup-name" label="Name" value=name autocomplete="name"/>
                             <TextField id="setup-email" label="Email" value=email input_type="email" autocomplete="username" required=true/>
                             <TextField id="setup-password" label="Password" value=password input_type="password"
-                                autocomplete="new-password" required=true hint="At least 8 characters."
+                                autocomplete="new-password" required=true hint=RULE
                                 error=Signal::derive(move || problems.get().0)/>
                             <TextField id="setup-password-confirm" label="Repeat the password" value=confirmation
                                 input_type="password" autocomplete="new-password" required=true

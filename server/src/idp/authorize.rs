@@ -15,6 +15,9 @@ pub(super) struct AuthorizeQuery {
     pub(super) code_challenge_method: Option<String>,
     pub(super) connector_id: Option<String>,
     pub(super) prompt: Option<String>,
+    /// The email to fill in on the email page (an invited person who just set their
+    /// password); a session of someone else is not reused for it.
+    pub(super) login_hint: Option<String>,
     /// Set when this server moved the request to its public origin (never twice).
     pub(super) moved_to_public_origin: Option<String>,
 }
@@ -29,6 +32,7 @@ pub(super) async fn authorize(
     uri: axum::http::Uri,
     Query(query): Query<AuthorizeQuery>,
 ) -> Response {
+    let login_hint = query.login_hint.clone().unwrap_or_default();
     let client_id = query.client_id.unwrap_or_default();
     let redirect_uri = query.redirect_uri.unwrap_or_default();
     if client_id != DASHBOARD_CLIENT_ID {
@@ -147,7 +151,16 @@ pub(super) async fn authorize(
                 .as_deref()
                 .is_none_or(|c| c == session.connector_id);
             if connector_ok {
-                if let Ok(Some(user)) = state.store.user(&session.user_id) {
+                let hinted_elsewhere = |user: &UserRecord| {
+                    !login_hint.is_empty() && !login_hint.trim().eq_ignore_ascii_case(&user.email)
+                };
+                if let Some(user) = state
+                    .store
+                    .user(&session.user_id)
+                    .ok()
+                    .flatten()
+                    .filter(|user| !hinted_elsewhere(user))
+                {
                     // The allow list applies again when answering from the session, so a refused
                     // user is not let in through it.
                     let refused = session.connector_id != LOCAL_CONNECTOR
@@ -193,7 +206,7 @@ pub(super) async fn authorize(
         }
     }
     with_cookie(
-        login_page(&request_id, "", None, StatusCode::OK),
+        login_page(&request_id, login_hint.trim(), None, StatusCode::OK),
         &binding_set_cookie,
     )
 }

@@ -8,6 +8,8 @@
 
 mod approval;
 mod filters;
+mod local;
+mod new_person;
 mod row;
 
 use leptos::prelude::*;
@@ -17,6 +19,7 @@ use crate::components::{ConfirmDialog, ErrorNotice, StatusRegion};
 use crate::pages::{use_page_tasks, CurrentUser};
 use approval::ApprovalSetting;
 use filters::UserFilters;
+use local::{LocalUserLoads, LocalUsers};
 use qufabric_model::user_filter::{user_count, SignInFilter, UserFilter};
 use qufabric_model::user_rules::pending_first;
 use qufabric_model::{IdentityProvider, Role, User, UserRequest};
@@ -57,6 +60,14 @@ fn changed_message(before: &User, after: &User) -> String {
     }
 }
 
+/// What an administrator decided about a person.
+#[derive(Clone, Copy)]
+enum Decision {
+    Approve,
+    Reject,
+    Delete,
+}
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let api = use_api();
@@ -68,12 +79,16 @@ pub fn UsersPage() -> impl IntoView {
     let users = api.load_users();
     let providers = api.load_providers();
     let accounts = api.load_accounts();
+    let instance = api.load_instance();
+    let invites = api.load_invites();
     let status = RwSignal::new(String::new());
     let row_error = RwSignal::new(None::<(String, String)>);
     let to_block = RwSignal::new(None::<User>);
     let block_open = RwSignal::new(false);
     let to_reject = RwSignal::new(None::<User>);
     let reject_open = RwSignal::new(false);
+    let to_delete = RwSignal::new(None::<User>);
+    let delete_open = RwSignal::new(false);
 
     // A change runs to its end here and shows its outcome where it happens.
     let changing = RwSignal::new(false);
@@ -105,21 +120,22 @@ pub fn UsersPage() -> impl IntoView {
             }
         });
     };
-    // Approve and reject: the same run-to-the-end, with their own words.
-    let decide = move |user: User, approve: bool| {
+    // Approve, reject and delete: the same run-to-the-end, with their own words.
+    let decide = move |user: User, decision: Decision| {
         if changing.get_untracked() {
             return;
         }
         changing.set(true);
         tasks.spawn(async move {
             let who = user.display_name();
-            let answer = if approve {
-                api.approve_user(&user.id).await.map(|_| format!("Approved {who}: their next sign-in gets them in."))
-            } else {
-                api.reject_user(&user.id).await.map(|_| format!("Rejected {who}: they were removed. If they sign in again, they wait for approval again."))
+            let answer = match decision {
+                Decision::Approve => api.approve_user(&user.id).await.map(|_| format!("Approved {who}: their next sign-in gets them in.")),
+                Decision::Reject => api.reject_user(&user.id).await.map(|_| format!("Rejected {who}: they were removed. If they sign in again, they wait for approval again.")),
+                Decision::Delete => api.delete_user(&user.id).await.map(|_| format!("Deleted {who}: they were signed out everywhere and removed.")),
             };
             changing.set(false);
             reject_open.set(false);
+            delete_open.set(false);
             match answer {
                 Ok(message) => {
                     row_error.set(None);
@@ -142,11 +158,16 @@ pub fn UsersPage() -> impl IntoView {
             to_block.set(Some(user));
             block_open.set(true);
         }),
-        approve: Callback::new(move |user: User| decide(user, true)),
+        approve: Callback::new(move |user: User| decide(user, Decision::Approve)),
         ask_reject: Callback::new(move |user: User| {
             row_error.set(None);
             to_reject.set(Some(user));
             reject_open.set(true);
+        }),
+        ask_delete: Callback::new(move |user: User| {
+            row_error.set(None);
+            to_delete.set(Some(user));
+            delete_open.set(true);
         }),
     };
     let can_write = Signal::derive(move || me.get().is_some_and(|me| me.role.can_write_settings()));
@@ -169,6 +190,9 @@ pub fn UsersPage() -> impl IntoView {
         <ApprovalSetting api=api accounts=accounts can_write=can_write
             on_saved=Callback::new(move |message: String| status.set(message))/>
         <StatusRegion message=Signal::derive(move || status.get())/>
+        {move || me.get().map(|me| view! {
+            <LocalUsers api loads=LocalUserLoads { instance, invites, users } me status/>
+        })}
         // Outside the list's redraw: typing in the search keeps its focus.
         <UserFilters filter=filter providers=known_providers/>
         {move || match (users.get(), me.get()) {
@@ -239,11 +263,25 @@ pub fn UsersPage() -> impl IntoView {
             danger=true
             on_confirm=Callback::new(move |_| {
                 if let Some(user) = to_reject.get_untracked() {
-                    decide(user, false);
+                    decide(user, Decision::Reject);
                 }
             })
         >
             <p>"Reject deletes them from QuFabric. If they sign in through their provider again, they wait for approval again."</p>
+        </ConfirmDialog>
+        <ConfirmDialog
+            open=delete_open
+            title=Signal::derive(move || format!("Delete {}?", to_delete.get().map(|u| u.display_name()).unwrap_or_default()))
+            confirm_label=Signal::derive(move || if changing.get() { "Deleting…".to_string() } else { "Delete".to_string() })
+            busy=Signal::derive(move || changing.get())
+            danger=true
+            on_confirm=Callback::new(move |_| {
+                if let Some(user) = to_delete.get_untracked() {
+                    decide(user, Decision::Delete);
+                }
+            })
+        >
+            <p>"They are signed out everywhere and removed from QuFabric, with their access tokens. Someone who signs in through a provider can come back by signing in again, as a newcomer."</p>
         </ConfirmDialog>
     }
 }

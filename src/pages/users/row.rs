@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use super::{last_sign_in, sign_in_method};
 use crate::components::ProviderMark;
-use qufabric_model::user_rules::{check_user_change, role_choices, status_label, UserState};
+use qufabric_model::user_rules::{
+    check_user_change, check_user_delete, role_choices, status_label, UserState,
+};
 use qufabric_model::{IdentityProvider, Role, User};
 
 /// What a row asks the page to do, and the page's state it shows.
@@ -22,6 +24,8 @@ pub(super) struct RowActions {
     pub approve: Callback<User>,
     /// Ask before rejecting (it deletes them).
     pub ask_reject: Callback<User>,
+    /// Ask before deleting.
+    pub ask_delete: Callback<User>,
 }
 
 /// The vendor mark of the provider a person signs in with (none for email and password,
@@ -52,6 +56,8 @@ pub(super) fn UserRow(
     let may_block = can_write
         && !waiting
         && check_user_change(caller, target, user.role, !user.is_blocked, active_owners).is_ok();
+    let may_delete =
+        can_write && !waiting && check_user_delete(caller, target, active_owners).is_ok();
     let name = user.display_name();
     let select_id = format!("role-{}", user.id);
     let error_id = format!("user-error-{}", user.id);
@@ -108,6 +114,15 @@ pub(super) fn UserRow(
             </button>
         }
     });
+    let delete_button = may_delete.then(|| {
+        let for_delete = user.clone();
+        view! {
+            <button type="button" class="button secondary danger-text" disabled=move || changing.get()
+                on:click=move |_| actions.ask_delete.run(for_delete.clone())>
+                "Delete"<span class="visually-hidden">" "{name.clone()}</span>
+            </button>
+        }
+    });
     view! {
         <tr class:pending=waiting>
             <td>
@@ -122,6 +137,7 @@ pub(super) fn UserRow(
             <td class="actions">
                 {approval_buttons}
                 {block_button}
+                {delete_button}
                 <p class="field-error" id=error_id role="alert">
                     {move || actions.row_error.get().filter(|(id, _)| id == &error_row_id).map(|(_, message)| message)}
                 </p>

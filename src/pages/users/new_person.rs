@@ -1,0 +1,128 @@
+//! The form that makes a local user: email, name, role (only what the caller may give),
+//! and for an invite the link's lifetime.
+
+use leptos::prelude::*;
+
+use crate::api::Api;
+use crate::components::{ErrorNotice, TextField};
+use crate::pages::use_page_tasks;
+use qufabric_model::invite_links::LIFETIMES;
+use qufabric_model::user_rules::may_grant;
+use qufabric_model::{Role, User, UserCreateRequest, UserInvite, UserInviteCreateRequest};
+
+/// Which kind of local user the form makes.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Making {
+    /// A link they open to choose their password.
+    Invite,
+    /// A user at once, with a generated password.
+    Add,
+}
+
+/// What a form made.
+#[derive(Clone)]
+pub(super) enum Made {
+    Invite(UserInvite),
+    User(User),
+}
+
+#[component]
+pub(super) fn NewPersonForm(
+    api: Api,
+    kind: Making,
+    caller: Role,
+    made: Callback<Made>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::User);
+    let lifetime = RwSignal::new(LIFETIMES[1].0);
+    let sending = RwSignal::new(false);
+    let refusal = RwSignal::new(None::<String>);
+    let tasks = use_page_tasks();
+    let roles: Vec<Role> = [Role::User, Role::Auditor, Role::Admin, Role::Owner]
+        .into_iter()
+        .filter(|r| may_grant(caller, *r).is_ok())
+        .collect();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() || email.with_untracked(|e| e.trim().is_empty()) {
+            refusal.set(Some("Enter their email address.".into()));
+            return;
+        }
+        sending.set(true);
+        refusal.set(None);
+        let (email, name, role) = (
+            email.get_untracked().trim().to_string(),
+            name.get_untracked().trim().to_string(),
+            role.get_untracked(),
+        );
+        let expires_in = Some(lifetime.get_untracked());
+        tasks.spawn(async move {
+            let answer = match kind {
+                Making::Invite => {
+                    let request = UserInviteCreateRequest {
+                        email,
+                        name,
+                        role,
+                        auto_groups: vec![],
+                        expires_in,
+                    };
+                    api.create_invite(&request).await.map(Made::Invite)
+                }
+                Making::Add => {
+                    let request = UserCreateRequest {
+                        email: Some(email),
+                        name: Some(name),
+                        role,
+                        auto_groups: vec![],
+                        is_service_user: false,
+                    };
+                    api.create_user(&request).await.map(Made::User)
+                }
+            };
+            sending.set(false);
+            match answer {
+                Ok(answer) => made.run(answer),
+                Err(error) => refusal.set(Some(error.user_message())),
+            }
+        });
+    };
+    let (title, action) = match kind {
+        Making::Invite => ("Invite someone", "Create invite link"),
+        Making::Add => ("Add someone with a generated password", "Add user"),
+    };
+    view! {
+        <form class="card new-person" on:submit=submit novalidate aria-label=title>
+            <h4>{title}</h4>
+            <TextField id="new-person-email" label="Email" value=email input_type="email" autocomplete="off" required=true/>
+            <TextField id="new-person-name" label="Name" value=name autocomplete="off"/>
+            <div class="field">
+                <label for="new-person-role">"Role"</label>
+                <select id="new-person-role" on:change=move |ev| {
+                    if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r); }
+                }>
+                    {roles.into_iter().map(|r| view! { <option value=r.as_str() selected=r == Role::User>{r.as_str()}</option> }).collect_view()}
+                </select>
+            </div>
+            {(kind == Making::Invite).then(|| view! {
+                <div class="field">
+                    <label for="new-person-lifetime">"Link valid for"</label>
+                    <select id="new-person-lifetime" on:change=move |ev| {
+                        if let Ok(seconds) = event_target_value(&ev).parse() { lifetime.set(seconds); }
+                    }>
+                        {LIFETIMES.iter().map(|(seconds, words)| view! {
+                            <option value=seconds.to_string() selected=*seconds == LIFETIMES[1].0>{*words}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            {move || refusal.get().map(|message| view! { <ErrorNotice message/> })}
+            <div class="button-row">
+                <button type="submit" class="button" disabled=move || sending.get()>{action}</button>
+                <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
