@@ -2147,3 +2147,144 @@ mod routes {
             .unwrap_or_default()
     }
 }
+
+mod local_users {
+    use super::support::*;
+    use super::*;
+    use qufabric_dashboard::auth::Session;
+    use wasm_bindgen::JsCast;
+
+    const OWNER: &str = r#"{"id":"o1","email":"owner@example.com","name":"Olivia","role":"owner","auto_groups":[]}"#;
+
+    fn answers(local_auth_disabled: bool) {
+        let instance = format!(
+            r#"{{"setup_required":false,"login_providers":[],"local_auth_disabled":{local_auth_disabled},"issuer":"https://qufabric.example.com/oauth2"}}"#
+        );
+        mock_fetch(&[
+            ("/api/instance", 200, &instance),
+            ("/api/users/current", 200, OWNER),
+            ("GET /api/users", 200, &format!("[{OWNER}]")),
+            ("GET /api/identity-providers", 200, "[]"),
+            (
+                "GET /api/accounts",
+                200,
+                r#"[{"id":"acc1","settings":{"jwt_groups_enabled":false}}]"#,
+            ),
+            (
+                "GET /api/users/invites",
+                if local_auth_disabled { 412 } else { 200 },
+                if local_auth_disabled {
+                    r#"{"message":"local users are disabled","code":412}"#
+                } else {
+                    "[]"
+                },
+            ),
+            (
+                "POST /api/users/invites",
+                200,
+                r#"{"id":"i1","email":"ivy@example.com","name":"Ivy","role":"user","auto_groups":[],"expires_at":"2026-12-05T12:00:00Z","created_at":"2026-12-02T12:00:00Z","expired":false,"invite_token":"nbi_t+1"}"#,
+            ),
+        ]);
+    }
+
+    /// Without local sign-in the Users page says why nobody can be invited or added, and
+    /// offers neither.
+    #[wasm_bindgen_test]
+    async fn without_local_sign_in_invites_are_unavailable_with_the_reason() {
+        reset_storage();
+        answers(true);
+        let (root, _guard) =
+            mount_app_at("/settings/users", Session::with_tokens(Some(tokens("o1"))));
+        wait_until("the reason shows", || {
+            root.query_selector("#local-users-unavailable")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        assert!(text_of(&root).contains("email sign-in turned off"));
+        assert!(!text_of(&root).contains("Invite user"));
+    }
+
+    /// The link shown once starts at the server's public URL (its issuer as this client
+    /// knows it; here the page's own origin, as in the standalone app) with the token
+    /// encoded.
+    #[wasm_bindgen_test]
+    async fn the_invite_link_starts_at_the_servers_public_url() {
+        reset_storage();
+        answers(false);
+        let (root, _guard) =
+            mount_app_at("/settings/users", Session::with_tokens(Some(tokens("o1"))));
+        wait_until("Invite user shows", || {
+            text_of(&root).contains("Invite user")
+        })
+        .await;
+        let invite: web_sys::HtmlElement = root
+            .query_selector(".local-users .button-row .button")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .expect("the Invite user button");
+        invite.click();
+        wait_until("the form shows", || {
+            root.query_selector("#new-person-email")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await;
+        let email: web_sys::HtmlInputElement =
+            element::<web_sys::HtmlInputElement>(&root, "#new-person-email").expect("email");
+        email.set_value("ivy@example.com");
+        email
+            .dispatch_event(&web_sys::Event::new("input").expect("event"))
+            .expect("input");
+        element::<web_sys::HtmlElement>(&root, "form.new-person button[type=submit]")
+            .expect("the submit button")
+            .click();
+        wait_until("the link shows", || {
+            element::<web_sys::HtmlInputElement>(&root, "#shown-once-value").is_some()
+        })
+        .await;
+        let link = element::<web_sys::HtmlInputElement>(&root, "#shown-once-value")
+            .expect("link")
+            .value();
+        let origin = web_sys::window()
+            .expect("window")
+            .location()
+            .origin()
+            .expect("origin");
+        assert_eq!(link, format!("{origin}/invite?token=nbi_t%2B1"));
+    }
+
+    /// The public invite page: who invited whom for a known token, its own page for one
+    /// the server does not know (used, replaced or deleted).
+    #[wasm_bindgen_test]
+    async fn the_invite_page_names_who_invited_whom_or_says_the_link_does_not_work() {
+        reset_storage();
+        mock_fetch(&[
+            (
+                "/api/instance",
+                200,
+                r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false}"#,
+            ),
+            (
+                "/api/users/invites/nbi_t",
+                200,
+                r#"{"email":"ivy@example.com","name":"Ivy","expires_at":"2026-12-05T12:00:00Z","valid":true,"invited_by":"Olivia"}"#,
+            ),
+        ]);
+        let (root, _guard) = mount_app_at("/invite?token=nbi_t", Session::with_tokens(None));
+        wait_until("the invitation shows", || {
+            text_of(&root).contains("Olivia invited Ivy (ivy@example.com) to QuFabric.")
+        })
+        .await;
+        assert!(element::<web_sys::HtmlInputElement>(&root, "#invite-password").is_some());
+        drop(_guard);
+        let (root, _guard) = mount_app_at("/invite?token=gone", Session::with_tokens(None));
+        wait_until("the link's page shows", || {
+            text_of(&root).contains("This invite link does not work.")
+        })
+        .await;
+    }
+}

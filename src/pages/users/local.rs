@@ -8,11 +8,11 @@ use leptos::prelude::*;
 
 use super::last_sign_in;
 use super::new_person::{Made, Making, NewPersonForm};
-use crate::api::{Api, Load};
+use crate::api::{Api, ApiError, Load};
 use crate::components::{CopyField, ErrorNotice};
 use crate::pages::use_page_tasks;
 use qufabric_model::invite_links::{invite_url, public_url_of};
-use qufabric_model::{InstanceStatus, User, UserInvite, UserInviteRegenerateResponse};
+use qufabric_model::{User, UserInvite, UserInviteRegenerateResponse};
 
 /// A secret the server hands out once: a link or a password.
 #[derive(Clone, PartialEq)]
@@ -26,7 +26,6 @@ struct ShownOnce {
 /// What the section works with, from the page.
 #[derive(Clone, Copy)]
 pub(super) struct LocalUserLoads {
-    pub instance: Load<InstanceStatus>,
     pub invites: Load<Vec<UserInvite>>,
     pub users: Load<Vec<User>>,
 }
@@ -38,33 +37,22 @@ pub(super) fn LocalUsers(
     me: User,
     status: RwSignal<String>,
 ) -> impl IntoView {
-    let LocalUserLoads {
-        instance,
-        invites,
-        users,
-    } = loads;
+    let LocalUserLoads { invites, users } = loads;
     let can_write = me.role.can_write_settings();
     let making = RwSignal::new(None::<Making>);
     let shown_once = RwSignal::new(None::<ShownOnce>);
-    let page_origin = api.config().page_origin;
-    let public_url = Signal::derive(move || {
-        let issuer = instance
-            .get()
-            .and_then(Result::ok)
-            .and_then(|status| status.issuer);
-        public_url_of(issuer.as_deref(), &page_origin)
-    });
-    let disabled = move || {
-        instance
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|status| status.local_auth_disabled)
-    };
+    // The server's public URL as this client reaches it (its issuer): inside a host page
+    // the element's own address is the host's, where no invite page exists.
+    let config = api.config();
+    let public_url = StoredValue::new(public_url_of(Some(&config.authority), &config.page_origin));
+    // The invites' 412 is the server saying it has no local users (email sign-in off).
+    let disabled =
+        move || invites.with(|answer| matches!(answer, Some(Err(ApiError::PreconditionFailed(_)))));
     let link_shown = move |heading: String, token: &str, expires_at: &str| {
         shown_once.set(Some(ShownOnce {
             heading,
             label: "Invite link",
-            value: invite_url(&public_url.get_untracked(), token),
+            value: invite_url(&public_url.get_value(), token),
             note: format!(
                 "Send it to them: it works once, until {}. It is shown only now; Regenerate makes a new one.",
                 last_sign_in(Some(expires_at))

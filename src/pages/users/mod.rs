@@ -79,7 +79,6 @@ pub fn UsersPage() -> impl IntoView {
     let users = api.load_users();
     let providers = api.load_providers();
     let accounts = api.load_accounts();
-    let instance = api.load_instance();
     let invites = api.load_invites();
     let status = RwSignal::new(String::new());
     let row_error = RwSignal::new(None::<(String, String)>);
@@ -191,7 +190,7 @@ pub fn UsersPage() -> impl IntoView {
             on_saved=Callback::new(move |message: String| status.set(message))/>
         <StatusRegion message=Signal::derive(move || status.get())/>
         {move || me.get().map(|me| view! {
-            <LocalUsers api loads=LocalUserLoads { instance, invites, users } me status/>
+            <LocalUsers api loads=LocalUserLoads { invites, users } me status/>
         })}
         // Outside the list's redraw: typing in the search keeps its focus.
         <UserFilters filter=filter providers=known_providers/>
