@@ -417,3 +417,32 @@ async fn setup_keeps_the_one_password_rule() {
         "the password needs an upper-case letter and a digit"
     );
 }
+
+/// What the dashboard sends (the model's request types) has every field the contract
+/// requires, of its type.
+#[test]
+fn the_dashboards_requests_keep_the_contract() {
+    use qufabric_model::*;
+    let invite = UserInviteCreateRequest {
+        email: "a@example.com".into(),
+        name: "A".into(),
+        role: Role::User,
+        auto_groups: vec![],
+        expires_in: Some(86_400),
+    };
+    keeps_schema(&serde_json::to_value(&invite).unwrap(), "UserInviteCreateRequest");
+    let user = UserCreateRequest {
+        email: Some("a@example.com".into()),
+        name: Some("A".into()),
+        role: Role::User,
+        auto_groups: vec![],
+        is_service_user: false,
+    };
+    keeps_schema(&serde_json::to_value(&user).unwrap(), "UserCreateRequest");
+    let accept = UserInviteAcceptRequest {
+        password: "Ivy's pass 1".into(),
+    };
+    keeps_schema(&serde_json::to_value(&accept).unwrap(), "UserInviteAcceptRequest");
+    let regenerate = serde_json::to_value(UserInviteRegenerateRequest::default()).unwrap();
+    assert!(regenerate.is_object());
+}
