@@ -59,23 +59,27 @@ async fn start_with(config: impl FnOnce(&mut Config)) -> Server {
 }
 
 impl Server {
+    /// With the owner's token.
     async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.url))
-            .header("Authorization", &self.auth);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        self.send(method, path, body, true).await
     }
 
-    /// Without the owner's token: the public pair.
+    /// Without any token: the public pair.
     async fn public(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.send(method, path, body, false).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        as_owner: bool,
+    ) -> (StatusCode, Value) {
         let mut request = self.client.request(method, format!("{}{path}", self.url));
+        if as_owner {
+            request = request.header("Authorization", &self.auth);
+        }
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -430,7 +434,10 @@ fn the_dashboards_requests_keep_the_contract() {
         auto_groups: vec![],
         expires_in: Some(86_400),
     };
-    keeps_schema(&serde_json::to_value(&invite).unwrap(), "UserInviteCreateRequest");
+    keeps_schema(
+        &serde_json::to_value(&invite).unwrap(),
+        "UserInviteCreateRequest",
+    );
     let user = UserCreateRequest {
         email: Some("a@example.com".into()),
         name: Some("A".into()),
@@ -442,7 +449,10 @@ fn the_dashboards_requests_keep_the_contract() {
     let accept = UserInviteAcceptRequest {
         password: "Ivy's pass 1".into(),
     };
-    keeps_schema(&serde_json::to_value(&accept).unwrap(), "UserInviteAcceptRequest");
+    keeps_schema(
+        &serde_json::to_value(&accept).unwrap(),
+        "UserInviteAcceptRequest",
+    );
     let regenerate = serde_json::to_value(UserInviteRegenerateRequest::default()).unwrap();
     assert!(regenerate.is_object());
 }
