@@ -41,7 +41,7 @@ test('an invite link sets a password with the one rule, and the invitee signs in
   await form.getByLabel('Role').selectOption('admin');
   await form.getByLabel('Link valid for').selectOption({ label: '7 days' });
   await form.getByRole('button', { name: 'Create invite link' }).click();
-  const link = await owner.page.getByLabel('Invite link').inputValue();
+  const link = await owner.page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue();
   assert.match(link, new RegExp(`^${server.url}/invite\\?token=nbi_`));
   const invites = owner.page.getByRole('table', { name: 'Invites not yet accepted' });
   await invites.getByRole('row', { name: /ivy@example\.com/ }).getByRole('cell', { name: 'admin' }).waitFor();
@@ -51,7 +51,7 @@ test('an invite link sets a password with the one rule, and the invitee signs in
   const ivy = await newPage(browser);
   await ivy.page.goto(link);
   await ivy.page.getByText('Olivia Owner invited Ivy (ivy@example.com) to QuFabric.').waitFor();
-  const password = ivy.page.getByLabel('Password', { exact: true });
+  const password = ivy.page.getByLabel(/^Password/);
   await password.fill('ivy password');
   await ivy.page.getByText('The password needs an upper-case letter and a digit.').waitFor();
   assert.equal(await password.getAttribute('aria-invalid'), 'true');
@@ -98,7 +98,7 @@ test('an expired invite gets a page that says so, and Regenerate makes a link th
   const row = owner.page.getByRole('row', { name: /late@example\.com/ });
   await row.getByRole('cell', { name: 'Expired' }).waitFor();
   await row.getByRole('button', { name: 'Regenerate the link of late@example.com' }).click();
-  const renewed = await owner.page.getByLabel('Invite link').inputValue();
+  const renewed = await owner.page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue();
   assert.notEqual(renewed, link);
   await late.page.goto(renewed);
   await late.page.getByText('Olivia Owner invited Lately (late@example.com)').waitFor();
@@ -117,7 +117,7 @@ test('a user added by the owner signs in with the password shown once, and is de
   await form.getByLabel('Email').fill('ann@example.com');
   await form.getByLabel('Name').fill('Ann');
   await form.getByRole('button', { name: 'Add user' }).click();
-  const password = await owner.page.getByLabel('Password').inputValue();
+  const password = await owner.page.getByRole('textbox', { name: 'Password', exact: true }).inputValue();
   assert.ok(password.length >= 8, password);
   await owner.page.getByRole('row', { name: /ann@example\.com/ }).waitFor();
 
@@ -127,7 +127,9 @@ test('a user added by the owner signs in with the password shown once, and is de
   await ann.context.close();
 
   await owner.page.getByRole('button', { name: 'Delete ann@example.com' }).click();
-  await owner.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  const dialog = owner.page.getByRole('alertdialog');
+  await dialog.getByText('They are signed out everywhere and removed').waitFor();
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   await owner.page.locator('[role="status"]').getByText('Deleted ann@example.com').waitFor();
   assert.equal(await owner.page.getByRole('row', { name: /ann@example\.com/ }).count(), 0);
   // The owner's own row offers no Delete.

@@ -143,7 +143,7 @@ pub(super) fn LocalUsers(
             } else {
                 view! {
                     {can_write.then(|| view! {
-                        <div class="button-row">
+                        <div class="local-actions">
                             <button type="button" class="button" aria-expanded=move || (making.get() == Some(Making::Invite)).to_string()
                                 on:click=move |_| { shown_once.set(None); making.set(Some(Making::Invite)); }>"Invite user"</button>
                             <button type="button" class="button secondary" aria-expanded=move || (making.get() == Some(Making::Add)).to_string()
@@ -161,7 +161,7 @@ pub(super) fn LocalUsers(
                     })}
                     {move || list_error.get().map(|message| view! { <ErrorNotice message/> })}
                     {move || invites.get().and_then(Result::ok).filter(|all| !all.is_empty()).map(|all| view! {
-                        <table class="invites" aria-label="Invites not yet accepted">
+                        <table class="users invites" aria-label="Invites not yet accepted">
                             <thead><tr>
                                 <th scope="col">"Invited"</th><th scope="col">"Role"</th>
                                 <th scope="col">"Link valid until"</th>

@@ -119,7 +119,7 @@ pub(super) fn NewPersonForm(
                 </div>
             })}
             {move || refusal.get().map(|message| view! { <ErrorNotice message/> })}
-            <div class="button-row">
+            <div class="form-actions">
                 <button type="submit" class="button" disabled=move || sending.get()>{action}</button>
                 <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </div>
