@@ -33,6 +33,8 @@ async function ownerOnUsers() {
 }
 
 test('an invite link sets a password with the one rule, and the invitee signs in with their email filled in', async () => {
+  const api = await ownerApi(browser, server, OWNER);
+  const engineers = await api('POST', '/api/groups', { name: 'Engineers' });
   const owner = await ownerOnUsers();
   await owner.page.getByRole('button', { name: 'Invite user' }).click();
   const form = owner.page.getByRole('form', { name: 'Invite someone' });
@@ -40,6 +42,7 @@ test('an invite link sets a password with the one rule, and the invitee signs in
   await form.getByLabel('Name').fill('Ivy');
   await form.getByLabel('Role').selectOption('admin');
   await form.getByLabel('Link valid for').selectOption({ label: '7 days' });
+  await form.getByRole('group', { name: 'Groups for their devices' }).getByLabel('Engineers').check();
   await form.getByRole('button', { name: 'Create invite link' }).click();
   const link = await owner.page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue();
   assert.match(link, new RegExp(`^${server.url}/invite\\?token=nbi_`));
@@ -76,6 +79,8 @@ test('an invite link sets a password with the one rule, and the invitee signs in
   await owner.page.reload();
   await owner.page.getByRole('row', { name: /ivy@example\.com/ }).getByRole('cell', { name: 'Email and password' }).waitFor();
   assert.equal(await owner.page.getByRole('table', { name: 'Invites not yet accepted' }).count(), 0);
+  const ivyUser = (await api('GET', '/api/users')).find((u) => u.email === 'ivy@example.com');
+  assert.deepEqual([ivyUser.role, ivyUser.auto_groups], ['admin', [engineers.id]]);
   assert.deepEqual(owner.problems, []);
   await owner.context.close();
 });

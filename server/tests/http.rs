@@ -850,12 +850,21 @@ async fn authz_matrix_for_every_role() {
     // match its rule, fails here.
     let mut table = Vec::new();
     let mut exercised = 0;
-    for (caller, token) in [
+    // The owner's personal access token too: what scripts and host pages use.
+    let pat = "nbp_the-owners-token-for-the-matrix";
+    server
+        .state
+        .services
+        .store
+        .insert_pat("pat-1", &owner_id, &qufabric_server::hash_secret(pat), exp)
+        .unwrap();
+    for (caller, authorization) in [
         ("nobody", None),
-        ("user", Some(token_for(&server, "the-user", exp))),
-        ("auditor", Some(token_for(&server, "the-auditor", exp))),
-        ("admin", Some(token_for(&server, "the-admin", exp))),
-        ("owner", Some(token_for(&server, &owner_id, exp))),
+        ("user", Some(bearer(&token_for(&server, "the-user", exp)))),
+        ("auditor", Some(bearer(&token_for(&server, "the-auditor", exp)))),
+        ("admin", Some(bearer(&token_for(&server, "the-admin", exp)))),
+        ("owner", Some(bearer(&token_for(&server, &owner_id, exp)))),
+        ("pat", Some(format!("Token {pat}"))),
     ] {
         for route in API_ROUTES {
             let path = route
@@ -884,8 +893,8 @@ async fn authz_matrix_for_every_role() {
                 route.method.parse().unwrap(),
                 format!("{}{path}", server.url),
             );
-            if let Some(token) = &token {
-                request = request.header("Authorization", bearer(token));
+            if let Some(authorization) = &authorization {
+                request = request.header("Authorization", authorization);
             }
             if route.method != "GET" {
                 request = request.json(&body);
@@ -913,7 +922,7 @@ async fn authz_matrix_for_every_role() {
         }
     }
     println!("{}", table.join("\n"));
-    assert_eq!(exercised, API_ROUTES.len() * 5);
+    assert_eq!(exercised, API_ROUTES.len() * 6);
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The form that makes a local user: email, name, role (only what the caller may give),
-//! and for an invite the link's lifetime.
+//! the groups their devices join, and for an invite the link's lifetime. The groups load
+//! when the form opens, not with the page: most visits to Users make nobody.
 
 use leptos::prelude::*;
 
@@ -38,6 +39,8 @@ pub(super) fn NewPersonForm(
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::User);
     let lifetime = RwSignal::new(LIFETIMES[1].0);
+    let chosen_groups = RwSignal::new(Vec::<String>::new());
+    let groups = api.load_groups();
     let sending = RwSignal::new(false);
     let refusal = RwSignal::new(None::<String>);
     let tasks = use_page_tasks();
@@ -59,6 +62,7 @@ pub(super) fn NewPersonForm(
             role.get_untracked(),
         );
         let expires_in = Some(lifetime.get_untracked());
+        let auto_groups = chosen_groups.get_untracked();
         tasks.spawn(async move {
             let answer = match kind {
                 Making::Invite => {
@@ -76,7 +80,7 @@ pub(super) fn NewPersonForm(
                         email: Some(email),
                         name: Some(name),
                         role,
-                        auto_groups: vec![],
+                        auto_groups,
                         is_service_user: false,
                     };
                     api.create_user(&request).await.map(Made::User)
@@ -106,6 +110,29 @@ pub(super) fn NewPersonForm(
                     {roles.into_iter().map(|r| view! { <option value=r.as_str() selected=r == Role::User>{r.as_str()}</option> }).collect_view()}
                 </select>
             </div>
+            {move || groups.get().and_then(Result::ok).filter(|all| !all.is_empty()).map(|all| view! {
+                <fieldset class="field new-person-groups">
+                    <legend>"Groups for their devices"</legend>
+                    {all.into_iter().map(|group| {
+                        let id = group.id.clone();
+                        let toggled = id.clone();
+                        view! {
+                            <label class="checkbox">
+                                <input type="checkbox" value=id.clone()
+                                    prop:checked=move || chosen_groups.with(|c| c.contains(&id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen_groups.update(|c| {
+                                            c.retain(|g| g != &toggled);
+                                            if on { c.push(toggled.clone()); }
+                                        });
+                                    }/>
+                                {group.name}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
             {(kind == Making::Invite).then(|| view! {
                 <div class="field">
                     <label for="new-person-lifetime">"Link valid for"</label>
