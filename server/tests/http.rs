@@ -861,7 +861,10 @@ async fn authz_matrix_for_every_role() {
     for (caller, authorization) in [
         ("nobody", None),
         ("user", Some(bearer(&token_for(&server, "the-user", exp)))),
-        ("auditor", Some(bearer(&token_for(&server, "the-auditor", exp)))),
+        (
+            "auditor",
+            Some(bearer(&token_for(&server, "the-auditor", exp))),
+        ),
         ("admin", Some(bearer(&token_for(&server, "the-admin", exp)))),
         ("owner", Some(bearer(&token_for(&server, &owner_id, exp)))),
         ("pat", Some(format!("Token {pat}"))),
