@@ -70,7 +70,7 @@ pub(super) fn NewPersonForm(
                         email,
                         name,
                         role,
-                        auto_groups: vec![],
+                        auto_groups,
                         expires_in,
                     };
                     api.create_invite(&request).await.map(Made::Invite)
