@@ -7,11 +7,10 @@ use leptos::prelude::*;
 
 use crate::api::{use_api, ApiError};
 use crate::auth::start_sign_in;
-use crate::components::{ErrorNotice, TextField};
-use crate::pages::setup::password_problems;
+use crate::components::ErrorNotice;
+use crate::pages::setup::{new_password_ready, NewPasswordFields};
 use crate::pages::{last_sign_in, use_page_tasks};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
-use qufabric_model::password_rule::{password_problem, RULE};
 use qufabric_model::UserInviteInfo;
 
 /// Where the page stands.
@@ -123,10 +122,7 @@ fn PasswordForm(
     let api = use_api();
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let problems = Memo::new(move |_| password_problems(&password.get(), &confirmation.get()));
-    let complete = move || {
-        password.with(|p| password_problem(p).is_none()) && password.get() == confirmation.get()
-    };
+    let complete = move || new_password_ready(password, confirmation);
     let sending = RwSignal::new(false);
     let refusal = RwSignal::new(None::<String>);
     let tasks = use_page_tasks();
@@ -158,12 +154,8 @@ fn PasswordForm(
         <form on:submit=submit novalidate>
             // For password managers: the account the password belongs to.
             <input type="email" class="visually-hidden" autocomplete="username" value=info.email.clone() readonly tabindex="-1" aria-hidden="true"/>
-            <TextField id="invite-password" label="Password" value=password input_type="password"
-                autocomplete="new-password" required=true hint=RULE
-                error=Signal::derive(move || problems.get().0)/>
-            <TextField id="invite-password-confirm" label="Repeat the password" value=confirmation
-                input_type="password" autocomplete="new-password" required=true
-                error=Signal::derive(move || problems.get().1)/>
+            <NewPasswordFields password_id="invite-password" confirmation_id="invite-password-confirm"
+                password confirmation/>
             {move || refusal.get().map(|message| view! { <ErrorNotice message/> })}
             <button type="submit" class="button" disabled=move || !complete() || sending.get()>
                 {move || if sending.get() { "Setting your password…" } else { "Set password and sign in" }}

@@ -11,7 +11,7 @@ use qufabric_model::SetupRequest;
 
 /// The problems with the typed values, per field (none means the form may be sent): the
 /// one password rule the server keeps (`qufabric_model::password_rule`), in its words.
-pub fn password_problems(password: &str, confirmation: &str) -> (Option<String>, Option<String>) {
+fn password_problems(password: &str, confirmation: &str) -> (Option<String>, Option<String>) {
     let password_error = (!password.is_empty())
         .then(|| password_problem(password))
         .flatten()
@@ -19,6 +19,31 @@ pub fn password_problems(password: &str, confirmation: &str) -> (Option<String>,
     let confirm_error = (!confirmation.is_empty() && confirmation != password)
         .then(|| "The two passwords differ.".to_string());
     (password_error, confirm_error)
+}
+
+/// Whether a new password keeps the rule and was typed the same twice.
+pub fn new_password_ready(password: RwSignal<String>, confirmation: RwSignal<String>) -> bool {
+    password.with(|p| password_problem(p).is_none()) && password.get() == confirmation.get()
+}
+
+/// A new password and its repetition, with the rule as the hint and what is missing as
+/// each field's error while the person types (setup, the invite page).
+#[component]
+pub fn NewPasswordFields(
+    password_id: &'static str,
+    confirmation_id: &'static str,
+    password: RwSignal<String>,
+    confirmation: RwSignal<String>,
+) -> impl IntoView {
+    let problems = Memo::new(move |_| password_problems(&password.get(), &confirmation.get()));
+    view! {
+        <TextField id=password_id label="Password" value=password input_type="password"
+            autocomplete="new-password" required=true hint=RULE
+            error=Signal::derive(move || problems.get().0)/>
+        <TextField id=confirmation_id label="Repeat the password" value=confirmation
+            input_type="password" autocomplete="new-password" required=true
+            error=Signal::derive(move || problems.get().1)/>
+    }
 }
 
 #[component]
@@ -30,12 +55,8 @@ pub fn SetupPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let problems = Memo::new(move |_| password_problems(&password.get(), &confirmation.get()));
-    let complete = move || {
-        !email.with(|e| e.trim().is_empty())
-            && password.with(|p| password_problem(p).is_none())
-            && password.get() == confirmation.get()
-    };
+    let complete =
+        move || !email.with(|e| e.trim().is_empty()) && new_password_ready(password, confirmation);
 
     // Creating runs to its end here: on success straight to the login screen.
     let creating = RwSignal::new(false);
@@ -88,12 +109,8 @@ pub fn SetupPage() -> impl IntoView {
                         <form on:submit=submit novalidate>
                             <TextField id="setup-name" label="Name" value=name autocomplete="name"/>
                             <TextField id="setup-email" label="Email" value=email input_type="email" autocomplete="username" required=true/>
-                            <TextField id="setup-password" label="Password" value=password input_type="password"
-                                autocomplete="new-password" required=true hint=RULE
-                                error=Signal::derive(move || problems.get().0)/>
-                            <TextField id="setup-password-confirm" label="Repeat the password" value=confirmation
-                                input_type="password" autocomplete="new-password" required=true
-                                error=Signal::derive(move || problems.get().1)/>
+                            <NewPasswordFields password_id="setup-password" confirmation_id="setup-password-confirm"
+                                password confirmation/>
                             {move || failure().map(|message| view! { <ErrorNotice message=message/> })}
                             <button type="submit" class="button" disabled=move || !complete() || creating.get()>
                                 {move || if creating.get() { "Creating…" } else { "Create owner account" }}

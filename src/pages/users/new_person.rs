@@ -50,7 +50,10 @@ pub(super) fn NewPersonForm(
         .collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if sending.get_untracked() || email.with_untracked(|e| e.trim().is_empty()) {
+        if sending.get_untracked() {
+            return;
+        }
+        if email.with_untracked(|e| e.trim().is_empty()) {
             refusal.set(Some("Enter their email address.".into()));
             return;
         }
