@@ -207,6 +207,12 @@ pub struct User {
     /// Only in the answer that created a local user: the generated password, shown once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// QuFabric: the role was set by hand on the Users page, so the role rules leave it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub role_by_hand: bool,
+    /// QuFabric: the role rule (or the rules' default) that gave the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_given: Option<crate::role_rules::RoleGiven>,
 }
 
 impl User {
@@ -505,6 +511,27 @@ impl AccountSettings {
     }
 }
 
+impl AccountSettings {
+    /// The role rules (`settings.qufabric_role_rules`), or `None` when the server sent none
+    /// (the real NetBird server does not keep them: the page hides the section). Unreadable
+    /// rules read as none too, so the page never sends back rules it misread.
+    pub fn role_rules(&self) -> Option<crate::role_rules::RoleRules> {
+        self.other
+            .get(crate::role_rules::SETTINGS_FIELD)?
+            .decode()
+            .ok()
+    }
+
+    /// The settings with `rules` as their role rules.
+    pub fn with_role_rules(mut self, rules: &crate::role_rules::RoleRules) -> AccountSettings {
+        if let Some(value) = Kept::of(rules) {
+            self.other
+                .insert(crate::role_rules::SETTINGS_FIELD.to_string(), value);
+        }
+        self
+    }
+}
+
 impl From<AccountSettings> for BTreeMap<String, Kept> {
     fn from(settings: AccountSettings) -> BTreeMap<String, Kept> {
         let mut fields = settings.other;
@@ -594,6 +621,23 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&on).unwrap()["extra"],
             serde_json::json!({"user_approval_required": true})
+        );
+    }
+
+    #[test]
+    fn role_rules_are_read_when_sent_and_written_back() {
+        let none: AccountSettings = serde_json::from_str(r#"{"jwt_groups_enabled":true}"#).unwrap();
+        assert_eq!(none.role_rules(), None);
+        let json = r#"{"qufabric_role_rules":{"rules":[{"group":"A","idp_id":"p","role":"admin"}],"default_role":"auditor"}}"#;
+        let sent: AccountSettings = serde_json::from_str(json).unwrap();
+        let rules = sent.role_rules().unwrap();
+        assert_eq!(rules.default_role, Role::Auditor);
+        assert_eq!(rules.rules[0].group, "A");
+        let emptied = sent.with_role_rules(&crate::role_rules::RoleRules::default());
+        let back = serde_json::to_value(&emptied).unwrap();
+        assert_eq!(
+            back["qufabric_role_rules"],
+            serde_json::json!({"rules": [], "default_role": "user"})
         );
     }
 

@@ -19,6 +19,7 @@ pub mod origins;
 pub mod password_rule;
 pub mod provider_options;
 pub mod providers;
+pub mod role_rules;
 pub mod shadow_css;
 pub mod sign_in;
 pub mod test_sign_in;

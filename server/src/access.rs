@@ -1,5 +1,5 @@
 //! Access control in the types: a handler names the access it needs as an argument
-//! ([`Signed`], [`Reader`], [`Writer`]) and axum checks it before the handler runs, so no
+//! ([`Signed`], [`Reader`], [`Writer`], [`OwnerOnly`]) and axum checks it before the handler runs, so no
 //! handler can forget it.
 
 use axum::extract::{FromRef, FromRequestParts};
@@ -19,6 +19,23 @@ pub struct Signed(pub Caller);
 pub struct Reader(pub Caller);
 /// A caller whose role may change the settings.
 pub struct Writer(pub Caller);
+/// An owner (what only owners decide, such as giving a person back to the role rules).
+pub struct OwnerOnly(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for OwnerOnly
+where
+    Services: FromRef<S>,
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let caller = authenticate(&Services::from_ref(state), &parts.headers)?;
+        if caller.user.role == qufabric_model::Role::Owner {
+            Ok(OwnerOnly(caller))
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Signed
 where

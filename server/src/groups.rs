@@ -12,15 +12,7 @@ use crate::store::{GroupRecord, Store, StoreError, UserRecord};
 use qufabric_model::group_checks::{self, SyncDraft};
 use qufabric_model::GroupIssued;
 
-/// The account's sync settings as the model's rules read them (one source of truth with
-/// the Groups page's checks).
-pub fn sync_settings(settings: &Settings) -> SyncDraft {
-    SyncDraft {
-        enabled: settings.jwt_groups_enabled,
-        claim: settings.jwt_groups_claim_name.clone(),
-        allow: settings.jwt_allow_groups.clone(),
-    }
-}
+pub use crate::settings::sync_settings;
 
 /// The account's sync settings as stored.
 pub fn load_sync(store: &Store) -> Result<SyncDraft, StoreError> {
@@ -41,7 +33,8 @@ pub enum SyncOutcome {
     NotInAllowedGroup,
 }
 
-/// Apply sync and the allow list for an external user with the groups of their token.
+/// Apply sync, the allow list and the role rules for an external user with the groups of
+/// their token.
 pub fn apply(
     store: &Store,
     user: &UserRecord,
@@ -50,7 +43,10 @@ pub fn apply(
     if user.is_local() {
         return Ok(SyncOutcome::Admitted);
     }
-    let sync = load_sync(store)?;
+    let settings = store
+        .account(&random_id(20), &Settings::default())?
+        .settings;
+    let sync = sync_settings(&settings);
     if !sync.enabled {
         return Ok(SyncOutcome::Admitted);
     }
@@ -91,11 +87,11 @@ pub fn apply(
         // Only the groups: role and block may have changed since `user` was read.
         store.set_auto_groups(&user.id, &auto_groups)?;
     }
-    Ok(if group_checks::admits(&sync, token_groups) {
-        SyncOutcome::Admitted
-    } else {
-        SyncOutcome::NotInAllowedGroup
-    })
+    if !group_checks::admits(&sync, token_groups) {
+        return Ok(SyncOutcome::NotInAllowedGroup);
+    }
+    crate::role_rules::apply_at_sign_in(store, &settings, user, &names)?;
+    Ok(SyncOutcome::Admitted)
 }
 
 /// Why a group may not be deleted yet, naming what still names it: users whose auto

@@ -17,6 +17,7 @@ pub mod idp;
 pub mod keys;
 pub mod limiter;
 pub mod outbound;
+pub mod role_rules;
 pub mod routes;
 pub mod secrets;
 pub mod services;

@@ -20,6 +20,8 @@ pub enum Access {
     Read,
     /// Roles that may change them (owner, admin).
     Write,
+    /// Owners only.
+    Owner,
 }
 
 /// One route of the management API.
@@ -118,6 +120,12 @@ pub const API_ROUTES: &[ApiRoute] = &[
         path: "/api/users/{id}/approve",
         access: Access::Write,
         handler: || post(api::users::approve_user),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/api/users/{id}/role-rules",
+        access: Access::Owner,
+        handler: || post(api::users::follow_role_rules),
     },
     ApiRoute {
         method: "DELETE",

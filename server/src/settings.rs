@@ -31,6 +31,10 @@ pub struct Settings {
     pub metrics_push_enabled: bool,
     pub local_mfa_enabled: bool,
     pub ipv6_enabled_groups: Vec<String>,
+    /// QuFabric: roles from providers' groups (`qufabric_model::role_rules`). A body that
+    /// omits it keeps the stored rules (see `api::accounts`): the NetBird dashboard, which
+    /// does not know the field, must not erase them by saving another setting.
+    pub qufabric_role_rules: qufabric_model::role_rules::RoleRules,
     /// Optional in the contract, with no default: kept when sent, absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_range: Option<String>,
@@ -100,6 +104,7 @@ impl Default for Settings {
             metrics_push_enabled: false,
             local_mfa_enabled: false,
             ipv6_enabled_groups: Vec::new(),
+            qufabric_role_rules: Default::default(),
             network_range: None,
             network_range_v6: None,
             dashboard_features: None,
@@ -134,6 +139,16 @@ impl Settings {
     pub fn apply_read_only(&mut self, local_auth_disabled: bool) {
         self.embedded_idp_enabled = true;
         self.local_auth_disabled = local_auth_disabled;
+    }
+}
+
+/// The account's sync settings as the model's rules read them (one source of truth with
+/// the Groups page's checks).
+pub fn sync_settings(settings: &Settings) -> qufabric_model::group_checks::SyncDraft {
+    qufabric_model::group_checks::SyncDraft {
+        enabled: settings.jwt_groups_enabled,
+        claim: settings.jwt_groups_claim_name.clone(),
+        allow: settings.jwt_allow_groups.clone(),
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use qufabric_model::oidc::{self, Audience, TokenClaims};
 use qufabric_model::Role;
-use qufabric_server::store::{now_unix, Store, UserRecord};
+use qufabric_server::store::{now_unix, ProviderRecord, Store, UserRecord};
 use qufabric_server::{hash_secret, AppState, Config};
 
 struct Server {
@@ -17,9 +17,15 @@ struct Server {
 }
 
 async fn start() -> Server {
+    start_with(false).await
+}
+
+async fn start_with(local_auth_disabled: bool) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(Config::new(&url), Store::in_memory().unwrap()).unwrap();
+    let mut config = Config::new(&url);
+    config.local_auth_disabled = local_auth_disabled;
+    let state = AppState::new(config, Store::in_memory().unwrap()).unwrap();
     let serving = state.clone();
     tokio::spawn(async move {
         let _ = qufabric_server::serve(listener, serving).await;
@@ -28,6 +34,10 @@ async fn start() -> Server {
 }
 
 fn seed(server: &Server, id: &str, role: Role, external: bool) {
+    seed_from(server, id, role, external.then_some("pocketid-x"));
+}
+
+fn seed_from(server: &Server, id: &str, role: Role, provider: Option<&str>) {
     server
         .state
         .services
@@ -39,10 +49,11 @@ fn seed(server: &Server, id: &str, role: Role, external: bool) {
             password_hash: None,
             role,
             auto_groups: vec![],
-            idp_id: external.then(|| "pocketid-x".to_string()),
-            idp_subject: external.then(|| id.to_string()),
+            idp_id: provider.map(String::from),
+            idp_subject: provider.map(|_| id.to_string()),
             is_blocked: false,
             pending_approval: false,
+            role_source: Default::default(),
             last_login: None,
         })
         .unwrap();
@@ -367,4 +378,212 @@ async fn one_group_by_id_read_renamed_and_deleted_unless_something_names_it() {
             .0,
         StatusCode::NOT_FOUND
     );
+}
+
+// ----- role rules -----
+
+fn add_provider(server: &Server, id: &str) {
+    server
+        .state
+        .services
+        .store
+        .insert_provider(&ProviderRecord {
+            id: id.into(),
+            kind: "pocketid".into(),
+            name: id.into(),
+            issuer: "https://id.example.com".into(),
+            client_id: "qufabric".into(),
+            client_secret: "secret".into(),
+            logout_url_registered: false,
+            options: Default::default(),
+        })
+        .unwrap();
+}
+
+/// PUT the settings with `rules` as the role rules; the status and the answer.
+async fn put_rules(server: &Server, owner: &str, rules: Option<Value>) -> (StatusCode, Value) {
+    let (_, accounts) = call(server, "GET", "/api/accounts", owner, None).await;
+    let mut settings = accounts[0]["settings"].clone();
+    match rules {
+        Some(rules) => settings["qufabric_role_rules"] = rules,
+        None => {
+            settings
+                .as_object_mut()
+                .unwrap()
+                .remove("qufabric_role_rules");
+        }
+    }
+    let id = accounts[0]["id"].as_str().unwrap().to_string();
+    call(
+        server,
+        "PUT",
+        &format!("/api/accounts/{id}"),
+        owner,
+        Some(json!({"settings": settings})),
+    )
+    .await
+}
+
+async fn user_of(server: &Server, owner: &str, id: &str) -> Value {
+    let (_, users) = call(server, "GET", "/api/users", owner, None).await;
+    users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .cloned()
+        .unwrap()
+}
+
+fn admins_from_pocket() -> Value {
+    json!({"rules": [{"group": "QuFabric Admins", "idp_id": "pocketid-x", "role": "admin"}],
+           "default_role": "user"})
+}
+
+#[tokio::test]
+async fn role_rules_give_roles_on_save_and_at_every_sign_in_through_their_provider() {
+    let s = start().await;
+    add_provider(&s, "pocketid-x");
+    add_provider(&s, "contractor-x");
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::User, true);
+    seed_from(&s, "bob", Role::User, Some("contractor-x"));
+    seed_from(&s, "olga", Role::Owner, Some("pocketid-x"));
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "groups", &[]).await;
+    // A sign-in records alice's groups before any rule exists.
+    let alice_in = token(&s, "alice", "pocketid-x", &["QuFabric Admins"]);
+    call(&s, "GET", "/api/users/current", &alice_in, None).await;
+    assert_eq!(user_of(&s, &owner, "alice").await["role"], "user");
+
+    // Saving applies the rules now, from the groups sync recorded.
+    let (status, account) = put_rules(&s, &owner, Some(admins_from_pocket())).await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    assert_eq!(
+        account["settings"]["qufabric_role_rules"],
+        admins_from_pocket()
+    );
+    let alice = user_of(&s, &owner, "alice").await;
+    assert_eq!(alice["role"], "admin");
+    assert_eq!(
+        alice["role_given"],
+        json!({"idp_id": "pocketid-x", "group": "QuFabric Admins"})
+    );
+    // The same group name from another provider gives nothing; an owner stays owner.
+    let bob_in = token(&s, "bob", "contractor-x", &["QuFabric Admins"]);
+    call(&s, "GET", "/api/users/current", &bob_in, None).await;
+    assert_eq!(user_of(&s, &owner, "bob").await["role"], "user");
+    let olga_in = token(&s, "olga", "pocketid-x", &[]);
+    call(&s, "GET", "/api/users/current", &olga_in, None).await;
+    assert_eq!(user_of(&s, &owner, "olga").await["role"], "owner");
+
+    // Out of the group: the next sign-in gives the default, and says so.
+    let alice_out = token(&s, "alice", "pocketid-x", &["Other"]);
+    call(&s, "GET", "/api/users/current", &alice_out, None).await;
+    let alice = user_of(&s, &owner, "alice").await;
+    assert_eq!(alice["role"], "user");
+    assert_eq!(alice["role_given"], json!({"idp_id": "pocketid-x"}));
+
+    // Saving another setting without the field (the NetBird dashboard) keeps the rules.
+    let (status, account) = put_rules(&s, &owner, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        account["settings"]["qufabric_role_rules"],
+        admins_from_pocket()
+    );
+}
+
+#[tokio::test]
+async fn a_role_set_by_hand_stays_until_an_owner_gives_the_person_back() {
+    let s = start().await;
+    add_provider(&s, "pocketid-x");
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "admin", Role::Admin, false);
+    seed(&s, "alice", Role::User, true);
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "groups", &[]).await;
+    put_rules(&s, &owner, Some(admins_from_pocket())).await;
+    let alice_in = token(&s, "alice", "pocketid-x", &["QuFabric Admins"]);
+    call(&s, "GET", "/api/users/current", &alice_in, None).await;
+    assert_eq!(user_of(&s, &owner, "alice").await["role"], "admin");
+
+    // Blocking and unblocking do not count as setting the role.
+    for blocked in [true, false] {
+        let (status, _) = call(
+            &s,
+            "PUT",
+            "/api/users/alice",
+            &owner,
+            Some(json!({"role": "admin", "auto_groups": [], "is_blocked": blocked})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    assert!(user_of(&s, &owner, "alice")
+        .await
+        .get("role_by_hand")
+        .is_none());
+    let (status, _) = call(
+        &s,
+        "PUT",
+        "/api/users/alice",
+        &owner,
+        Some(json!({"role": "auditor", "auto_groups": [], "is_blocked": false})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let alice_again = token(&s, "alice", "pocketid-x", &["QuFabric Admins"]);
+    call(&s, "GET", "/api/users/current", &alice_again, None).await;
+    let alice = user_of(&s, &owner, "alice").await;
+    assert_eq!(alice["role"], "auditor", "kept against the rules");
+    assert_eq!(alice["role_by_hand"], true);
+
+    // Only an owner gives her back; the rules apply at once.
+    let admin = token(&s, "admin", "local", &[]);
+    let (status, _) = call(&s, "POST", "/api/users/alice/role-rules", &admin, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, back) = call(&s, "POST", "/api/users/alice/role-rules", &owner, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(back["role"], "admin");
+    assert!(back.get("role_by_hand").is_none());
+}
+
+#[tokio::test]
+async fn rule_sets_that_are_wrong_or_lock_everyone_out_are_refused() {
+    // Email sign-in is off: the local owner cannot sign in, alice is the only administrator.
+    let s = start_with(true).await;
+    add_provider(&s, "pocketid-x");
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::User, true);
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "groups", &[]).await;
+    let alice_in = token(&s, "alice", "pocketid-x", &["QuFabric Admins"]);
+    call(&s, "GET", "/api/users/current", &alice_in, None).await;
+    let (status, _) = put_rules(&s, &owner, Some(admins_from_pocket())).await;
+    assert_eq!(status, StatusCode::OK);
+    let refusals = [
+        (
+            json!({"rules": [{"group": "QuFabric Admins", "idp_id": "pocketid-x", "role": "auditor"}]}),
+            "these role rules would leave no owner or administrator who can sign in (alice@example.com would become auditor)",
+        ),
+        (
+            json!({"rules": [{"group": "A", "idp_id": "pocketid-x", "role": "owner"}]}),
+            "role rule 1 must give admin, auditor or user (never owner)",
+        ),
+        (
+            json!({"rules": [{"group": "A", "idp_id": "gone", "role": "admin"}]}),
+            "role rule 1 names a provider that does not exist",
+        ),
+    ];
+    for (rules, message) in refusals {
+        let (status, body) = put_rules(&s, &owner, Some(rules)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["message"], message);
+    }
+    let (_, accounts) = call(&s, "GET", "/api/accounts", &owner, None).await;
+    assert_eq!(
+        accounts[0]["settings"]["qufabric_role_rules"],
+        admins_from_pocket()
+    );
+    assert_eq!(user_of(&s, &owner, "alice").await["role"], "admin");
 }

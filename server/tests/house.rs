@@ -29,6 +29,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "keys",
             "settings",
             "groups",
+            "role_rules",
             "discovery",
             "limiter",
             "services",

@@ -793,6 +793,7 @@ fn seed(store: &Store, id: &str, role: Role) {
             idp_subject: Some(id.into()),
             is_blocked: false,
             pending_approval: false,
+            role_source: Default::default(),
             last_login: None,
         })
         .unwrap();
@@ -911,6 +912,8 @@ async fn authz_matrix_for_every_role() {
                 (Access::Read, _) => None,
                 (Access::Write, "user" | "auditor") => Some(StatusCode::FORBIDDEN),
                 (Access::Write, _) => None,
+                (Access::Owner, "user" | "auditor" | "admin") => Some(StatusCode::FORBIDDEN),
+                (Access::Owner, _) => None,
             };
             table.push(format!("{caller:8} {:6} {path:48} {status}", route.method));
             match refused {
@@ -1316,6 +1319,7 @@ async fn blocking_ends_every_session_at_once_and_the_rules_hold() {
             idp_subject: None,
             is_blocked: false,
             pending_approval: false,
+            role_source: Default::default(),
             last_login: None,
         })
         .unwrap();
@@ -1951,6 +1955,7 @@ async fn approve_and_reject_answer_as_the_contract_says() {
                 is_blocked: true,
                 last_login: None,
                 pending_approval: true,
+                role_source: Default::default(),
             })
             .unwrap();
     }

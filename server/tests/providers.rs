@@ -76,6 +76,7 @@ fn token(servers: &Servers, role: Role) -> String {
                 idp_subject: None,
                 is_blocked: false,
                 pending_approval: false,
+                role_source: Default::default(),
                 last_login: None,
             })
             .unwrap();
@@ -465,6 +466,7 @@ async fn the_issuer_cannot_change_while_users_sign_in_with_the_provider() {
             idp_subject: Some("subject-1".into()),
             is_blocked: false,
             pending_approval: false,
+            role_source: Default::default(),
             last_login: None,
         })
         .unwrap();

@@ -43,13 +43,37 @@ pub(crate) async fn update_account(
     if account.id != id {
         return Err(ApiError::not_found("account"));
     }
-    let new_settings = Settings::replace(body_settings, state.config.local_auth_disabled)
+    let keeps_rules = !body_settings.contains_key(qufabric_model::role_rules::SETTINGS_FIELD);
+    let mut new_settings = Settings::replace(body_settings, state.config.local_auth_disabled)
         .map_err(ApiError::unprocessable)?;
+    let stored = state
+        .store
+        .account(&random_id(20), &Settings::default())?
+        .settings;
+    if keeps_rules {
+        // The NetBird dashboard does not know the role rules: saving another setting
+        // there must not erase them.
+        new_settings.qufabric_role_rules = stored.qufabric_role_rules.clone();
+    }
     if !qufabric_model::group_checks::claim_name_valid(&new_settings.jwt_groups_claim_name) {
         return Err(ApiError::unprocessable(
             "jwt groups claim name must not contain spaces",
         ));
     }
+    if let Some(refusal) = crate::role_rules::refusal(
+        &state.store,
+        &stored,
+        &new_settings,
+        state.config.local_auth_disabled,
+    )? {
+        return Err(ApiError::unprocessable(refusal));
+    }
     state.store.save_settings(&id, &new_settings)?;
+    // The rules apply to everyone now, as the Groups page's preview said.
+    crate::role_rules::apply_to_all(
+        &state.store,
+        &new_settings,
+        state.config.local_auth_disabled,
+    )?;
     Ok(Json(account_json(&state)?))
 }

@@ -81,6 +81,7 @@ pub(crate) async fn setup(
         idp_subject: None,
         is_blocked: false,
         pending_approval: false,
+        role_source: Default::default(),
         last_login: None,
     };
     if !state.store.create_first_owner(&user)? {

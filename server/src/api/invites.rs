@@ -198,6 +198,7 @@ pub(crate) async fn accept_invite(
         is_blocked: false,
         // Invited by an administrator: approved by the invitation.
         pending_approval: false,
+        role_source: Default::default(),
         last_login: None,
     };
     if !state.store.accept_invite(&invite.token_hash, &user)? {

@@ -17,14 +17,14 @@ use axum::Json;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use crate::access::{Reader, Signed, Writer};
+use crate::access::{OwnerOnly, Reader, Signed, Writer};
 use crate::error::parse_json;
 use crate::error::ApiError;
 use crate::forwarded::RequestSource;
 use crate::secrets::{hash_secret, random_id};
 use crate::services::Services;
 use crate::settings::Settings;
-use crate::store::{now_unix, GroupRecord, UserRecord};
+use crate::store::{now_unix, GroupRecord, RoleSource, UserRecord};
 use qufabric_model::user_rules::{
     check_user_change, check_user_delete, may_grant, UserChangeRefusal, UserState,
 };

@@ -59,6 +59,11 @@ pub(super) fn user_json(user: &UserRecord, current_id: &str) -> User {
         last_login: user.last_login.clone(),
         permissions: Some(permissions(user.role)),
         password: None,
+        role_by_hand: user.role_source == RoleSource::Hand,
+        role_given: match &user.role_source {
+            RoleSource::Rule(given) => Some(given.clone()),
+            _ => None,
+        },
     }
 }
 
@@ -156,6 +161,11 @@ pub(crate) async fn update_user(
     state
         .store
         .update_user(&id, request.role, &request.auto_groups, request.is_blocked)?;
+    if request.role != target.role && !target.is_local() {
+        // A role changed by hand stays: the role rules leave it until an owner gives the
+        // person back to them (blocking and groups do not count).
+        state.store.set_role_source(&id, &RoleSource::Hand)?;
+    }
     if request.is_blocked && !target.is_blocked {
         // Blocked means out now: every IdP session and refresh token of the user ends, so
         // an open tab cannot renew, and its access token is refused from the next request.
@@ -196,6 +206,33 @@ pub(crate) async fn approve_user(
         .user(&id)?
         .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(Json(user_json(&approved, &caller.user.id)))
+}
+
+/// `POST /api/users/{id}/role-rules`: an owner gives a person whose role was set by hand
+/// back to the role rules, which apply at once from the groups sync last recorded.
+pub(crate) async fn follow_role_rules(
+    State(state): State<Services>,
+    OwnerOnly(caller): OwnerOnly,
+    Path(id): Path<String>,
+) -> Result<Json<User>, ApiError> {
+    let target = state
+        .store
+        .user(&id)?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    if target.role_source == RoleSource::Hand {
+        state.store.set_role_source(&id, &RoleSource::Unset)?;
+    }
+    let account = state.store.account(&random_id(20), &Settings::default())?;
+    crate::role_rules::apply_to_all(
+        &state.store,
+        &account.settings,
+        state.config.local_auth_disabled,
+    )?;
+    let updated = state
+        .store
+        .user(&id)?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(Json(user_json(&updated, &caller.user.id)))
 }
 
 /// `DELETE /api/users/{id}/reject`: remove a newcomer; signing in again makes them wait
@@ -260,6 +297,7 @@ pub(crate) async fn create_user(
         is_blocked: false,
         // Made by an administrator: approved by the making.
         pending_approval: false,
+        role_source: Default::default(),
         last_login: None,
     };
     state.store.insert_user(&user)?;

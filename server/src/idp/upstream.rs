@@ -301,6 +301,10 @@ async fn finish(
         approval,
     )?;
     if user.pending_approval {
+        // Their groups, and the role the rules give them, are recorded now: approval lets
+        // them in with that role, and the Users page shows it while they wait.
+        crate::groups::apply(&state.store, &user, &groups)
+            .map_err(|e| fail(SignInError::ServerError, e.0))?;
         return Err(fail(
             SignInError::PendingApproval,
             "an owner or administrator must approve this person on the Users page first",
@@ -379,6 +383,7 @@ pub(super) fn upsert_user(
         idp_subject: Some(subject.to_string()),
         is_blocked: approval_required,
         pending_approval: approval_required,
+        role_source: Default::default(),
         last_login: None,
     };
     store

@@ -24,6 +24,7 @@ pub use account::AccountRow;
 pub use invites::InviteRecord;
 pub use refresh_tokens::{RefreshUse, TakenRefresh};
 pub use requests::CodeUse;
+pub use users::RoleSource;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -129,6 +130,8 @@ const MIGRATIONS: &[&str] = &[
         created_by TEXT NOT NULL DEFAULT ''
     );
     CREATE UNIQUE INDEX invites_email ON invites(lower(email));",
+    // 9: what set a user's role (NULL, 'hand', or the role rule as JSON).
+    "ALTER TABLE users ADD COLUMN role_source TEXT;",
 ];
 
 #[derive(Clone)]
@@ -170,6 +173,8 @@ pub struct UserRecord {
     /// Arrived through a provider while the account required approval: blocked until an
     /// owner or admin approves (or rejects, which deletes the row).
     pub pending_approval: bool,
+    /// What set the role: the role rules leave a role set by hand.
+    pub role_source: RoleSource,
 }
 
 impl UserRecord {
@@ -266,7 +271,7 @@ pub fn issued_to_db(issued: GroupIssued) -> &'static str {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, last_login, pending_approval";
+const USER_COLUMNS: &str = "id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, last_login, pending_approval, role_source";
 
 fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
     let role: String = row.get(4)?;
@@ -283,6 +288,7 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
         is_blocked: row.get::<_, i64>(8)? != 0,
         last_login: row.get(9)?,
         pending_approval: row.get::<_, i64>(10)? != 0,
+        role_source: RoleSource::from_db(row.get::<_, Option<String>>(11)?.as_deref()),
     })
 }
 
@@ -375,6 +381,7 @@ mod tests {
             idp_subject: None,
             is_blocked: false,
             pending_approval: false,
+            role_source: Default::default(),
             last_login: None,
         }
     }

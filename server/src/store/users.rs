@@ -149,6 +149,26 @@ impl Store {
         Ok(removed)
     }
 
+    /// Record what set a user's role (a change by hand, or giving them back to the rules).
+    pub fn set_role_source(&self, id: &str, source: &RoleSource) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE users SET role_source = ?2 WHERE id = ?1",
+            params![id, source.to_db()],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The role the rules decided, unless the row has become an owner's or been set by hand
+    /// since it was read (the rules never override either).
+    pub fn set_rule_role(&self, id: &str, role: Role, source: &RoleSource) -> StoreResult<bool> {
+        let changed = self.lock().execute(
+            "UPDATE users SET role = ?2, role_source = ?3
+             WHERE id = ?1 AND role != 'owner' AND (role_source IS NULL OR role_source != 'hand')",
+            params![id, role.as_str(), source.to_db()],
+        )?;
+        Ok(changed == 1)
+    }
+
     /// Set a user's auto groups and nothing else (JWT group sync).
     pub fn set_auto_groups(&self, id: &str, auto_groups: &[String]) -> StoreResult<bool> {
         let changed = self.lock().execute(
@@ -197,8 +217,8 @@ impl Store {
 
 pub(super) fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlite::Result<usize> {
     connection.execute(
-        "INSERT INTO users (id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, created_at, last_login, pending_approval)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO users (id, email, name, password_hash, role, auto_groups, idp_id, idp_subject, is_blocked, created_at, last_login, pending_approval, role_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             user.id,
             user.email,
@@ -212,6 +232,7 @@ pub(super) fn insert_user(connection: &Connection, user: &UserRecord) -> rusqlit
             now_rfc3339(),
             user.last_login,
             user.pending_approval as i64,
+            user.role_source.to_db(),
         ],
     )
 }
@@ -224,4 +245,35 @@ fn remove_user(connection: &Connection, id: &str) -> rusqlite::Result<bool> {
         params![id],
     )?;
     Ok(connection.execute("DELETE FROM users WHERE id = ?1", params![id])? == 1)
+}
+
+/// What set a user's role, as the role rules need to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RoleSource {
+    /// Neither the rules nor a person: the role a user starts with.
+    #[default]
+    Unset,
+    /// Changed by hand on the Users page: kept until an owner gives the person back.
+    Hand,
+    /// Given by a role rule or the rules' default.
+    Rule(qufabric_model::role_rules::RoleGiven),
+}
+
+impl RoleSource {
+    /// Stored as NULL, `hand`, or the rule as JSON; anything unreadable reads as unset.
+    pub(super) fn from_db(value: Option<&str>) -> RoleSource {
+        match value {
+            None => RoleSource::Unset,
+            Some("hand") => RoleSource::Hand,
+            Some(json) => serde_json::from_str(json).map_or(RoleSource::Unset, RoleSource::Rule),
+        }
+    }
+
+    fn to_db(&self) -> Option<String> {
+        match self {
+            RoleSource::Unset => None,
+            RoleSource::Hand => Some("hand".into()),
+            RoleSource::Rule(given) => serde_json::to_string(given).ok(),
+        }
+    }
 }

@@ -1,0 +1,122 @@
+//! The role rules as the server applies them: at every sign-in through a provider they
+//! name, and to everyone at once when they are saved. What a rule decides, and when a rule
+//! set would lock everyone out, is the model's (`qufabric_model::role_rules`), the same
+//! functions the Groups page previews with.
+
+use crate::settings::Settings;
+use crate::store::{RoleSource, Store, StoreError, UserRecord};
+use qufabric_model::role_rules::{self, Decision, Member, Person};
+use qufabric_model::Group;
+
+/// Give `user`, signing in with the groups `groups_read` (as sync read them from the token),
+/// the role the rules decide, if they decide one.
+pub fn apply_at_sign_in(
+    store: &Store,
+    settings: &Settings,
+    user: &UserRecord,
+    groups_read: &[String],
+) -> Result<(), StoreError> {
+    let person = Person {
+        email: user.email.clone(),
+        role: user.role,
+        idp_id: user.idp_id.clone(),
+        groups: groups_read.to_vec(),
+        role_by_hand: user.role_source == RoleSource::Hand,
+        may_sign_in: true,
+    };
+    match role_rules::decision_for(
+        &settings.qufabric_role_rules,
+        settings.jwt_groups_enabled,
+        &person,
+    ) {
+        Some(decision) => give(store, user, decision),
+        None => Ok(()),
+    }
+}
+
+/// A stored user as the rules read one (this server has no service users).
+fn member(user: &UserRecord) -> Member<'_> {
+    Member {
+        email: &user.email,
+        role: user.role,
+        idp_id: user.idp_id.as_deref(),
+        auto_groups: &user.auto_groups,
+        is_blocked: user.is_blocked,
+        pending_approval: user.pending_approval,
+        is_service_user: false,
+        role_by_hand: user.role_source == RoleSource::Hand,
+    }
+}
+
+fn give(store: &Store, user: &UserRecord, decision: Decision) -> Result<(), StoreError> {
+    let source = RoleSource::Rule(decision.given);
+    if user.role != decision.role || user.role_source != source {
+        store.set_rule_role(&user.id, decision.role, &source)?;
+    }
+    Ok(())
+}
+
+/// Every user with what the rules see of them (their groups as sync last recorded them),
+/// under `settings`.
+fn people(
+    store: &Store,
+    settings: &Settings,
+    local_auth_disabled: bool,
+) -> Result<(Vec<UserRecord>, Vec<Person>), StoreError> {
+    let records = store.users()?;
+    let members: Vec<Member> = records.iter().map(member).collect();
+    let groups: Vec<Group> = store
+        .groups()?
+        .into_iter()
+        .map(|g| Group::empty(g.id, g.name, g.issued))
+        .collect();
+    let providers = store.providers()?;
+    let provider_ids: Vec<&str> = providers.iter().map(|p| p.id.as_str()).collect();
+    let sync = crate::settings::sync_settings(settings);
+    let people = role_rules::people(&members, &groups, &provider_ids, &sync, local_auth_disabled);
+    Ok((records, people))
+}
+
+/// Why `new` may not replace `stored` (the API's 422): a rule the model finds wrong, or a
+/// rule set that would leave no owner or administrator who can sign in.
+pub fn refusal(
+    store: &Store,
+    stored: &Settings,
+    new: &Settings,
+    local_auth_disabled: bool,
+) -> Result<Option<String>, StoreError> {
+    let providers = store.providers()?;
+    let provider_ids: Vec<&str> = providers.iter().map(|p| p.id.as_str()).collect();
+    if let Some(problem) = role_rules::problem(&new.qufabric_role_rules, &provider_ids) {
+        return Ok(Some(problem));
+    }
+    let (_, people) = people(store, new, local_auth_disabled)?;
+    Ok(role_rules::lockout(
+        &stored.qufabric_role_rules,
+        &new.qufabric_role_rules,
+        new.jwt_groups_enabled,
+        &people,
+    ))
+}
+
+/// Apply `settings`' rules to everyone now, from their recorded groups (after a save, and
+/// when an owner gives someone back to the rules).
+pub fn apply_to_all(
+    store: &Store,
+    settings: &Settings,
+    local_auth_disabled: bool,
+) -> Result<(), StoreError> {
+    let (records, people) = people(store, settings, local_auth_disabled)?;
+    // One person per row, in the same order.
+    for (record, person) in records.iter().zip(&people) {
+        let decision = role_rules::decision_for(
+            &settings.qufabric_role_rules,
+            settings.jwt_groups_enabled,
+            person,
+        );
+        if let Some(decision) = decision {
+            give(store, record, decision)?;
+        }
+    }
+    Ok(())
+}
