@@ -55,6 +55,9 @@ pub struct ExistingUser {
     /// Waiting for an owner or admin to approve them (blocked until then).
     #[serde(default)]
     pub pending_approval: bool,
+    /// Their role was set by hand on the Users page (the role rules leave it).
+    #[serde(default)]
+    pub role_by_hand: bool,
 }
 
 /// Why a test ended early.
@@ -108,6 +111,61 @@ pub struct TestSignInReport {
     /// The scopes the provider's discovery document offers.
     #[serde(default)]
     pub scopes_supported: Option<Vec<String>>,
+    /// The account's role rules as saved (`None` from a server without them).
+    #[serde(default)]
+    pub role_rules: Option<crate::role_rules::RoleRules>,
+}
+
+/// The role sentence when the role rules decide (or pointedly do not change) the tester's
+/// role: the same decision a sign-in makes (`role_rules::decision_for`).
+fn rules_role(
+    report: &TestSignInReport,
+    sync_enabled: bool,
+    groups_read: &[String],
+    provider: &str,
+) -> Option<String> {
+    let rules = report.role_rules.as_ref()?;
+    if !rules.governs(&report.provider_id) {
+        return None;
+    }
+    if !sync_enabled {
+        return Some(format!(
+            "Role rules name {provider}, but group sync is off: they change nothing, and the role stays as it is."
+        ));
+    }
+    let user = report.existing_user.as_ref();
+    let person = crate::role_rules::Person {
+        email: user.map(|u| u.email.clone()).unwrap_or_default(),
+        role: user.map_or(Role::User, |u| u.role),
+        idp_id: Some(report.provider_id.clone()),
+        groups: groups_read.to_vec(),
+        role_by_hand: user.is_some_and(|u| u.role_by_hand),
+        may_sign_in: true,
+    };
+    let Some(decision) = crate::role_rules::decision_for(rules, sync_enabled, &person) else {
+        return Some(if person.role == Role::Owner {
+            "Stays owner: role rules never change an owner.".to_string()
+        } else {
+            format!(
+                "Keeps the role {}, set by hand under Settings → Users: role rules leave it until an owner gives them back to the rules.",
+                person.role.as_str()
+            )
+        });
+    };
+    let role = decision.role.as_str();
+    Some(match decision.given.group {
+        Some(group) => {
+            let number = rules
+                .rules
+                .iter()
+                .position(|r| r.idp_id == report.provider_id && r.group == group)
+                .map_or(0, |index| index + 1);
+            format!("Would get the role {role} by role rule {number}: members of {group} from {provider} get {role}.")
+        }
+        None => format!(
+            "Would get the role {role}, the role rules' default: no rule for {provider} matches their groups."
+        ),
+    })
 }
 
 /// Claims whose values are hidden in a report: proofs bound to one sign-in.
@@ -520,6 +578,8 @@ pub fn analyse(
         ),
     };
 
+    let role = rules_role(report, sync.enabled, &groups_read, provider).unwrap_or(role);
+
     // Saturating: `iat` is whatever the provider wrote (a wrapped or panicking
     // subtraction on a hostile value would be wrong, or kill the page).
     let clock_skew_secs = claim_value::<i64>(&report.id_token_claims, "iat")
@@ -601,7 +661,71 @@ mod tests {
             claim_mapping: ClaimMapping::default(),
             userinfo_offered: false,
             scopes_supported: None,
+            role_rules: None,
         }
+    }
+
+    #[test]
+    fn the_report_names_the_role_rule_that_would_apply() {
+        use crate::role_rules::{RoleRule, RoleRules};
+        let mut r = report(&[("groups", r#"["Staff","QuFabric Admins"]"#)]);
+        r.provider_name = "PocketID".into();
+        let a = analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[]);
+        assert!(a.role.starts_with("A new QuFabric user"), "no rules: {}", a.role);
+        let rule = |group: &str, idp_id: &str, role| RoleRule {
+            group: group.into(),
+            idp_id: idp_id.into(),
+            role,
+        };
+        r.role_rules = Some(RoleRules {
+            rules: vec![
+                rule("QuFabric Admins", "other", Role::Auditor),
+                rule("QuFabric Admins", "p", Role::Admin),
+            ],
+            default_role: Role::Auditor,
+        });
+        let a = analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[]);
+        assert_eq!(
+            a.role,
+            "Would get the role admin by role rule 2: members of QuFabric Admins from PocketID get admin."
+        );
+        let mut outside = r.clone();
+        outside.id_token_claims = claims(&[("groups", r#"["Staff"]"#), ("email", r#""u@x""#)]);
+        assert_eq!(
+            analyse(&outside, ProviderKind::Pocketid, &sync(&[]), &[]).role,
+            "Would get the role auditor, the role rules' default: no rule for PocketID matches their groups."
+        );
+        let off = SyncDraft {
+            enabled: false,
+            ..sync(&[])
+        };
+        assert!(analyse(&r, ProviderKind::Pocketid, &off, &[])
+            .role
+            .contains("group sync is off"));
+        r.existing_user = Some(ExistingUser {
+            email: "u@example.com".into(),
+            role: Role::Owner,
+            is_blocked: false,
+            pending_approval: false,
+            role_by_hand: false,
+        });
+        assert_eq!(
+            analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[]).role,
+            "Stays owner: role rules never change an owner."
+        );
+        r.existing_user = Some(ExistingUser {
+            role: Role::User,
+            role_by_hand: true,
+            ..r.existing_user.clone().unwrap()
+        });
+        assert!(analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[])
+            .role
+            .starts_with("Keeps the role user, set by hand"));
+        // A provider no rule names: the usual sentence.
+        r.provider_id = "third".into();
+        assert!(analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[])
+            .role
+            .starts_with("Already a QuFabric user"));
     }
 
     fn sync(allow: &[&str]) -> SyncDraft {
@@ -759,6 +883,7 @@ mod tests {
             role: Role::Admin,
             is_blocked: true,
             pending_approval: false,
+            role_by_hand: false,
         });
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert!(a.role.contains("blocked"));
@@ -780,6 +905,7 @@ mod tests {
             role: Role::User,
             is_blocked: true,
             pending_approval: true,
+            role_by_hand: false,
         });
         let a = analyse(&r, ProviderKind::Oidc, &sync(&[]), &[]);
         assert!(a.role.contains("waiting for approval"), "{}", a.role);

@@ -82,6 +82,7 @@ fn waiting(provider_id: &str, status: TestStatus) -> TestSignInReport {
         claim_mapping: Default::default(),
         userinfo_offered: false,
         scopes_supported: None,
+        role_rules: None,
     }
 }
 
@@ -222,6 +223,7 @@ async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
             role: user.role,
             is_blocked: user.is_blocked,
             pending_approval: user.pending_approval,
+            role_by_hand: user.role_source == crate::store::RoleSource::Hand,
         });
     let (userinfo_offered, userinfo_claims, userinfo_error) = match verified.userinfo {
         Userinfo::NotOffered => (
@@ -248,5 +250,12 @@ async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
         claim_mapping: verified.provider.options.claims.clone(),
         userinfo_offered,
         scopes_supported: verified.scopes_supported,
+        role_rules: state
+            .store
+            .account(&random_id(20), &crate::settings::Settings::default())
+            .ok()
+            .map(|account: crate::store::AccountRow<crate::settings::Settings>| {
+                account.settings.qufabric_role_rules
+            }),
     }
 }
