@@ -9,5 +9,6 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+CARGO_MUTANTS_VERSION=27.1.0
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }

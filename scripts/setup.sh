@@ -23,6 +23,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+if ! cargo mutants --version 2>/dev/null | grep -q "$CARGO_MUTANTS_VERSION"; then
+  step "Installing cargo-mutants $CARGO_MUTANTS_VERSION (once per machine, a few minutes)"
+  cargo install cargo-mutants --version "$CARGO_MUTANTS_VERSION" --locked
+fi
+
 if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
   step "Installing Chromium and chromedriver from Debian"
   SUDO=""

@@ -2,7 +2,8 @@
 # Run every test layer and print the counts:
 #   1. formatting, file length (300 lines at most in src/) and clippy (native and wasm32,
 #      warnings are errors)
-#   2. native unit and integration tests (model, reference server)
+#   2. native unit and integration tests (model, reference server), and mutation tests of
+#      the role rules (cargo mutants: no mutant may survive)
 #   3. browser component tests (wasm-bindgen-test in headless Chromium)
 #   4. release builds: the dashboard's two bundles (login, settings) and the embeddable
 #      elements, with their download sizes (gzip -9), failing above their budgets, the
@@ -41,6 +42,9 @@ cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --features em
 step "Native tests (model, reference server)"
 cargo test -p qufabric-model -p qufabric-server 2>&1 | tee "$LOG_DIR/native.log"
 
+step "Mutation tests: every mutant of the role rules must be caught (cargo mutants)"
+cargo mutants -p qufabric-model --file model/src/role_rules.rs -j 1 --output "$LOG_DIR" -- --lib 2>&1 | tee "$LOG_DIR/mutants.log"
+
 step "Browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p qufabric-dashboard --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/wasm.log"
 
@@ -71,6 +75,7 @@ e2e_count() {
 }
 step "Summary"
 echo "native tests:            $(sum_cargo "$LOG_DIR/native.log")"
+echo "role rules mutants:      $(grep -E 'mutants tested' "$LOG_DIR/mutants.log" | tail -1)"
 echo "browser component tests: $(sum_cargo "$LOG_DIR/wasm.log")"
 echo "e2e tests:               $(e2e_count "$LOG_DIR/e2e.log")"
 grep -E '^TOTAL ' "$LOG_DIR/size.log" | sed -E 's/^TOTAL ([a-z]+ [a-z]+) +[0-9]+ +\((.*)\)$/\1:|\2/' | awk -F'|' '{printf "%-25s%s\n", $1, $2}'

@@ -1932,6 +1932,74 @@ mod groups_page {
         assert!(text_of(&root).contains("Restored the changes you had not saved yet."));
     }
 
+    const ACCOUNT_WITH_RULES: &str = r#"[{"id":"acc1","settings":{"jwt_groups_enabled":true,"jwt_groups_claim_name":"groups",
+        "jwt_allow_groups":[],"groups_propagation_enabled":true,"embedded_idp_enabled":true,"future_setting":1,
+        "qufabric_role_rules":{"rules":[{"group":"QuFabric Admins","idp_id":"pocketid-x","role":"admin"}],"default_role":"user"}}}]"#;
+    const POCKET: &str = r#"[{"id":"pocketid-x","type":"pocketid","name":"PocketID","issuer":"https://id.example.com","client_id":"qf"}]"#;
+
+    #[wasm_bindgen_test]
+    async fn role_rules_show_only_where_the_server_keeps_them_and_are_edited_in_place() {
+        // The real NetBird server drops unknown fields: no rules, no section.
+        let (root, guard) = mounted((200, ACCOUNT_ONE)).await;
+        assert!(!has(&root, ".role-rules"), "no role rules section");
+        drop(guard);
+
+        reset_storage();
+        mock_fetch(&[
+            ("/api/instance", 200, r#"{"setup_required":false}"#),
+            ("/api/users/current", 200, ADMIN),
+            ("/api/users", 200, "[]"),
+            ("/api/groups", 200, GROUPS),
+            ("GET /api/identity-providers", 200, POCKET),
+            ("GET /api/accounts", 200, ACCOUNT_WITH_RULES),
+            ("PUT /api/accounts/acc1", 200, ACCOUNT_ONE),
+        ]);
+        let (root, _guard) = mount_app_at("/settings/groups", alice_session());
+        wait_until("the rules load", || has(&root, "#role-rule-1-group")).await;
+        record_bodies();
+        let group = input(&root, "#role-rule-1-group");
+        assert_eq!(group.value(), "QuFabric Admins");
+        // Typing edits the rule in place: the field is the same element, so focus stays.
+        type_into(&root, "#role-rule-1-group", "Ops Admins");
+        wait_until("save enabled", || {
+            root.query_selector("button[type=submit]")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+                .is_some_and(|b| !b.disabled())
+        })
+        .await;
+        assert!(group.is_connected(), "the input was not rebuilt");
+        // A rule with no group is what the server refuses: said at once, Save off.
+        type_into(&root, "#role-rule-1-group", " ");
+        wait_until("the empty group is named", || {
+            has(
+                &root,
+                "#role-rules-findings [data-code=\"role_rules_invalid\"]",
+            )
+        })
+        .await;
+        type_into(&root, "#role-rule-1-group", "Ops Admins");
+        wait_until("and the finding goes", || {
+            !has(
+                &root,
+                "#role-rules-findings [data-code=\"role_rules_invalid\"]",
+            )
+        })
+        .await;
+        click(&root, "button[type=submit]");
+        wait_until("saved", || text_of(&root).contains("Saved group settings.")).await;
+        let body = put_body().expect("a PUT body");
+        assert_eq!(
+            body["settings"]["qufabric_role_rules"],
+            serde_json::json!({"rules": [{"group": "Ops Admins", "idp_id": "pocketid-x", "role": "admin"}], "default_role": "user"})
+        );
+        assert_eq!(
+            body["settings"]["future_setting"], 1,
+            "the rest as received"
+        );
+    }
+
     #[wasm_bindgen_test]
     async fn the_lockout_confirmation_appears_only_when_locking_out() {
         let (root, _guard) = mounted((200, ACCOUNT_ONE)).await;

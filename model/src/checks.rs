@@ -31,6 +31,8 @@ pub enum Field {
     Claim,
     /// Groups page: the allow list.
     AllowGroups,
+    /// Groups page: the role rules.
+    RoleRules,
 }
 
 /// A mechanical fix: set the field to `value`. `label` is the button text.

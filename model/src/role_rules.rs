@@ -14,6 +14,7 @@
 //! rules. They need group sync: without it no groups are read, and they change nothing.
 
 use crate::api::{Group, GroupIssued, Role, User};
+use crate::checks::{Field, Finding, Severity};
 use crate::group_checks::{self, SyncDraft};
 use serde::{Deserialize, Serialize};
 
@@ -32,25 +33,13 @@ pub struct RoleRule {
 }
 
 /// The account's rules, in order, and the role of a person none of them matches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleRules {
     #[serde(default)]
     pub rules: Vec<RoleRule>,
-    #[serde(default = "default_role")]
+    /// `user` unless changed (`Role`'s default).
+    #[serde(default)]
     pub default_role: Role,
-}
-
-fn default_role() -> Role {
-    Role::User
-}
-
-impl Default for RoleRules {
-    fn default() -> RoleRules {
-        RoleRules {
-            rules: Vec::new(),
-            default_role: default_role(),
-        }
-    }
 }
 
 /// What gave a person their role: a rule for `group` from provider `idp_id`, or that
@@ -257,6 +246,54 @@ impl<'a> From<&'a User> for Member<'a> {
             role_by_hand: user.role_by_hand,
         }
     }
+}
+
+/// What the Users page says gave `user` their role: "from group G (P)", the rules'
+/// default, or "set by hand"; `None` when neither the rules nor a person did.
+/// `provider_name` names a provider by its id.
+pub fn role_source_words(user: &User, provider_name: impl Fn(&str) -> String) -> Option<String> {
+    if user.role_by_hand {
+        return Some("set by hand".into());
+    }
+    let given = user.role_given.as_ref()?;
+    let provider = provider_name(&given.idp_id);
+    Some(match &given.group {
+        Some(group) => format!("from group {group} ({provider})"),
+        None => format!("default of the role rules ({provider})"),
+    })
+}
+
+/// The Groups page's findings on the role rules as edited (`draft`, against `current` as
+/// saved): what the server would refuse (errors, which block saving), and that the rules
+/// do nothing while group sync is off.
+pub fn findings(
+    current: &RoleRules,
+    draft: &RoleRules,
+    sync_enabled: bool,
+    people: &[Person],
+    provider_ids: &[&str],
+) -> Vec<Finding> {
+    let finding = |severity, code, message: String| Finding {
+        field: Field::RoleRules,
+        severity,
+        code,
+        message,
+        fix: None,
+    };
+    let mut found = Vec::new();
+    if let Some(problem) = problem(draft, provider_ids) {
+        found.push(finding(Severity::Error, "role_rules_invalid", problem));
+    } else if let Some(lockout) = lockout(current, draft, sync_enabled, people) {
+        found.push(finding(Severity::Error, "role_rules_lockout", lockout));
+    }
+    if !sync_enabled && !draft.rules.is_empty() {
+        found.push(finding(
+            Severity::Warning,
+            "role_rules_need_sync",
+            "Role rules read the groups that JWT group sync reads: with sync off they change nothing. Turn on Enable JWT group sync above.".into(),
+        ));
+    }
+    found
 }
 
 /// Whether a user can sign in at all: not blocked or waiting, not a service user (they

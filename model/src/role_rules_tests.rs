@@ -173,6 +173,42 @@ fn a_rule_set_that_leaves_nobody_to_manage_is_refused() {
 }
 
 #[test]
+fn the_page_finds_what_the_server_refuses_and_that_sync_is_needed() {
+    let now = rules(vec![rule("QuFabric Admins", POCKET, Role::Admin)]);
+    let alice = person("alice", Role::Admin, Some(POCKET), &["QuFabric Admins"]);
+    let locked_owner = Person {
+        may_sign_in: false,
+        ..person("owner", Role::Owner, None, &[])
+    };
+    let people = [locked_owner, alice];
+    let codes = |draft: &RoleRules, sync: bool| -> Vec<(&'static str, Severity)> {
+        findings(&now, draft, sync, &people, &[POCKET])
+            .into_iter()
+            .map(|f| {
+                assert_eq!(f.field, Field::RoleRules);
+                (f.code, f.severity)
+            })
+            .collect()
+    };
+    assert_eq!(codes(&now, true), vec![]);
+    let demoting = rules(vec![rule("QuFabric Admins", POCKET, Role::Auditor)]);
+    assert_eq!(
+        codes(&demoting, true),
+        vec![("role_rules_lockout", Severity::Error)]
+    );
+    let wrong = rules(vec![rule("", POCKET, Role::Admin)]);
+    assert_eq!(
+        codes(&wrong, true),
+        vec![("role_rules_invalid", Severity::Error)]
+    );
+    assert_eq!(
+        codes(&now, false),
+        vec![("role_rules_need_sync", Severity::Warning)]
+    );
+    assert_eq!(codes(&RoleRules::default(), false), vec![]);
+}
+
+#[test]
 fn problems_are_named_by_rule_number() {
     let ids = [POCKET];
     assert_eq!(problem(&rules(vec![]), &ids), None);
@@ -327,6 +363,34 @@ fn people_read_the_groups_sync_recorded() {
     let gone = people(&[Member::from(&nameless)], &groups, &[], &sync, false);
     assert_eq!(gone[0].email, "Alice");
     assert!(!gone[0].may_sign_in);
+}
+
+#[test]
+fn the_users_page_says_what_gave_a_role() {
+    let name = |id: &str| format!("<{id}>");
+    let mut alice = user(Some(POCKET), &[]);
+    assert_eq!(role_source_words(&alice, name), None);
+    alice.role_given = Some(RoleGiven {
+        idp_id: POCKET.into(),
+        group: Some("QuFabric Admins".into()),
+    });
+    assert_eq!(
+        role_source_words(&alice, name).as_deref(),
+        Some("from group QuFabric Admins (<pocket>)")
+    );
+    alice.role_given = Some(RoleGiven {
+        idp_id: POCKET.into(),
+        group: None,
+    });
+    assert_eq!(
+        role_source_words(&alice, name).as_deref(),
+        Some("default of the role rules (<pocket>)")
+    );
+    alice.role_by_hand = true;
+    assert_eq!(
+        role_source_words(&alice, name).as_deref(),
+        Some("set by hand")
+    );
 }
 
 #[test]

@@ -671,7 +671,11 @@ mod tests {
         let mut r = report(&[("groups", r#"["Staff","QuFabric Admins"]"#)]);
         r.provider_name = "PocketID".into();
         let a = analyse(&r, ProviderKind::Pocketid, &sync(&[]), &[]);
-        assert!(a.role.starts_with("A new QuFabric user"), "no rules: {}", a.role);
+        assert!(
+            a.role.starts_with("A new QuFabric user"),
+            "no rules: {}",
+            a.role
+        );
         let rule = |group: &str, idp_id: &str, role| RoleRule {
             group: group.into(),
             idp_id: idp_id.into(),

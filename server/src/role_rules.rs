@@ -24,14 +24,12 @@ pub fn apply_at_sign_in(
         role_by_hand: user.role_source == RoleSource::Hand,
         may_sign_in: true,
     };
-    match role_rules::decision_for(
+    let decision = role_rules::decision_for(
         &settings.qufabric_role_rules,
         settings.jwt_groups_enabled,
         &person,
-    ) {
-        Some(decision) => give(store, user, decision),
-        None => Ok(()),
-    }
+    );
+    give(store, user, decision)
 }
 
 /// A stored user as the rules read one (this server has no service users).
@@ -48,10 +46,20 @@ fn member(user: &UserRecord) -> Member<'_> {
     }
 }
 
-fn give(store: &Store, user: &UserRecord, decision: Decision) -> Result<(), StoreError> {
-    let source = RoleSource::Rule(decision.given);
-    if user.role != decision.role || user.role_source != source {
-        store.set_rule_role(&user.id, decision.role, &source)?;
+/// Record the rules' decision; without one (the rules no longer name the person's
+/// provider, or sync is off), a role they gave stays but no longer claims a rule.
+fn give(store: &Store, user: &UserRecord, decision: Option<Decision>) -> Result<(), StoreError> {
+    match decision {
+        Some(decision) => {
+            let source = RoleSource::Rule(decision.given);
+            if user.role != decision.role || user.role_source != source {
+                store.set_rule_role(&user.id, decision.role, &source)?;
+            }
+        }
+        None if matches!(user.role_source, RoleSource::Rule(_)) => {
+            store.set_role_source(&user.id, &RoleSource::Unset)?;
+        }
+        None => {}
     }
     Ok(())
 }
@@ -114,9 +122,7 @@ pub fn apply_to_all(
             settings.jwt_groups_enabled,
             person,
         );
-        if let Some(decision) = decision {
-            give(store, record, decision)?;
-        }
+        give(store, record, decision)?;
     }
     Ok(())
 }

@@ -491,6 +491,13 @@ async fn role_rules_give_roles_on_save_and_at_every_sign_in_through_their_provid
         account["settings"]["qufabric_role_rules"],
         admins_from_pocket()
     );
+
+    // Without rules for her provider, her role stays and no longer names a rule.
+    let (status, _) = put_rules(&s, &owner, Some(json!({"rules": []}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let alice = user_of(&s, &owner, "alice").await;
+    assert_eq!(alice["role"], "user");
+    assert!(alice.get("role_given").is_none(), "{alice}");
 }
 
 #[tokio::test]

@@ -17,6 +17,12 @@ impl Api {
         self.call(Method::Post, &path, None).await
     }
 
+    /// Give a person whose role was set by hand back to the role rules (owners only).
+    pub async fn follow_role_rules(&self, id: &str) -> Result<User, ApiError> {
+        let path = format!("/api/users/{}/role-rules", encode_segment(id));
+        self.call(Method::Post, &path, None).await
+    }
+
     /// Remove a person who waits for approval.
     pub async fn reject_user(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("/api/users/{}/reject", encode_segment(id));

@@ -254,8 +254,10 @@ async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
             .store
             .account(&random_id(20), &crate::settings::Settings::default())
             .ok()
-            .map(|account: crate::store::AccountRow<crate::settings::Settings>| {
-                account.settings.qufabric_role_rules
-            }),
+            .map(
+                |account: crate::store::AccountRow<crate::settings::Settings>| {
+                    account.settings.qufabric_role_rules
+                },
+            ),
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::pages::{guard_unsaved_edits, read_kept_draft, use_loaded};
 use qufabric_model::group_checks::SyncDraft;
+use qufabric_model::role_rules::RoleRules;
 use qufabric_model::{Account, AccountSettings};
 
 /// sessionStorage key and scope of the edits kept when the session ends mid-edit.
@@ -19,6 +20,8 @@ struct GroupsDraft {
     enabled: bool,
     claim: String,
     allow: Vec<String>,
+    #[serde(default)]
+    role_rules: Option<RoleRules>,
 }
 
 /// The sync settings of a Groups draft kept in this tab (edits not saved when the session
@@ -37,6 +40,8 @@ pub(super) struct GroupFields {
     pub enabled: RwSignal<bool>,
     pub claim: RwSignal<String>,
     pub allow: RwSignal<Vec<String>>,
+    /// `None` when the server keeps no role rules (the section is hidden).
+    pub role_rules: RwSignal<Option<RoleRules>>,
 }
 
 impl GroupFields {
@@ -46,6 +51,7 @@ impl GroupFields {
             enabled: RwSignal::new(false),
             claim: RwSignal::new(String::new()),
             allow: RwSignal::new(Vec::new()),
+            role_rules: RwSignal::new(None),
         }
     }
 
@@ -63,6 +69,7 @@ impl GroupFields {
         self.enabled.set(settings.jwt_groups_enabled);
         self.claim.set(settings.jwt_groups_claim_name.clone());
         self.allow.set(settings.jwt_allow_groups.clone());
+        self.role_rules.set(settings.role_rules());
     }
 
     fn restore(&self, kept: GroupsDraft) {
@@ -70,6 +77,10 @@ impl GroupFields {
         self.enabled.set(kept.enabled);
         self.claim.set(kept.claim);
         self.allow.set(kept.allow);
+        // Kept rules come back only where the server keeps rules.
+        if self.role_rules.with_untracked(Option::is_some) && kept.role_rules.is_some() {
+            self.role_rules.set(kept.role_rules);
+        }
     }
 
     fn kept(&self) -> GroupsDraft {
@@ -78,6 +89,7 @@ impl GroupFields {
             enabled: self.enabled.get(),
             claim: self.claim.get(),
             allow: self.allow.get(),
+            role_rules: self.role_rules.get(),
         }
     }
 
@@ -86,6 +98,7 @@ impl GroupFields {
             || settings.jwt_groups_enabled != self.enabled.get()
             || settings.jwt_groups_claim_name != self.claim.get()
             || settings.jwt_allow_groups != self.allow.get()
+            || settings.role_rules() != self.role_rules.get()
     }
 
     /// The whole settings object as received, with only this page's fields changed (the
@@ -95,7 +108,10 @@ impl GroupFields {
         settings.jwt_groups_enabled = self.enabled.get_untracked();
         settings.jwt_groups_claim_name = self.claim.get_untracked();
         settings.jwt_allow_groups = self.allow.get_untracked();
-        settings
+        match self.role_rules.get_untracked() {
+            Some(rules) => settings.with_role_rules(&rules),
+            None => settings,
+        }
     }
 }
 

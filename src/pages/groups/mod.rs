@@ -5,6 +5,7 @@
 
 mod allow_list;
 mod fields;
+mod role_rules;
 mod try_sync;
 
 pub use allow_list::suggest_groups;
@@ -20,7 +21,9 @@ use fields::use_group_fields;
 use qufabric_model::checks::{blocks_saving, Field, Severity};
 use qufabric_model::group_checks::{check_sync, clean_claim, Editor};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
+use qufabric_model::role_rules::{self as rules, Member};
 use qufabric_model::AccountRequest;
+use role_rules::RoleRulesField;
 use try_sync::TrySync;
 
 #[component]
@@ -74,6 +77,39 @@ pub fn GroupsPage() -> impl IntoView {
                 embedded_idp.get(),
             )
         })
+    });
+    // The role rules as everyone stands now, as the server will judge them on save.
+    let provider_list =
+        Signal::derive(move || providers.get().and_then(Result::ok).unwrap_or_default());
+    let rule_verdict = Memo::new(move |_| {
+        let draft = fields.role_rules.get()?;
+        let users = users.get().and_then(Result::ok).unwrap_or_default();
+        let members: Vec<Member> = users.iter().map(Member::from).collect();
+        let list = provider_list.get();
+        let ids: Vec<&str> = list.iter().map(|p| p.id.as_str()).collect();
+        let sync = fields.sync();
+        let (current, local_off) = loaded.with(|a| {
+            a.as_ref().map(|a| {
+                (
+                    a.settings.role_rules().unwrap_or_default(),
+                    a.settings.local_auth_disabled,
+                )
+            })
+        })?;
+        let people =
+            group_list.with(|groups| rules::people(&members, groups, &ids, &sync, local_off));
+        Some((
+            rules::changes(&draft, sync.enabled, &people),
+            rules::findings(&current, &draft, sync.enabled, &people, &ids),
+        ))
+    });
+    let rule_changes = Signal::derive(move || {
+        rule_verdict.with(|v| v.as_ref().map(|v| v.0.clone()).unwrap_or_default())
+    });
+    let findings = Memo::new(move |_| {
+        let mut all = findings.get();
+        rule_verdict.with(|v| all.extend(v.iter().flat_map(|v| v.1.iter().cloned())));
+        all
     });
     let for_field = move |field: Field| findings_for(findings, field);
     let locks_me_out = move || findings.with(|all| all.iter().any(|f| f.code == "lockout_self"));
@@ -185,6 +221,7 @@ pub fn GroupsPage() -> impl IntoView {
                 </div>
 
                 <AllowGroupsField allow=fields.allow groups=group_list findings read_only/>
+                <RoleRulesField rules=fields.role_rules providers=provider_list changes=rule_changes findings read_only/>
 
                 {move || save_status.with(ActionStatus::failure).map(|message| view! { <ErrorNotice message=message/> })}
                 <div class="form-actions">

@@ -66,6 +66,7 @@ enum Decision {
     Approve,
     Reject,
     Delete,
+    FollowRules,
 }
 
 #[component]
@@ -131,6 +132,7 @@ pub fn UsersPage() -> impl IntoView {
                 Decision::Approve => api.approve_user(&user.id).await.map(|_| format!("Approved {who}: their next sign-in gets them in.")),
                 Decision::Reject => api.reject_user(&user.id).await.map(|_| format!("Rejected {who}: they were removed. If they sign in again, they wait for approval again.")),
                 Decision::Delete => api.delete_user(&user.id).await.map(|_| format!("Deleted {who}: they were signed out everywhere and removed.")),
+                Decision::FollowRules => api.follow_role_rules(&user.id).await.map(|after| format!("{who} follows the role rules again: their role is {}.", after.role.as_str())),
             };
             changing.set(false);
             reject_open.set(false);
@@ -158,6 +160,7 @@ pub fn UsersPage() -> impl IntoView {
             block_open.set(true);
         }),
         approve: Callback::new(move |user: User| decide(user, Decision::Approve)),
+        follow_rules: Callback::new(move |user: User| decide(user, Decision::FollowRules)),
         ask_reject: Callback::new(move |user: User| {
             row_error.set(None);
             to_reject.set(Some(user));

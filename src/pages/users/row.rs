@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{last_sign_in, sign_in_method};
 use crate::components::ProviderMark;
+use qufabric_model::role_rules::role_source_words;
 use qufabric_model::user_rules::{
     check_user_change, check_user_delete, role_choices, status_label, UserState,
 };
@@ -22,6 +23,8 @@ pub(super) struct RowActions {
     /// Ask before blocking.
     pub ask_block: Callback<User>,
     pub approve: Callback<User>,
+    /// Give a role set by hand back to the role rules.
+    pub follow_rules: Callback<User>,
     /// Ask before rejecting (it deletes them).
     pub ask_reject: Callback<User>,
     /// Ask before deleting.
@@ -83,6 +86,22 @@ pub(super) fn UserRow(
     } else {
         view! { <span>{user.role.as_str()}</span> }.into_any()
     };
+    let provider_name = |id: &str| {
+        providers
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| "a removed provider".to_string(), |p| p.name.clone())
+    };
+    let role_source = role_source_words(&user, provider_name);
+    let back_to_rules = (me.role == Role::Owner && user.role_by_hand).then(|| {
+        let for_rules = user.clone();
+        view! {
+            <button type="button" class="button secondary" disabled=move || changing.get()
+                on:click=move |_| actions.follow_rules.run(for_rules.clone())>
+                "Use role rules"<span class="visually-hidden">" for "{name.clone()}</span>
+            </button>
+        }
+    });
     let approval_buttons = (can_write && waiting).then(|| {
         let (for_approve, for_reject) = (user.clone(), user.clone());
         view! {
@@ -131,7 +150,7 @@ pub(super) fn UserRow(
                 <br/><span class="muted">{user.email.clone()}</span>
             </td>
             <td class="signs-in-with">{sign_in_mark(&user, &providers)}{sign_in_method(&user, &providers)}</td>
-            <td>{role_cell}</td>
+            <td>{role_cell}{role_source.map(|words| view! { <br/><span class="muted role-source">{words}</span> })}{back_to_rules}</td>
             <td>{last_sign_in(user.last_login.as_deref())}</td>
             <td>{status_label(&user)}</td>
             <td class="actions">

@@ -133,7 +133,7 @@ impl FormState {
             Field::ClientId => self.client_id.set(value),
             Field::ClientSecret => self.secret.set(value),
             // Not text fields of this form.
-            Field::Type | Field::Sync | Field::Claim | Field::AllowGroups => {}
+            Field::Type | Field::Sync | Field::Claim | Field::AllowGroups | Field::RoleRules => {}
         }
     }
 
