@@ -19,6 +19,7 @@ const POCKET_USERS = {
   alice: { password: 'alice-password', email: 'alice@example.com', name: 'Alice', groups: ['QuFabric', 'QuFabric Admins'] },
   carol: { password: 'carol-password', email: 'carol@example.com', name: 'Carol', groups: ['QuFabric', 'Auditors'] },
   dave: { password: 'dave-password', email: 'dave@example.com', name: 'Dave', groups: ['QuFabric'] },
+  erin: { password: 'erin-password', email: 'erin@example.com', name: 'Erin', groups: ['QuFabric Admins'] },
 };
 const CONTRACTOR_USERS = {
   bob: { password: 'bob-password', email: 'bob@example.com', name: 'Bob', groups: ['QuFabric Admins'] },
@@ -169,6 +170,25 @@ test('a role set by hand stays against the rules until the owner gives the perso
   await owner.context.close();
 });
 
+test('a newcomer who waits for approval gets the rule\'s role when approved', async () => {
+  await requireApproval(server, pat, true);
+  const erin = await newPage(browser);
+  await erin.page.goto(`${server.url}/login`);
+  await erin.page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await erin.page.waitForURL((url) => url.toString().startsWith(pocket.issuer));
+  await erin.page.getByLabel('Username').fill('erin');
+  await erin.page.getByLabel('Password').fill(POCKET_USERS.erin.password);
+  await erin.page.getByRole('button', { name: 'Sign in' }).click();
+  await erin.page.waitForURL(/\/login\?error=pending_approval/);
+  const waiting = await userByEmail('erin@example.com');
+  assert.deepEqual({ pending: waiting.pending_approval, role: waiting.role }, { pending: true, role: 'admin' });
+  await api('POST', `/api/users/${waiting.id}/approve`);
+  await requireApproval(server, pat, false);
+  await erin.page.getByRole('button', { name: 'Continue with PocketID' }).click();
+  await adminArrives(erin);
+  await erin.context.close();
+});
+
 test('with email sign-in off, a rule set that would leave nobody to manage QuFabric is explained first and refused by the server', async () => {
   // The local owner cannot sign in any more: alice, admin by rule 1, is the only one.
   await server.stop();
@@ -182,7 +202,7 @@ test('with email sign-in off, a rule set that would leave nobody to manage QuFab
   await alice.page.goto(`${server.url}/settings/groups`);
   await alice.page.locator('#role-rule-1-role').selectOption('auditor');
   const finding = alice.page.locator('#role-rules-findings [data-code="role_rules_lockout"]');
-  await finding.getByText('these role rules would leave no owner or administrator who can sign in (alice@example.com would become auditor)').waitFor();
+  await finding.getByText('these role rules would leave no owner or administrator who can sign in (alice@example.com would become auditor, erin@example.com would become auditor)').waitFor();
   assert.equal(await alice.page.getByRole('button', { name: 'Save', exact: true }).isDisabled(), true, 'the page does not send it');
   await screenshot(alice.page, 'groups-role-rules-lockout');
   // Sent anyway (an older page, a script): the server refuses it with the same words.
