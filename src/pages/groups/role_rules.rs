@@ -36,7 +36,9 @@ pub(super) fn RoleRulesField(
             }
         })
     };
-    let count = move || rules.with(|set| set.as_ref().map_or(0, |set| set.rules.len()));
+    let add_button = NodeRef::<leptos::html::Button>::new();
+    // The rows are rebuilt only when their number changes, so typing keeps the focus.
+    let count = Memo::new(move |_| rules.with(|set| set.as_ref().map_or(0, |set| set.rules.len())));
     let field = move |index: usize, read: fn(&RoleRule) -> String| {
         move || {
             rules.with(|set| {
@@ -67,7 +69,12 @@ pub(super) fn RoleRulesField(
                 if let Some(set) = set.as_mut().filter(|set| index < set.rules.len()) {
                     set.rules.remove(index);
                 }
-            })
+            });
+            // The rows are rebuilt: the focus goes on to the button that adds one (a
+            // node reference, as the page may live in an element's shadow root).
+            if let Some(button) = add_button.get_untracked() {
+                let _ = button.focus();
+            }
         };
         let move_up = move |_| {
             rules.update(|set| {
@@ -139,10 +146,10 @@ pub(super) fn RoleRulesField(
                 <legend>"Roles from groups"</legend>
                 <p class="hint" id="role-rules-hint">"At every sign-in through a provider named here, the first rule its groups match gives the role; everyone else from that provider gets the default. Rules never give owner or change an owner, and a role set by hand under Users stays until an owner gives the person back to the rules."</p>
                 <ol class="role-rule-list" aria-label="Role rules, first match wins">
-                    <For each=move || 0..count() key=|index| *index children=row/>
+                    {move || (0..count.get()).map(row).collect_view()}
                 </ol>
                 <Show when=move || !read_only.get()>
-                    <button type="button" class="button secondary" on:click=add
+                    <button type="button" class="button secondary" node_ref=add_button on:click=add
                         disabled=move || providers.with(Vec::is_empty)>"Add role rule"</button>
                 </Show>
                 <div class="field">
