@@ -83,6 +83,10 @@ pub struct LoginProvider {
     #[serde(rename = "type")]
     pub kind: ProviderKind,
     pub name: String,
+    /// QuFabric extension: `/login` goes on to this provider by itself (see
+    /// `login_default::redirect_target`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub login_default: bool,
 }
 
 /// `POST /api/setup` body.
@@ -388,6 +392,10 @@ pub struct IdentityProvider {
     /// (PocketID: "Logout Callback URLs"), so sign-out may return through it.
     #[serde(default)]
     pub logout_url_registered: bool,
+    /// QuFabric extension: the login screen goes on to this provider by itself (at most
+    /// one provider is; marking one unmarks the others).
+    #[serde(default)]
+    pub login_default: bool,
     /// QuFabric extension: the scopes asked for and the claims read. `None` when the server
     /// does not return it (the form then hides its Advanced part).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -409,6 +417,9 @@ pub struct IdentityProviderRequest {
     /// QuFabric extension, see [`IdentityProvider::logout_url_registered`].
     #[serde(default)]
     pub logout_url_registered: bool,
+    /// QuFabric extension, see [`IdentityProvider::login_default`].
+    #[serde(default)]
+    pub login_default: bool,
     /// QuFabric extension, see [`IdentityProvider::options`]; `None` keeps what is stored
     /// (the kind's defaults for a new provider).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -425,6 +436,7 @@ impl std::fmt::Debug for IdentityProviderRequest {
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
             .field("logout_url_registered", &self.logout_url_registered)
+            .field("login_default", &self.login_default)
             .field("options", &self.options)
             .finish()
     }
@@ -682,6 +694,7 @@ mod tests {
             client_id: "id".into(),
             client_secret: "very-secret".into(),
             logout_url_registered: false,
+            login_default: false,
             options: None,
         };
         assert!(!format!("{request:?}").contains("very-secret"));

@@ -13,6 +13,7 @@ pub mod group_checks;
 pub mod invite_links;
 pub mod issuer;
 pub mod kept;
+pub mod login_default;
 pub mod microsoft;
 pub mod oidc;
 pub mod origins;

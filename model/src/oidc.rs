@@ -67,8 +67,10 @@ pub struct AuthorizeRequest<'a> {
     pub code_challenge: &'a str,
     /// `local`, a provider id, or none (the IdP shows its own choice).
     pub connector_id: Option<&'a str>,
-    /// The email to fill in at the IdP's email page.
+    /// The email to fill in at the IdP's email page (and passed on to a provider).
     pub login_hint: Option<&'a str>,
+    /// OIDC's `prompt` (`login`: sign in again, not from a session), passed on too.
+    pub prompt: Option<&'a str>,
 }
 
 /// The URL the browser is sent to for an authorization code with PKCE S256.
@@ -88,6 +90,9 @@ pub fn authorize_url(request: &AuthorizeRequest<'_>) -> String {
     }
     if let Some(hint) = request.login_hint {
         query.append_pair("login_hint", hint);
+    }
+    if let Some(prompt) = request.prompt {
+        query.append_pair("prompt", prompt);
     }
     let separator = if request.authorization_endpoint.contains('?') {
         '&'
@@ -320,13 +325,14 @@ mod tests {
             code_challenge: "c",
             connector_id: Some("local"),
             login_hint: Some("ivy+new@example.com"),
+            prompt: Some("login"),
         });
         assert!(url.starts_with("http://127.0.0.1:8080/oauth2/auth?client_id=qufabric-dashboard&"));
         assert!(url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fauth%2Fcallback"));
         assert!(url.contains("scope=openid+profile"));
         assert!(url.contains("state=s%26x%3D1"));
         assert!(url.contains("code_challenge_method=S256"));
-        assert!(url.ends_with("connector_id=local&login_hint=ivy%2Bnew%40example.com"));
+        assert!(url.ends_with("connector_id=local&login_hint=ivy%2Bnew%40example.com&prompt=login"));
         assert_eq!(
             query_value(&url[url.find('?').unwrap()..], "state").as_deref(),
             Some("s&x=1")
@@ -345,7 +351,9 @@ mod tests {
             code_challenge: "x",
             connector_id: None,
             login_hint: None,
+            prompt: None,
         });
+        assert!(!url.contains("prompt"));
         assert!(url.starts_with("https://idp/auth?tenant=a&client_id=c"));
         assert!(!url.contains("connector_id"));
     }

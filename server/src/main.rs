@@ -144,6 +144,7 @@ fn seed(
                 client_id: format!("client-{n}"),
                 client_secret: random_id(24),
                 logout_url_registered: n % 2 == 0,
+                login_default: false,
                 options: Default::default(),
             }
         })

@@ -208,6 +208,7 @@ async fn start() -> (String, AppState, Arc<Upstream>) {
             client_id: "qf-client".into(),
             client_secret: "qf-secret".into(),
             logout_url_registered: false,
+            login_default: false,
             options: Default::default(),
         })
         .unwrap();
@@ -222,6 +223,7 @@ async fn start() -> (String, AppState, Arc<Upstream>) {
             client_id: "qf-client".into(),
             client_secret: "qf-secret".into(),
             logout_url_registered: false,
+            login_default: false,
             options: Default::default(),
         })
         .unwrap();

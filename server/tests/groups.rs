@@ -395,6 +395,7 @@ fn add_provider(server: &Server, id: &str) {
             client_id: "qufabric".into(),
             client_secret: "secret".into(),
             logout_url_registered: false,
+            login_default: false,
             options: Default::default(),
         })
         .unwrap();

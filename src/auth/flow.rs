@@ -71,13 +71,15 @@ impl CallbackError {
 
 /// Leave for the embedded IdP. `connector_id` is `local` (email) or a provider id;
 /// `issuer` is the IdP's issuer from `/api/instance`, when the server names it;
-/// `login_hint` fills in the email on the IdP's email page.
+/// `login_hint` fills in the email on the IdP's email page; it and `prompt` go on to an
+/// external provider.
 pub fn start_sign_in(
     config: &Config,
     connector_id: &str,
     return_to: &str,
     issuer: Option<&str>,
     login_hint: Option<&str>,
+    prompt: Option<&str>,
 ) -> Result<(), CallbackError> {
     let (Some(state), Some(nonce), Some(verifier)) = (
         browser::random_bytes(),
@@ -108,6 +110,7 @@ pub fn start_sign_in(
         code_challenge: &oidc::pkce_challenge(&pending.verifier),
         connector_id: Some(connector_id),
         login_hint,
+        prompt,
     });
     browser::go_to(&url);
     Ok(())

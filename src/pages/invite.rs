@@ -66,6 +66,7 @@ pub fn InvitePage() -> impl IntoView {
             "/",
             issuer.as_deref(),
             Some(&email),
+            None,
         ) {
             state.set(InviteState::Failed(format!(
                 "Sign-in could not start: {}.",

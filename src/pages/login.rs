@@ -3,13 +3,15 @@
 
 use leptos::prelude::*;
 
+use super::login_default::DefaultRedirect;
+use super::wrong_address::WrongAddressNotice;
 use crate::api::use_api;
 use crate::auth::start_sign_in;
 use crate::browser;
 use crate::components::{CodedText, ErrorNotice, ProviderMark};
+use qufabric_model::login_default::{redirect_target, Visit};
 use qufabric_model::oidc::LOCAL_CONNECTOR;
-use qufabric_model::origins::{public_url_of_redirect, public_url_problem};
-use qufabric_model::{InstanceStatus, LoginProvider, ProviderKind};
+use qufabric_model::{LoginProvider, ProviderKind};
 
 /// What the user reads for each error code the IdP or the callback may report: what
 /// happened, then what to do.
@@ -80,6 +82,7 @@ const UNKNOWN_FAILURE: (&str, &str) = (
 #[component]
 pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
     let signed_out = crate::pages::signed_out_record(signed_out_path);
+    let went_out = signed_out.is_some();
     let api = use_api();
     let nav = crate::nav::use_nav();
     let instance = api.load_instance();
@@ -115,12 +118,14 @@ pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
     let begin = move |connector: String| {
         redirecting.set(Some(connector.clone()));
         let issuer = issuer();
+        // `login_hint` and `prompt` given to this page go on to the provider.
         if let Err(error) = start_sign_in(
             &api.config(),
             &connector,
             &return_to(),
             issuer.as_deref(),
-            None,
+            nav.query("login_hint").as_deref(),
+            nav.query("prompt").as_deref(),
         ) {
             redirecting.set(None);
             start_error.set(Some(format!(
@@ -168,48 +173,25 @@ pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
                     Some(Ok(status)) if status.sign_in_allowed == Some(false) => {
                         view! { <WrongAddressNotice status=status/> }.into_any()
                     }
-                    Some(Ok(status)) => view! {
-                        <SignInOptions providers=status.login_providers.clone()
-                            email_allowed=!status.local_auth_disabled actions=actions.clone()/>
-                    }.into_any(),
+                    Some(Ok(status)) => {
+                        let prompt = nav.query("prompt");
+                        let visit = Visit {
+                            error: error_code().is_some(),
+                            signed_out: went_out,
+                            local: nav.query("local").is_some(),
+                            prompt: prompt.as_deref(),
+                        };
+                        let target = redirect_target(&status.login_providers, &visit).cloned();
+                        let email_allowed = !status.local_auth_disabled;
+                        view! {
+                            {target.map(|provider| view! { <DefaultRedirect provider email_allowed begin=actions.begin/> })}
+                            <SignInOptions providers=status.login_providers.clone()
+                                email_allowed actions=actions.clone()/>
+                        }.into_any()
+                    }
                 }}
             </div>
         </main>
-    }
-}
-
-/// The page was opened at an address the server does not sign in from: say so before
-/// any click, with a link to the address that works, instead of buttons that would end in
-/// an error at the IdP.
-#[component]
-fn WrongAddressNotice(status: InstanceStatus) -> impl IntoView {
-    let page_origin = use_api().config().page_origin;
-    let public_url = status
-        .issuer
-        .as_deref()
-        .and_then(|issuer| issuer.strip_suffix("/oauth2"))
-        .or_else(|| status.redirect_url.as_deref().map(public_url_of_redirect))
-        .unwrap_or_default()
-        .to_string();
-    // When the public URL itself is what nobody can open, a link to it would not help:
-    // say what the server's operator must change instead.
-    let problem = public_url_problem(&format!("{public_url}/oauth2/callback"), &page_origin);
-    let login_url = format!("{public_url}/login");
-    view! {
-        <div class="notice notice-warning" role="alert" id="wrong-address">
-            {match problem {
-                None => view! {
-                    <p>
-                        "This server signs people in at "<a href=login_url>{public_url.clone()}</a>
-                        ", not at "{page_origin.clone()}": open QuFabric there to sign in."
-                    </p>
-                }.into_any(),
-                Some(problem) => view! {
-                    <p>{format!("This server signs people in only at its public URL, {public_url}, which is not an address this browser can use. ")}{problem.explanation()}</p>
-                    <p>"Whoever runs the server must start it with "<code>{format!("--public-url {page_origin}")}</code>" (or the address people really use)."</p>
-                }.into_any(),
-            }}
-        </div>
     }
 }
 

@@ -29,6 +29,7 @@ pub fn preview_providers<'a>(
                 id: provider.id.clone(),
                 kind: provider.kind,
                 name: provider.name.clone(),
+                login_default: provider.login_default,
             });
         } else {
             preview.more += 1;

@@ -6,6 +6,7 @@ mod help;
 mod identity_providers;
 mod invite;
 mod login;
+mod login_default;
 mod login_preview;
 mod not_found;
 mod plumbing;
@@ -16,6 +17,7 @@ mod signed_out;
 mod test_sign_in;
 mod unsaved;
 mod users;
+mod wrong_address;
 
 pub use callback::CallbackPage;
 pub use groups::{kept_sync_draft, suggest_groups, GroupsPage};

@@ -35,6 +35,7 @@ pub(super) fn to_json(record: &ProviderRecord) -> IdentityProvider {
         issuer: record.issuer.clone(),
         client_id: record.client_id.clone(),
         logout_url_registered: record.logout_url_registered,
+        login_default: record.login_default,
         options: Some(record.options.clone()),
     }
 }
@@ -67,6 +68,7 @@ pub(super) struct Fields {
     client_id: String,
     client_secret: String,
     logout_url_registered: bool,
+    login_default: bool,
     /// `None`: keep what is stored (the kind's defaults for a new provider).
     options: Option<ProviderOptions>,
 }
@@ -105,6 +107,10 @@ pub(super) fn fields(headers: &HeaderMap, body: &[u8]) -> Result<Fields, ApiErro
         client_secret: text("client_secret"),
         logout_url_registered: map
             .get("logout_url_registered")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        login_default: map
+            .get("login_default")
             .and_then(Value::as_bool)
             .unwrap_or(false),
         options,
@@ -163,6 +169,7 @@ pub(crate) async fn create(
         client_id: fields.client_id,
         client_secret: fields.client_secret,
         logout_url_registered: fields.logout_url_registered,
+        login_default: fields.login_default,
         options: fields.options.unwrap_or_default(),
     };
     state.store.insert_provider(&record)?;
@@ -219,6 +226,7 @@ pub(crate) async fn update(
             fields.client_secret
         },
         logout_url_registered: fields.logout_url_registered,
+        login_default: fields.login_default,
         options: fields.options.unwrap_or(stored.options),
     };
     state.store.update_provider(&record)?;

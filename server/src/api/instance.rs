@@ -32,6 +32,7 @@ pub(crate) async fn instance(
             kind: ProviderKind::from_id(&p.kind).unwrap_or(ProviderKind::Unknown),
             id: p.id,
             name: p.name,
+            login_default: p.login_default,
         })
         .collect();
     Ok(Json(InstanceStatus {

@@ -137,6 +137,8 @@ pub(super) async fn authorize(
         code_challenge: challenge,
         connector_id: connector,
         binding,
+        login_hint: login_hint.trim().to_string(),
+        prompt: query.prompt.clone().unwrap_or_default(),
     };
 
     // Answer from the IdP's own session when there is one for this connector.

@@ -22,6 +22,12 @@ pub struct AuthRequest {
     /// for a request stored by an earlier version.
     #[serde(default)]
     pub binding: String,
+    /// `login_hint` and `prompt` as the dashboard sent them, passed on to an external
+    /// provider (empty: none).
+    #[serde(default)]
+    pub login_hint: String,
+    #[serde(default)]
+    pub prompt: String,
 }
 
 /// A sign-in is bound to the browser that started it: `/oauth2/auth` sets a short-lived

@@ -154,8 +154,20 @@ pub(super) async fn authorization_url(
     {
         authorize = authorize.add_scope(Scope::new(scope.clone()));
     }
-    if let Purpose::Test(_) = purpose {
-        authorize = authorize.add_prompt(openidconnect::core::CoreAuthPrompt::Login);
+    match &purpose {
+        Purpose::Test(_) => {
+            authorize = authorize.add_prompt(openidconnect::core::CoreAuthPrompt::Login);
+        }
+        // What the person's own request said goes on to the provider: the email to fill
+        // in, and whether to sign in again or choose an account (OIDC Core §3.1.2.1).
+        Purpose::SignIn(request) => {
+            if !request.login_hint.is_empty() {
+                authorize = authorize.add_extra_param("login_hint", request.login_hint.clone());
+            }
+            for prompt in request.prompt.split(' ').filter_map(upstream_prompt) {
+                authorize = authorize.add_prompt(prompt);
+            }
+        }
     }
     let mut verifier = None;
     if check
@@ -188,6 +200,18 @@ pub(super) async fn authorization_url(
             )
         })?;
     Ok(url.to_string())
+}
+
+/// A `prompt` value passed on to a provider; `none` is not (QuFabric's own page is
+/// already showing), nor anything OIDC does not define.
+fn upstream_prompt(value: &str) -> Option<openidconnect::core::CoreAuthPrompt> {
+    use openidconnect::core::CoreAuthPrompt;
+    match value {
+        "login" => Some(CoreAuthPrompt::Login),
+        "consent" => Some(CoreAuthPrompt::Consent),
+        "select_account" => Some(CoreAuthPrompt::SelectAccount),
+        _ => None,
+    }
 }
 
 pub(super) fn broker_key(upstream_state: &str) -> String {

@@ -132,6 +132,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX invites_email ON invites(lower(email));",
     // 9: what set a user's role (NULL, 'hand', or the role rule as JSON).
     "ALTER TABLE users ADD COLUMN role_source TEXT;",
+    // 10: the provider the login screen goes on to by itself (one at most).
+    "ALTER TABLE identity_providers ADD COLUMN login_default INTEGER NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Clone)]
@@ -200,6 +202,8 @@ pub struct ProviderRecord {
     pub client_id: String,
     pub client_secret: String,
     pub logout_url_registered: bool,
+    /// The login screen goes on to this provider by itself (one at most).
+    pub login_default: bool,
     /// Scopes (`None`: the kind's defaults) and the claims read.
     pub options: qufabric_model::provider_options::ProviderOptions,
 }

@@ -23,7 +23,7 @@ impl Store {
     pub fn providers(&self) -> StoreResult<Vec<ProviderRecord>> {
         let connection = self.lock();
         let mut statement = connection.prepare(
-            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered, scopes, claim_mapping FROM identity_providers ORDER BY created_at, id",
+            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered, scopes, claim_mapping, login_default FROM identity_providers ORDER BY created_at, id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(ProviderRecord {
@@ -34,6 +34,7 @@ impl Store {
                 client_id: row.get(4)?,
                 client_secret: row.get(5)?,
                 logout_url_registered: row.get::<_, i64>(6)? != 0,
+                login_default: row.get::<_, i64>(9)? != 0,
                 options: ProviderOptions {
                     scopes: row
                         .get::<_, Option<String>>(7)?
@@ -58,8 +59,8 @@ impl Store {
         let transaction = connection.transaction()?;
         for provider in providers {
             transaction.execute(
-                "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered, scopes, claim_mapping)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered, scopes, claim_mapping, login_default)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     provider.id,
                     provider.kind,
@@ -70,9 +71,13 @@ impl Store {
                     now_rfc3339(),
                     provider.logout_url_registered as i64,
                     scopes_column(&provider.options),
-                    mapping_column(&provider.options)
+                    mapping_column(&provider.options),
+                    provider.login_default as i64
                 ],
             )?;
+            if provider.login_default {
+                unmark_others(&transaction, &provider.id)?;
+            }
         }
         transaction.commit()?;
         Ok(())
@@ -83,8 +88,10 @@ impl Store {
     }
 
     pub fn update_provider(&self, provider: &ProviderRecord) -> StoreResult<bool> {
-        let changed = self.lock().execute(
-            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6, scopes = ?7, claim_mapping = ?8 WHERE id = ?1",
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        let changed = transaction.execute(
+            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6, scopes = ?7, claim_mapping = ?8, login_default = ?9 WHERE id = ?1",
             params![
                 provider.id,
                 provider.name,
@@ -93,9 +100,14 @@ impl Store {
                 provider.client_secret,
                 provider.logout_url_registered as i64,
                 scopes_column(&provider.options),
-                mapping_column(&provider.options)
+                mapping_column(&provider.options),
+                provider.login_default as i64
             ],
         )?;
+        if changed == 1 && provider.login_default {
+            unmark_others(&transaction, &provider.id)?;
+        }
+        transaction.commit()?;
         Ok(changed == 1)
     }
 
@@ -105,4 +117,12 @@ impl Store {
             .execute("DELETE FROM identity_providers WHERE id = ?1", params![id])?;
         Ok(changed == 1)
     }
+}
+
+/// One default provider at most: marking `id` unmarks every other.
+fn unmark_others(connection: &Connection, id: &str) -> rusqlite::Result<usize> {
+    connection.execute(
+        "UPDATE identity_providers SET login_default = 0 WHERE id != ?1",
+        params![id],
+    )
 }

@@ -234,6 +234,7 @@ fn AddGroupsScope(provider: IdentityProvider) -> impl IntoView {
             // Empty keeps the stored secret.
             client_secret: String::new(),
             logout_url_registered: provider.logout_url_registered,
+            login_default: provider.login_default,
             options: Some(qufabric_model::provider_options::ProviderOptions {
                 scopes: Some(scopes),
                 ..options

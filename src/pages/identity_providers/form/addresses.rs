@@ -108,6 +108,26 @@ pub(super) fn SignOutSection(
     }
 }
 
+/// Whether the login screen goes on to this provider by itself.
+#[component]
+pub(super) fn LoginDefaultField(
+    checked: RwSignal<bool>,
+    provider_label: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="checkbox-row">
+            <input id="provider-login-default" type="checkbox"
+                aria-describedby="provider-login-default-hint"
+                prop:checked=move || checked.get()
+                on:change=move |ev| checked.set(event_target_checked(&ev))/>
+            <label for="provider-login-default">{move || format!("Send people to {} from the login screen", provider_label.get())}</label>
+        </div>
+        <p class="hint" id="provider-login-default-hint">
+            "The login screen says where it is going and waits a few seconds, with a Cancel button, then goes on by itself; not after a sign-out or an error. Email sign-in stays at /login?local=1. Marking this provider unmarks any other."
+        </p>
+    }
+}
+
 /// The confirmation shown after a create (`?saved=1`, or `recovered` when the answer was
 /// lost and the provider found in the list).
 pub(super) fn saved_note(how: &str) -> String {

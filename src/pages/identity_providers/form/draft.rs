@@ -24,6 +24,8 @@ struct SavedDraft {
     #[serde(default)]
     logout_url_registered: bool,
     #[serde(default)]
+    login_default: bool,
+    #[serde(default)]
     options: Option<ProviderOptions>,
 }
 
@@ -37,6 +39,8 @@ pub(super) struct FormState {
     pub secret: RwSignal<String>,
     /// QuFabric's Logout URL is listed at the provider.
     pub logout_registered: RwSignal<bool>,
+    /// The login screen goes on to this provider by itself.
+    pub login_default: RwSignal<bool>,
     /// The name was typed (a type chosen later no longer renames it).
     pub name_touched: RwSignal<bool>,
     /// Said under the issuer after the form corrected what was pasted there.
@@ -59,6 +63,7 @@ impl FormState {
             client_id: RwSignal::new(String::new()),
             secret: RwSignal::new(String::new()),
             logout_registered: RwSignal::new(false),
+            login_default: RwSignal::new(false),
             name_touched: RwSignal::new(false),
             issuer_note: RwSignal::new(None),
             scopes: RwSignal::new(None),
@@ -169,6 +174,7 @@ impl FormState {
             client_id: self.client_id.get_untracked(),
             client_secret: self.secret.get_untracked(),
             logout_url_registered: self.logout_registered.get_untracked(),
+            login_default: self.login_default.get_untracked(),
             options: self.options_untracked(),
         })
     }
@@ -184,6 +190,7 @@ impl FormState {
             issuer: self.issuer.get(),
             client_id: self.client_id.get(),
             logout_url_registered: self.logout_registered.get(),
+            login_default: self.login_default.get(),
             options: self.options(),
         }
     }
@@ -194,6 +201,7 @@ impl FormState {
         self.issuer.set(draft.issuer.clone());
         self.client_id.set(draft.client_id.clone());
         self.logout_registered.set(draft.logout_url_registered);
+        self.login_default.set(draft.login_default);
         if draft.options.is_some() {
             self.set_options(draft.options.as_ref());
         }
@@ -206,40 +214,11 @@ impl FormState {
         self.issuer.set(provider.issuer.clone());
         self.client_id.set(provider.client_id.clone());
         self.logout_registered.set(provider.logout_url_registered);
+        self.login_default.set(provider.login_default);
         self.options_supported.set(provider.options.is_some());
         self.set_options(provider.options.as_ref());
         self.secret.set(String::new());
         self.name_touched.set(true);
-    }
-}
-
-/// Whether the draft differs from what is stored (or from an empty form). `options` are
-/// the edited options, `None` when the server takes none.
-pub(super) fn changed(
-    draft: &ProviderDraft,
-    logout_registered: bool,
-    options: Option<&ProviderOptions>,
-    original: Option<&IdentityProvider>,
-) -> bool {
-    match original {
-        Some(o) => {
-            logout_registered != o.logout_url_registered
-                || options.is_some_and(|edited| o.options.as_ref() != Some(edited))
-                || draft.kind != Some(o.kind)
-                || draft.name != o.name
-                || (o.kind.info().builtin_issuer.is_none() && draft.issuer != o.issuer)
-                || draft.client_id != o.client_id
-                || !draft.client_secret.is_empty()
-        }
-        None => {
-            logout_registered
-                || options.is_some_and(|edited| *edited != ProviderOptions::default())
-                || draft.kind.is_some()
-                || !draft.name.is_empty()
-                || !draft.issuer.is_empty()
-                || !draft.client_id.is_empty()
-                || !draft.client_secret.is_empty()
-        }
     }
 }
 
@@ -280,9 +259,9 @@ pub(super) fn use_saved_draft(
         restore_once();
     }
     let dirty = Memo::new(move |_| {
-        changed(
+        super::changes::changed(
             &form.draft(),
-            form.logout_registered.get(),
+            [form.logout_registered.get(), form.login_default.get()],
             form.options().as_ref(),
             stored.get().as_ref(),
         )

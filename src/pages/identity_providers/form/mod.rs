@@ -9,6 +9,7 @@
 
 mod addresses;
 mod advanced;
+mod changes;
 mod discovery;
 mod draft;
 mod fields;
@@ -24,7 +25,7 @@ use crate::api::use_api;
 use crate::components::{ErrorNotice, StatusRegion};
 use crate::nav::{provider_id_in, use_nav, NavLink, PROVIDERS_PATH};
 use crate::pages::{server_redirect_url, use_can_write, use_page_tasks, UnsavedChanges};
-use addresses::{RedirectsBlock, SignOutSection};
+use addresses::{LoginDefaultField, RedirectsBlock, SignOutSection};
 use advanced::{follow_options_support, AdvancedOptions};
 use discovery::use_discovery_check;
 use draft::{use_saved_draft, FormState};
@@ -245,6 +246,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
             <ProviderField spec=&SECRET form hint=hints.secret findings on_edit=edited
                 revealed=show_secret beside=view! { <RevealButton shown=show_secret/> }.into_any()/>
             <SignOutSection logout_url registered=form.logout_registered provider_label logout_field/>
+            <LoginDefaultField checked=form.login_default provider_label/>
             <AdvancedOptions form provider_label on_edit=edited offered=Signal::derive(move || match discovery.current.get() {
                 Some(Ok(result)) => result.scopes_supported,
                 _ => Vec::new(),

@@ -40,6 +40,7 @@ pub fn with_draft(
                 issuer: String::new(),
                 client_id: String::new(),
                 logout_url_registered: false,
+                login_default: false,
                 options: None,
             });
         }
