@@ -19,6 +19,71 @@ pub struct ProviderOptions {
     pub scopes: Option<Vec<String>>,
     #[serde(default)]
     pub claims: ClaimMapping,
+    /// Only members of one of these groups (as the groups claim names them) may sign in
+    /// through this provider; empty: anyone the provider lets through. Applied whether or
+    /// not group sync is on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_groups: Vec<String>,
+}
+
+/// Whether a person with `groups` may sign in through a provider that allows `allowed`.
+pub fn admits_through(allowed: &[String], groups: &[String]) -> bool {
+    allowed.is_empty() || groups.iter().any(|group| allowed.contains(group))
+}
+
+/// The login screen's words for a person `provider` let through whose `groups` are none
+/// of `allowed`.
+pub fn provider_refusal(provider: &str, allowed: &[String], groups: &[String]) -> String {
+    let carried = if groups.is_empty() {
+        "no group".to_string()
+    } else {
+        groups.join(", ")
+    };
+    format!(
+        "Only members of {} may sign in to QuFabric through {provider}; your sign-in carried {carried}. An administrator can change the provider's allowed groups under Settings → Identity Providers, or add you to one of them at {provider}.",
+        allowed.join(" or ")
+    )
+}
+
+/// The typed list of allowed groups, one per comma, without blanks or repeats.
+pub fn parse_group_list(typed: &str) -> Vec<String> {
+    let mut groups: Vec<String> = Vec::new();
+    for group in typed.split(',').map(str::trim).filter(|g| !g.is_empty()) {
+        if !groups.iter().any(|g| g == group) {
+            groups.push(group.to_string());
+        }
+    }
+    groups
+}
+
+/// Owners and admins (by display name) who sign in through `provider_id` and none of whose
+/// groups as sync recorded them is in `allowed`: saving would lock them out (the account
+/// allow list's analysis, for one provider).
+pub fn locked_out_by_provider(
+    allowed: &[String],
+    provider_id: &str,
+    users: &[crate::User],
+    groups: &[crate::Group],
+) -> Vec<String> {
+    if allowed.is_empty() {
+        return Vec::new();
+    }
+    users
+        .iter()
+        .filter(|user| {
+            matches!(user.role, crate::Role::Owner | crate::Role::Admin)
+                && user.idp_id.as_deref() == Some(provider_id)
+                && !user.is_blocked
+        })
+        .filter(|user| {
+            let member = crate::role_rules::Member::from(*user);
+            !admits_through(
+                allowed,
+                &crate::role_rules::recorded_groups(&member, groups),
+            )
+        })
+        .map(crate::User::display_name)
+        .collect()
 }
 
 /// The scopes a provider of `kind` is asked for by default: `openid profile email` and the
@@ -96,6 +161,45 @@ pub fn with_scope(scopes: &[String], scope: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_providers_allowed_groups_admit_members_only_and_name_who_would_be_locked_out() {
+        let allowed = strings(&["contractors", "ops"]);
+        assert!(admits_through(&[], &[]));
+        assert!(admits_through(&allowed, &strings(&["x", "ops"])));
+        assert!(!admits_through(&allowed, &strings(&["Contractors"])));
+        assert_eq!(
+            provider_refusal("Contractor IdP", &allowed, &[]),
+            "Only members of contractors or ops may sign in to QuFabric through Contractor IdP; your sign-in carried no group. An administrator can change the provider's allowed groups under Settings → Identity Providers, or add you to one of them at Contractor IdP."
+        );
+        assert!(provider_refusal("P", &allowed, &strings(&["a", "b"])).contains("carried a, b."));
+        assert_eq!(
+            parse_group_list(" ops, ,contractors,ops "),
+            strings(&["ops", "contractors"])
+        );
+        let groups = [
+            crate::Group::empty("g1", "ops", crate::GroupIssued::Jwt),
+            crate::Group::empty("g2", "contractors", crate::GroupIssued::Api),
+        ];
+        let user = |id: &str, role: &str, idp: &str, auto: &[&str]| -> crate::User {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "email": format!("{id}@x"), "role": role, "idp_id": idp, "auto_groups": auto,
+            }))
+            .unwrap()
+        };
+        let users = [
+            user("in", "admin", "p", &["g1"]),
+            user("hand-made", "admin", "p", &["g2"]),
+            user("plain", "user", "p", &[]),
+            user("elsewhere", "owner", "q", &[]),
+            user("owner", "owner", "p", &[]),
+        ];
+        assert_eq!(
+            locked_out_by_provider(&allowed, "p", &users, &groups),
+            strings(&["hand-made@x", "owner@x"])
+        );
+        assert!(locked_out_by_provider(&[], "p", &users, &groups).is_empty());
+    }
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()

@@ -15,6 +15,8 @@ pub enum SignInError {
     InvalidClient,
     /// Signed in at the provider, but outside the JWT allow-groups.
     NotInAllowedGroup,
+    /// Signed in at the provider, but in none of the groups allowed through it.
+    NotInProviderGroup,
     /// A newcomer who waits for an owner or administrator to approve them (the account
     /// requires approval); nothing else is needed from them.
     PendingApproval,
@@ -35,12 +37,13 @@ pub enum SignInError {
 }
 
 impl SignInError {
-    pub const ALL: [SignInError; 13] = [
+    pub const ALL: [SignInError; 14] = [
         SignInError::ProviderUnreachable,
         SignInError::IssuerMismatch,
         SignInError::UpstreamDenied,
         SignInError::InvalidClient,
         SignInError::NotInAllowedGroup,
+        SignInError::NotInProviderGroup,
         SignInError::PendingApproval,
         SignInError::StateMismatch,
         SignInError::SessionExpired,
@@ -59,6 +62,7 @@ impl SignInError {
             SignInError::UpstreamDenied => "upstream_denied",
             SignInError::InvalidClient => "invalid_client",
             SignInError::NotInAllowedGroup => "not_in_allowed_group",
+            SignInError::NotInProviderGroup => "not_in_provider_group",
             SignInError::PendingApproval => "pending_approval",
             SignInError::StateMismatch => "state_mismatch",
             SignInError::SessionExpired => "session_expired",

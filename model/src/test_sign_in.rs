@@ -114,6 +114,9 @@ pub struct TestSignInReport {
     /// The account's role rules as saved (`None` from a server without them).
     #[serde(default)]
     pub role_rules: Option<crate::role_rules::RoleRules>,
+    /// The groups allowed through the provider as saved (empty: anyone it lets through).
+    #[serde(default)]
+    pub allowed_groups: Vec<String>,
 }
 
 /// The role sentence when the role rules decide (or pointedly do not change) the tester's
@@ -505,10 +508,30 @@ pub fn analyse(
         Vec::new()
     };
 
+    // The provider's own allowed groups come first: a sign-in checks them first.
+    let allowed = &report.allowed_groups;
+    let provider_admits = crate::provider_options::admits_through(allowed, &token_groups);
+    if !provider_admits && refusal.is_none() {
+        problems.insert(
+            0,
+            Problem {
+                what: format!("This user would not get in through {provider}: none of their groups is allowed through it."),
+                fix: format!(
+                    "Add one of their groups to {provider}'s allowed groups under Settings → Identity Providers, or add the user to {} at {provider}.",
+                    allowed.join(" or ")
+                ),
+            },
+        );
+    }
     let groups_admit = group_checks::admits(sync, &token_groups);
-    let admitted = refusal.is_none() && groups_admit;
+    let admitted = refusal.is_none() && provider_admits && groups_admit;
     let admission = if let Some(why) = refusal {
         format!("Would be refused: {}.", why.describe(provider, mapping))
+    } else if !provider_admits {
+        format!(
+            "Would be refused: {}",
+            crate::provider_options::provider_refusal(provider, allowed, &token_groups)
+        )
     } else if !sync.enabled {
         "Would be admitted: group sync is off, so groups decide nothing.".to_string()
     } else if sync.allow.is_empty() {
@@ -662,7 +685,31 @@ mod tests {
             userinfo_offered: false,
             scopes_supported: None,
             role_rules: None,
+            allowed_groups: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_report_applies_the_providers_allowed_groups_first() {
+        let mut r = report(&[("groups", r#"["staff"]"#)]);
+        r.provider_name = "Contractor IdP".into();
+        r.allowed_groups = vec!["contractors".into()];
+        let off = SyncDraft {
+            enabled: false,
+            ..sync(&[])
+        };
+        let a = analyse(&r, ProviderKind::Oidc, &off, &[]);
+        assert!(!a.admitted, "refused whether or not sync is on");
+        assert!(
+            a.admission.starts_with("Would be refused: Only members of contractors may sign in to QuFabric through Contractor IdP; your sign-in carried staff."),
+            "{}",
+            a.admission
+        );
+        assert!(a.problems[0]
+            .what
+            .contains("none of their groups is allowed through it"));
+        r.id_token_claims = claims(&[("groups", r#"["contractors"]"#), ("email", r#""c@x""#)]);
+        assert!(analyse(&r, ProviderKind::Oidc, &off, &[]).admitted);
     }
 
     #[test]

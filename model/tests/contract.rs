@@ -288,6 +288,7 @@ fn identity_provider_shapes_match() {
             client_id: "client".into(),
             client_secret: "secret".into(),
             logout_url_registered: false,
+            login_default: false,
             options: Some(ProviderOptions {
                 scopes: Some(vec!["openid".into(), "groups".into()]),
                 ..ProviderOptions::default()

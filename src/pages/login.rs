@@ -41,6 +41,10 @@ pub fn login_error_message(code: &str) -> (&'static str, &'static str) {
             "You signed in, but QuFabric only admits members of its allowed groups.",
             "None of your groups is in the JWT allow list under Settings → Groups. An administrator can add your group or change the list.",
         ),
+        E::NotInProviderGroup => (
+            "You signed in, but QuFabric admits only some of that provider's groups.",
+            "None of your groups is allowed through this provider (the details say which are). An administrator can change its allowed groups under Settings → Identity Providers.",
+        ),
         E::PendingApproval => (
             "Your account is waiting for approval.",
             "An owner or administrator of QuFabric must approve you on its Users page. Nothing else is needed from you: once you are approved, sign in again here.",

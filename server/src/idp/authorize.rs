@@ -165,6 +165,27 @@ pub(super) async fn authorize(
                 {
                     // The allow list applies again when answering from the session, so a refused
                     // user is not let in through it.
+                    // So do the groups allowed through the session's provider.
+                    if let Some(provider) =
+                        state.store.provider(&session.connector_id).ok().flatten()
+                    {
+                        let allowed = &provider.options.allowed_groups;
+                        if !qufabric_model::provider_options::admits_through(
+                            allowed,
+                            &session.groups,
+                        ) {
+                            return redirect_error(
+                                &request.redirect_uri,
+                                &request.state,
+                                qufabric_model::SignInError::NotInProviderGroup.code(),
+                                &qufabric_model::provider_options::provider_refusal(
+                                    &provider.name,
+                                    allowed,
+                                    &session.groups,
+                                ),
+                            );
+                        }
+                    }
                     let refused = session.connector_id != LOCAL_CONNECTOR
                         && matches!(
                             crate::groups::apply(&state.store, &user, &session.groups),

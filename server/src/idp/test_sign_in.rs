@@ -83,6 +83,7 @@ fn waiting(provider_id: &str, status: TestStatus) -> TestSignInReport {
         userinfo_offered: false,
         scopes_supported: None,
         role_rules: None,
+        allowed_groups: Vec::new(),
     }
 }
 
@@ -250,6 +251,7 @@ async fn report_of(state: &Services, verified: Verified) -> TestSignInReport {
         claim_mapping: verified.provider.options.claims.clone(),
         userinfo_offered,
         scopes_supported: verified.scopes_supported,
+        allowed_groups: verified.provider.options.allowed_groups.clone(),
         role_rules: state
             .store
             .account(&random_id(20), &crate::settings::Settings::default())

@@ -294,7 +294,9 @@ async fn finish(
         .map_err(|e| fail(SignInError::ServerError, e.0))?
         .settings;
     let sync = crate::groups::sync_settings(&settings);
-    let (identity, refusal) = verified.judge(sync.enabled);
+    let allowed = &provider.options.allowed_groups;
+    // Groups decide something when sync is on or the provider allows only some of them.
+    let (identity, refusal) = verified.judge(sync.enabled || !allowed.is_empty());
     if let Some(refusal) = refusal {
         return Err(fail(
             refusal_code(refusal),
@@ -308,6 +310,12 @@ async fn finish(
         .unwrap_or_default();
     let name = identity.display_name();
     let groups = identity.groups.names;
+    if !qufabric_model::provider_options::admits_through(allowed, &groups) {
+        return Err(fail(
+            SignInError::NotInProviderGroup,
+            qufabric_model::provider_options::provider_refusal(&provider.name, allowed, &groups),
+        ));
+    }
     if !qufabric_model::group_checks::admits(&sync, &groups) {
         return Err(fail(
             SignInError::NotInAllowedGroup,

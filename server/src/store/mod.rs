@@ -134,6 +134,8 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE users ADD COLUMN role_source TEXT;",
     // 10: the provider the login screen goes on to by itself (one at most).
     "ALTER TABLE identity_providers ADD COLUMN login_default INTEGER NOT NULL DEFAULT 0;",
+    // 11: the groups allowed through a provider (JSON; NULL: anyone it lets through).
+    "ALTER TABLE identity_providers ADD COLUMN allowed_groups TEXT;",
 ];
 
 #[derive(Clone)]

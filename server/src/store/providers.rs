@@ -23,7 +23,7 @@ impl Store {
     pub fn providers(&self) -> StoreResult<Vec<ProviderRecord>> {
         let connection = self.lock();
         let mut statement = connection.prepare(
-            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered, scopes, claim_mapping, login_default FROM identity_providers ORDER BY created_at, id",
+            "SELECT id, type, name, issuer, client_id, client_secret, logout_url_registered, scopes, claim_mapping, login_default, allowed_groups FROM identity_providers ORDER BY created_at, id",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(ProviderRecord {
@@ -43,6 +43,10 @@ impl Store {
                         .get::<_, Option<String>>(8)?
                         .and_then(|json| serde_json::from_str(&json).ok())
                         .unwrap_or_default(),
+                    allowed_groups: row
+                        .get::<_, Option<String>>(10)?
+                        .and_then(|json| serde_json::from_str(&json).ok())
+                        .unwrap_or_default(),
                 },
             })
         })?;
@@ -59,8 +63,8 @@ impl Store {
         let transaction = connection.transaction()?;
         for provider in providers {
             transaction.execute(
-                "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered, scopes, claim_mapping, login_default)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO identity_providers (id, type, name, issuer, client_id, client_secret, created_at, logout_url_registered, scopes, claim_mapping, login_default, allowed_groups)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     provider.id,
                     provider.kind,
@@ -72,7 +76,8 @@ impl Store {
                     provider.logout_url_registered as i64,
                     scopes_column(&provider.options),
                     mapping_column(&provider.options),
-                    provider.login_default as i64
+                    provider.login_default as i64,
+                    allowed_column(&provider.options)
                 ],
             )?;
             if provider.login_default {
@@ -91,7 +96,7 @@ impl Store {
         let mut connection = self.lock();
         let transaction = connection.transaction()?;
         let changed = transaction.execute(
-            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6, scopes = ?7, claim_mapping = ?8, login_default = ?9 WHERE id = ?1",
+            "UPDATE identity_providers SET name = ?2, issuer = ?3, client_id = ?4, client_secret = ?5, logout_url_registered = ?6, scopes = ?7, claim_mapping = ?8, login_default = ?9, allowed_groups = ?10 WHERE id = ?1",
             params![
                 provider.id,
                 provider.name,
@@ -101,7 +106,8 @@ impl Store {
                 provider.logout_url_registered as i64,
                 scopes_column(&provider.options),
                 mapping_column(&provider.options),
-                provider.login_default as i64
+                provider.login_default as i64,
+                allowed_column(&provider.options)
             ],
         )?;
         if changed == 1 && provider.login_default {
@@ -125,4 +131,11 @@ fn unmark_others(connection: &Connection, id: &str) -> rusqlite::Result<usize> {
         "UPDATE identity_providers SET login_default = 0 WHERE id != ?1",
         params![id],
     )
+}
+
+/// The allowed groups as stored: NULL for none.
+fn allowed_column(options: &ProviderOptions) -> Option<String> {
+    (!options.allowed_groups.is_empty())
+        .then(|| serde_json::to_string(&options.allowed_groups).ok())
+        .flatten()
 }

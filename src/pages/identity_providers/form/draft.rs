@@ -7,7 +7,8 @@ use crate::pages::{guard_unsaved_edits, read_kept_draft, use_loaded};
 use qufabric_model::checks::{strip_well_known, Field, ProviderDraft};
 use qufabric_model::claims::ClaimMapping;
 use qufabric_model::provider_options::{
-    default_scopes, mapping_problem, parse_scopes, scopes_problem, ProviderOptions,
+    default_scopes, mapping_problem, parse_group_list, parse_scopes, scopes_problem,
+    ProviderOptions,
 };
 use qufabric_model::{IdentityProvider, IdentityProviderRequest, ProviderKind};
 
@@ -49,6 +50,8 @@ pub(super) struct FormState {
     pub scopes: RwSignal<Option<String>>,
     pub groups_claim: RwSignal<String>,
     pub groups_split: RwSignal<bool>,
+    /// The groups allowed through the provider, as typed (comma-separated).
+    pub allowed_groups: RwSignal<String>,
     pub email_claim: RwSignal<String>,
     /// The server takes provider options: the form shows and sends them.
     pub options_supported: RwSignal<bool>,
@@ -69,6 +72,7 @@ impl FormState {
             scopes: RwSignal::new(None),
             groups_claim: RwSignal::new(ClaimMapping::default().groups),
             groups_split: RwSignal::new(false),
+            allowed_groups: RwSignal::new(String::new()),
             email_claim: RwSignal::new(ClaimMapping::default().email),
             options_supported: RwSignal::new(false),
         }
@@ -93,6 +97,7 @@ impl FormState {
                 groups_split: self.groups_split.get(),
                 email: self.email_claim.get().trim().to_string(),
             },
+            allowed_groups: parse_group_list(&self.allowed_groups.get()),
         })
     }
 
@@ -113,6 +118,8 @@ impl FormState {
         self.groups_claim.set(claims.groups);
         self.groups_split.set(claims.groups_split);
         self.email_claim.set(claims.email);
+        let allowed = options.map(|o| o.allowed_groups.join(", "));
+        self.allowed_groups.set(allowed.unwrap_or_default());
     }
 
     /// What typing in `field` (or applying a fix to it) does: a typed name stays; a

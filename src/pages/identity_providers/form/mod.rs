@@ -9,6 +9,7 @@
 
 mod addresses;
 mod advanced;
+mod allowed_groups;
 mod changes;
 mod discovery;
 mod draft;
@@ -247,6 +248,7 @@ pub fn IdentityProviderFormPage() -> impl IntoView {
                 revealed=show_secret beside=view! { <RevealButton shown=show_secret/> }.into_any()/>
             <SignOutSection logout_url registered=form.logout_registered provider_label logout_field/>
             <LoginDefaultField checked=form.login_default provider_label/>
+            <allowed_groups::AllowedGroupsField form provider_id=editing_id.clone() provider_label on_edit=edited/>
             <AdvancedOptions form provider_label on_edit=edited offered=Signal::derive(move || match discovery.current.get() {
                 Some(Ok(result)) => result.scopes_supported,
                 _ => Vec::new(),
