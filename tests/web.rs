@@ -1507,6 +1507,7 @@ mod provider_logic {
             issuer: "https://i".into(),
             client_id: "c".into(),
             logout_url_registered: false,
+            login_default: false,
             options: None,
         }
     }

@@ -227,6 +227,7 @@ fn authorize_url(url: &str) -> String {
         code_challenge: &oidc::pkce_challenge(VERIFIER),
         connector_id: Some("local"),
         login_hint: None,
+        prompt: None,
     })
 }
 

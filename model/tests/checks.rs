@@ -274,6 +274,7 @@ fn stored(id: &str, name: &str, issuer: &str, client_id: &str) -> IdentityProvid
         issuer: issuer.into(),
         client_id: client_id.into(),
         logout_url_registered: false,
+        login_default: false,
         options: None,
     }
 }

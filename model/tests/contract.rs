@@ -278,6 +278,7 @@ fn identity_provider_shapes_match() {
             issuer: "https://pocketid.example.com".into(),
             client_id: "client".into(),
             logout_url_registered: true,
+            login_default: true,
             options: Some(ProviderOptions::default()),
         };
         spec.assert_valid("IdentityProvider", &to_json(&provider));
@@ -396,6 +397,7 @@ fn instance_setup_and_error_shapes_match() {
             id: "pocketid-abc".into(),
             kind: ProviderKind::Pocketid,
             name: "PocketID".into(),
+            login_default: true,
         }],
         local_auth_disabled: false,
         redirect_url: Some("https://q.example.com/oauth2/callback".into()),

@@ -193,6 +193,7 @@ fn claim_notes_for_the_configured_kinds_and_the_pocketid_reminder_whenever_pocke
         issuer: "i".into(),
         client_id: "c".into(),
         logout_url_registered: false,
+        login_default: false,
         options: None,
     };
     let keycloak = IdentityProvider {

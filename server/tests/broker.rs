@@ -281,6 +281,7 @@ fn authorize_url(url: &str, connector: &str) -> String {
         code_challenge: &oidc::pkce_challenge(VERIFIER),
         connector_id: Some(connector),
         login_hint: None,
+        prompt: None,
     })
 }
 
@@ -307,6 +308,42 @@ async fn round_trip_with(url: &str, connector: &str) -> (String, String) {
     let done = client.get(&callback).send().await.unwrap();
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     (location(&done), callback)
+}
+
+#[tokio::test]
+async fn login_hint_and_prompt_go_on_to_the_provider() {
+    let (url, _state, _upstream) = start().await;
+    let client = browser();
+    let authorize = oidc::authorize_url(&oidc::AuthorizeRequest {
+        authorization_endpoint: &format!("{url}/oauth2/auth"),
+        client_id: oidc::DASHBOARD_CLIENT_ID,
+        redirect_uri: &format!("{url}/auth/callback"),
+        scope: oidc::DASHBOARD_SCOPES,
+        state: "dash-state",
+        nonce: "dash-nonce",
+        code_challenge: &oidc::pkce_challenge(VERIFIER),
+        connector_id: Some("oidc-upstream"),
+        login_hint: Some("alice@example.com"),
+        prompt: Some("login none"),
+    });
+    let to_upstream = client.get(authorize).send().await.unwrap();
+    let upstream_authorize = location(&to_upstream);
+    let query = upstream_authorize.split_once('?').unwrap().1;
+    assert_eq!(
+        oidc::query_value(query, "login_hint").as_deref(),
+        Some("alice@example.com")
+    );
+    // `login` goes on; `none` does not (QuFabric's own page is already showing).
+    assert_eq!(oidc::query_value(query, "prompt").as_deref(), Some("login"));
+    // Without them, nothing is added.
+    let plain = client
+        .get(authorize_url(&url, "oidc-upstream"))
+        .send()
+        .await
+        .unwrap();
+    let plain_query = location(&plain).split_once('?').unwrap().1.to_string();
+    assert_eq!(oidc::query_value(&plain_query, "login_hint"), None);
+    assert_eq!(oidc::query_value(&plain_query, "prompt"), None);
 }
 
 #[tokio::test]
@@ -510,6 +547,7 @@ async fn outside_the_allow_list_is_refused_at_sign_in_and_from_the_session() {
             code_challenge: &oidc::pkce_challenge(VERIFIER),
             connector_id: Some("oidc-upstream"),
             login_hint: None,
+            prompt: None,
         })
     };
     let to_upstream = client.get(authorize("first")).send().await.unwrap();

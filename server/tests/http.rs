@@ -81,6 +81,7 @@ fn authorize_url(server: &TestServer, redirect_uri: &str, state: &str, nonce: &s
         code_challenge: &oidc::pkce_challenge(VERIFIER),
         connector_id: Some("local"),
         login_hint: None,
+        prompt: None,
     })
 }
 

@@ -27,7 +27,7 @@ pub(super) struct Pending {
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) enum Purpose {
     /// The dashboard's sign-in, to complete once the provider vouched for the user.
-    SignIn(AuthRequest),
+    SignIn(Box<AuthRequest>),
     /// An administrator's test sign-in (its one-time id): a report, never a session.
     Test(String),
 }
@@ -116,10 +116,11 @@ impl From<Result<SignedIn, Failure>> for UpstreamSignIn {
 /// `/oauth2/auth` with an external connector: off to the provider.
 pub async fn start(state: Services, request: AuthRequest, provider: ProviderRecord) -> Response {
     let back = request.redirect_uri.clone();
-    let outcome = match authorization_url(&state, Purpose::SignIn(request), &provider).await {
-        Ok(url) => UpstreamSignIn::Redirect(url),
-        Err(failure) => UpstreamSignIn::Failed(failure),
-    };
+    let outcome =
+        match authorization_url(&state, Purpose::SignIn(Box::new(request)), &provider).await {
+            Ok(url) => UpstreamSignIn::Redirect(url),
+            Err(failure) => UpstreamSignIn::Failed(failure),
+        };
     outcome.respond(&state, &back)
 }
 
@@ -246,7 +247,7 @@ pub async fn callback(
         .respond(&state, &public_callback);
     };
     let request = match pending.purpose {
-        Purpose::SignIn(request) => request,
+        Purpose::SignIn(request) => *request,
         Purpose::Test(test_id) => {
             return super::test_sign_in::callback(&state, query, pending.leg, &test_id).await
         }
