@@ -33,7 +33,9 @@ fn allowed_extra_properties(schema: &str) -> &'static [&'static str] {
             "sign_in_allowed",
             "provider_options",
         ],
-        "IdentityProvider" | "IdentityProviderRequest" => &["logout_url_registered", "options"],
+        "IdentityProvider" | "IdentityProviderRequest" => {
+            &["logout_url_registered", "login_default", "options"]
+        }
         _ => &[],
     }
 }
