@@ -126,14 +126,12 @@ pub(super) fn RoleRulesField(
                         {role_options(Role::parse(&role_of()).unwrap_or(Role::User))}
                     </select>
                 </div>
-                <Show when=move || !read_only.get()>
-                    <div class="role-rule-actions">
-                        <button type="button" class="button secondary" disabled=index == 0
-                            aria-label=format!("Move rule {number} up") on:click=move_up>"↑"</button>
-                        <button type="button" class="button secondary"
-                            aria-label=format!("Remove rule {number}") on:click=remove>"Remove"</button>
-                    </div>
-                </Show>
+                <div class="role-rule-actions" hidden=move || read_only.get()>
+                    <button type="button" class="button secondary" disabled=index == 0
+                        aria-label=format!("Move rule {number} up") on:click=move_up>"↑"</button>
+                    <button type="button" class="button secondary"
+                        aria-label=format!("Remove rule {number}") on:click=remove>"Remove"</button>
+                </div>
             </li>
         }
     };
@@ -148,10 +146,9 @@ pub(super) fn RoleRulesField(
                 <ol class="role-rule-list" aria-label="Role rules, first match wins">
                     {move || (0..count.get()).map(row).collect_view()}
                 </ol>
-                <Show when=move || !read_only.get()>
-                    <button type="button" class="button secondary" node_ref=add_button on:click=add
-                        disabled=move || providers.with(Vec::is_empty)>"Add role rule"</button>
-                </Show>
+                <button type="button" class="button secondary" node_ref=add_button on:click=add
+                    hidden=move || read_only.get()
+                    disabled=move || providers.with(Vec::is_empty)>"Add role rule"</button>
                 <div class="field">
                     <label for="role-rules-default">"Everyone else from these providers gets"</label>
                     <select id="role-rules-default" disabled=move || read_only.get()
