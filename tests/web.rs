@@ -1070,6 +1070,62 @@ mod identity_providers {
     }
 
     #[wasm_bindgen_test]
+    async fn allowed_groups_name_who_they_would_lock_out_and_the_missing_groups_scope() {
+        reset_storage();
+        const WITH_OPTIONS: &str = r#"{"setup_required":false,"login_providers":[],"local_auth_disabled":false,
+            "redirect_url":"http://127.0.0.1:9/oauth2/callback","provider_options":true}"#;
+        let mut routes = base_routes();
+        routes[0] = ("/api/instance", 200, WITH_OPTIONS);
+        // Ann, an admin who signs in through this provider; sync recorded her in `staff`.
+        routes[2] = (
+            "/api/users",
+            200,
+            r#"[{"id":"u1","email":"ann@example.com","role":"admin","idp_id":"oidc-x","auto_groups":["g1"]}]"#,
+        );
+        routes.push((
+            "/api/groups",
+            200,
+            r#"[{"id":"g1","name":"staff","issued":"jwt"}]"#,
+        ));
+        routes.push((
+            "GET /api/identity-providers/oidc-x",
+            200,
+            r#"{"id":"oidc-x","type":"oidc","name":"Contractor IdP","issuer":"https://c.example.com","client_id":"c",
+                "options":{"scopes":null,"claims":{"groups":"groups","groups_split":false,"email":"email"}}}"#,
+        ));
+        mock_fetch(&routes);
+        let (root, _guard) = mount_app_at(
+            "/settings/identity-providers/oidc-x",
+            Session::with_tokens(Some(tokens("o1"))),
+        );
+        wait_until("the field shows", || {
+            element::<web_sys::HtmlElement>(&root, "#provider-allowed-groups").is_some()
+        })
+        .await;
+        let scope_warning = || {
+            element::<web_sys::HtmlElement>(&root, "#provider-allowed-groups-scope")
+                .is_some_and(|e| !e.hidden())
+        };
+        let lockout = || {
+            element::<web_sys::HtmlElement>(&root, "#provider-allowed-groups-lockout")
+                .map(|e| text_of(&e))
+                .unwrap_or_default()
+        };
+        assert!(!scope_warning(), "nothing to warn about without a list");
+        type_into(&root, "#provider-allowed-groups", "contractors");
+        wait_until("ann is named", || {
+            lockout().contains("saving locks out ann@example.com")
+        })
+        .await;
+        assert!(
+            scope_warning(),
+            "a generic provider is not asked for groups"
+        );
+        type_into(&root, "#provider-allowed-groups", "contractors, staff");
+        wait_until("and no longer", || lockout().is_empty()).await;
+    }
+
+    #[wasm_bindgen_test]
     async fn after_saving_the_redirect_url_is_in_view_with_the_confirmation_beside_it() {
         reset_storage();
         use_real_styles();
@@ -1724,6 +1780,14 @@ mod groups_page {
         root.query_selector(selector).ok().flatten().is_some()
     }
 
+    fn save_enabled(root: &web_sys::HtmlElement) -> bool {
+        root.query_selector("button[type=submit]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+            .is_some_and(|b| !b.disabled())
+    }
+
     async fn mounted(put: (u16, &'static str)) -> (web_sys::HtmlElement, impl Drop) {
         reset_storage();
         mock_fetch(&routes(put));
@@ -1962,14 +2026,7 @@ mod groups_page {
         assert_eq!(group.value(), "QuFabric Admins");
         // Typing edits the rule in place: the field is the same element, so focus stays.
         type_into(&root, "#role-rule-1-group", "Ops Admins");
-        wait_until("save enabled", || {
-            root.query_selector("button[type=submit]")
-                .ok()
-                .flatten()
-                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
-                .is_some_and(|b| !b.disabled())
-        })
-        .await;
+        wait_until("save enabled", || save_enabled(&root)).await;
         assert!(group.is_connected(), "the input was not rebuilt");
         // A rule with no group is what the server refuses: said at once, Save off.
         type_into(&root, "#role-rule-1-group", " ");
@@ -2008,14 +2065,7 @@ mod groups_page {
         // Allowed group that Alice is in: no warning, saves at once.
         type_into(&root, "#allow-input", "QuFabric");
         press_enter(&root, "#allow-input");
-        wait_until("save enabled", || {
-            root.query_selector("button[type=submit]")
-                .ok()
-                .flatten()
-                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
-                .is_some_and(|b| !b.disabled())
-        })
-        .await;
+        wait_until("save enabled", || save_enabled(&root)).await;
         assert!(!has(&root, "[data-code=\"lockout_self\"]"));
         click(&root, "button[type=submit]");
         wait_until("saved", || text_of(&root).contains("Saved group settings.")).await;
@@ -2059,14 +2109,7 @@ mod groups_page {
         type_into(&root, "#allow-input", "QuFabric");
         press_enter(&root, "#allow-input");
         click(&root, "#groups-propagation");
-        wait_until("save enabled", || {
-            root.query_selector("button[type=submit]")
-                .ok()
-                .flatten()
-                .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
-                .is_some_and(|b| !b.disabled())
-        })
-        .await;
+        wait_until("save enabled", || save_enabled(&root)).await;
         click(&root, "button[type=submit]");
         wait_until("the failure shows", || {
             text_of(&root).contains("The server failed")

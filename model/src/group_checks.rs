@@ -325,17 +325,8 @@ pub fn locked_out_admins(draft: &SyncDraft, groups: &[Group], users: &[User]) ->
             matches!(u.role, Role::Owner | Role::Admin) && u.idp_id.is_some() && !u.is_current
         })
         .filter(|u| {
-            let names: Vec<String> = u
-                .auto_groups
-                .iter()
-                .filter_map(|id| {
-                    groups
-                        .iter()
-                        .find(|g| &g.id == id && g.issued == GroupIssued::Jwt)
-                })
-                .map(|g| g.name.clone())
-                .collect();
-            !admits(draft, &names)
+            let recorded = crate::role_rules::recorded_groups(&(*u).into(), groups);
+            !admits(draft, &recorded)
         })
         .map(User::display_name)
         .collect()

@@ -33,7 +33,7 @@ pub(super) fn follow_options_support(
 }
 
 /// The scopes the form would send (the typed ones, or the kind's defaults).
-fn scopes_now(form: FormState) -> Vec<String> {
+pub(super) fn scopes_now(form: FormState) -> Vec<String> {
     let kind = form.kind.get().unwrap_or(ProviderKind::Oidc);
     form.scopes
         .get()
