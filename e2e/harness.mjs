@@ -316,3 +316,17 @@ export async function tabTo(page, pattern) {
   }
   throw new Error(`no control matching ${pattern} reachable with Tab`);
 }
+
+/**
+ * Open the provider form from the list and fill it in as an administrator would: the
+ * type (its label), the name when given (otherwise the type's), issuer, client id and
+ * secret. The caller ticks or types anything else, then saves.
+ */
+export async function fillNewProvider(page, { type = 'PocketID', name, issuer, clientId, secret }) {
+  await page.getByRole('link', { name: 'Add identity provider' }).first().click();
+  await page.getByLabel(type, { exact: true }).check();
+  if (name) await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Issuer').fill(issuer);
+  await page.getByLabel('Client ID').fill(clientId);
+  await page.getByLabel('Client Secret').fill(secret);
+}

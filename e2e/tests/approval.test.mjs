@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwnerWithToken, signInWithEmail,
+  fillNewProvider,
 } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
@@ -68,11 +69,7 @@ test('a newcomer waits for approval; approved, their next sign-in gets in; rejec
   const owner = await newPage(browser, { viewport: { width: 1200, height: 900 } });
   await signInWithEmail(owner.page, server, OWNER);
   // The owner adds PocketID: its page says that newcomers through it will wait.
-  await owner.page.getByRole('link', { name: 'Add identity provider' }).first().click();
-  await owner.page.getByLabel('PocketID', { exact: true }).check();
-  await owner.page.getByLabel('Issuer').fill(standIn.issuer);
-  await owner.page.getByLabel('Client ID').fill('QuFabric');
-  await owner.page.getByLabel('Client Secret').fill('pocket-secret');
+  await fillNewProvider(owner.page, { issuer: standIn.issuer, clientId: 'QuFabric', secret: 'pocket-secret' });
   await owner.page.locator('#provider-issuer-findings').getByText('names exactly this issuer').waitFor();
   await owner.page.getByRole('button', { name: 'Save', exact: true }).click();
   await owner.page.locator('#approval-note').getByText('people who sign in through PocketID for the first time wait').waitFor();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail,
+  startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, fillNewProvider,
 } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
@@ -45,11 +45,7 @@ test('PocketID as the default: the notice, then on to PocketID with the login_hi
   // The owner marks PocketID as the default on its form.
   const owner = await newPage(browser, { viewport: { width: 1200, height: 900 } });
   await signInWithEmail(owner.page, server, OWNER);
-  await owner.page.getByRole('link', { name: 'Add identity provider' }).first().click();
-  await owner.page.getByLabel('PocketID', { exact: true }).check();
-  await owner.page.getByLabel('Issuer').fill(standIn.issuer);
-  await owner.page.getByLabel('Client ID').fill('QuFabric');
-  await owner.page.getByLabel('Client Secret').fill('pocket-secret');
+  await fillNewProvider(owner.page, { issuer: standIn.issuer, clientId: 'QuFabric', secret: 'pocket-secret' });
   await owner.page.getByLabel('Send people to PocketID from the login screen').check();
   await owner.page.getByRole('button', { name: 'Save', exact: true }).click();
   await owner.page.getByText('Saved. Now copy this Redirect URL').waitFor();

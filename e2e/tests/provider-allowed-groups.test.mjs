@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail,
+  startServer, launchBrowser, newPage, screenshot, axeViolations, setupOwner, signInWithEmail, fillNewProvider,
 } from '../harness.mjs';
 import { startPocketId } from '../pocketid.mjs';
 
@@ -50,12 +50,9 @@ async function signInThrough(username) {
 test('only the provider\'s allowed group gets in through it, sync off; the report for an outsider says so first', async () => {
   const owner = await newPage(browser, { viewport: { width: 1200, height: 1000 } });
   await signInWithEmail(owner.page, server, OWNER);
-  await owner.page.getByRole('link', { name: 'Add identity provider' }).first().click();
-  await owner.page.getByLabel('Generic OIDC', { exact: true }).check();
-  await owner.page.getByLabel('Name', { exact: true }).fill('Contractor IdP');
-  await owner.page.getByLabel('Issuer').fill(standIn.issuer);
-  await owner.page.getByLabel('Client ID').fill('QuFabric');
-  await owner.page.getByLabel('Client Secret').fill('idp-secret');
+  await fillNewProvider(owner.page, {
+    type: 'Generic OIDC', name: 'Contractor IdP', issuer: standIn.issuer, clientId: 'QuFabric', secret: 'idp-secret',
+  });
   await owner.page.getByLabel('Allowed groups').fill('contractors');
   // A generic provider is not asked for groups by default, and this one releases them only
   // under the groups scope (as many do): the form offers the scope its discovery lists.
