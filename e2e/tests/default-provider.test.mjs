@@ -49,6 +49,9 @@ test('PocketID as the default: the notice, then on to PocketID with the login_hi
   await owner.page.getByLabel('Send people to PocketID from the login screen').check();
   await owner.page.getByRole('button', { name: 'Save', exact: true }).click();
   await owner.page.getByText('Saved. Now copy this Redirect URL').waitFor();
+  // The list says which provider the login screen goes on to.
+  await owner.page.goto(`${server.url}/settings/identity-providers`);
+  await owner.page.locator('tr[data-id]').filter({ hasText: 'PocketID' }).getByText('Login default').waitFor();
   await owner.context.close();
 
   // A visit to /login: the notice, visibly, then PocketID, with the hint passed on.

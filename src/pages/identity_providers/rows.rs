@@ -92,6 +92,13 @@ fn row(template: &Element, provider: &IdentityProvider, nav: Nav) -> Option<Elem
     link.set_attribute("href", &nav.href(&provider_path(&provider.id)))
         .ok()?;
     link.set_text_content(Some(&provider.name));
+    if provider.login_default {
+        // The login screen goes on to this one by itself: say so where it is listed.
+        let document = row.owner_document()?;
+        let badge = element(&document, "span", &[("class", "badge")])?;
+        badge.set_text_content(Some("Login default"));
+        add(&name_cell, &badge)?;
+    }
     let issuer_cell = name_cell.next_element_sibling()?.next_element_sibling()?;
     issuer_cell.set_text_content(Some(&provider.issuer));
     let actions = issuer_cell.next_element_sibling()?;
