@@ -107,6 +107,29 @@ pub fn refusal(
     ))
 }
 
+/// Drop the rules that name `provider_id` (the provider was deleted).
+pub fn forget_provider(store: &Store, provider_id: &str) -> Result<(), StoreError> {
+    let account = store.account(&crate::secrets::random_id(20), &Settings::default())?;
+    let mut settings = account.settings;
+    let before = settings.qufabric_role_rules.rules.len();
+    settings
+        .qufabric_role_rules
+        .rules
+        .retain(|rule| rule.idp_id != provider_id);
+    if settings.qufabric_role_rules.rules.len() != before {
+        store.save_settings(&account.id, &settings)?;
+    }
+    Ok(())
+}
+
+/// Whether saving `new` over `stored` can change what the rules do: the rules themselves,
+/// or the group sync they read (on/off, claim, allow list). Only then is the rule set
+/// judged again, so a save of another setting is never refused for the rules.
+pub fn judged_again(stored: &Settings, new: &Settings) -> bool {
+    stored.qufabric_role_rules != new.qufabric_role_rules
+        || crate::settings::sync_settings(stored) != crate::settings::sync_settings(new)
+}
+
 /// Apply `settings`' rules to everyone now, from their recorded groups (after a save, and
 /// when an owner gives someone back to the rules).
 pub fn apply_to_all(

@@ -595,3 +595,50 @@ async fn rule_sets_that_are_wrong_or_lock_everyone_out_are_refused() {
     );
     assert_eq!(user_of(&s, &owner, "alice").await["role"], "admin");
 }
+
+#[tokio::test]
+async fn deleting_a_provider_drops_its_rules_and_other_saves_are_not_judged_by_them() {
+    let s = start().await;
+    add_provider(&s, "pocketid-x");
+    seed(&s, "owner", Role::Owner, false);
+    let owner = token(&s, "owner", "local", &[]);
+    set_sync(&s, &owner, "groups", &[]).await;
+    let (status, _) = put_rules(&s, &owner, Some(admins_from_pocket())).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(
+        &s,
+        "DELETE",
+        "/api/identity-providers/pocketid-x",
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, accounts) = call(&s, "GET", "/api/accounts", &owner, None).await;
+    assert_eq!(
+        accounts[0]["settings"]["qufabric_role_rules"]["rules"],
+        json!([])
+    );
+    // Rules stored naming a provider that is gone (an older server kept them): a save
+    // that leaves them and sync as they are is not refused for them.
+    let store = &s.state.services.store;
+    let account = store
+        .account("unused", &qufabric_server::settings::Settings::default())
+        .unwrap();
+    let mut settings = account.settings;
+    settings.qufabric_role_rules = serde_json::from_value(admins_from_pocket()).unwrap();
+    store.save_settings(&account.id, &settings).unwrap();
+    let (_, accounts) = call(&s, "GET", "/api/accounts", &owner, None).await;
+    let mut body = accounts[0]["settings"].clone();
+    body["peer_login_expiration"] = json!(7200);
+    let id = accounts[0]["id"].as_str().unwrap().to_string();
+    let (status, answer) = call(
+        &s,
+        "PUT",
+        &format!("/api/accounts/{id}"),
+        &owner,
+        Some(json!({"settings": body})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}

@@ -60,13 +60,15 @@ pub(crate) async fn update_account(
             "jwt groups claim name must not contain spaces",
         ));
     }
-    if let Some(refusal) = crate::role_rules::refusal(
-        &state.store,
-        &stored,
-        &new_settings,
-        state.config.local_auth_disabled,
-    )? {
-        return Err(ApiError::unprocessable(refusal));
+    if crate::role_rules::judged_again(&stored, &new_settings) {
+        if let Some(refusal) = crate::role_rules::refusal(
+            &state.store,
+            &stored,
+            &new_settings,
+            state.config.local_auth_disabled,
+        )? {
+            return Err(ApiError::unprocessable(refusal));
+        }
     }
     state.store.save_settings(&id, &new_settings)?;
     // The rules apply to everyone now, as the Groups page's preview said.

@@ -241,6 +241,9 @@ pub(crate) async fn remove(
     if !state.store.delete_provider(&id)? {
         return Err(ApiError::not_found("identity provider"));
     }
+    // Rules that name it go with it: kept, they would make every later save of the
+    // settings fail ("names a provider that does not exist").
+    crate::role_rules::forget_provider(&state.store, &id)?;
     Ok(Json(Value::Object(Map::new())))
 }
 
