@@ -33,8 +33,8 @@ pub enum SyncOutcome {
     NotInAllowedGroup,
 }
 
-/// Apply sync, the allow list and the role rules for an external user with the groups of
-/// their token.
+/// Apply the provider's allowed groups, sync, the allow list and the role rules for an
+/// external user with the groups of their token.
 pub fn apply(
     store: &Store,
     user: &UserRecord,
@@ -42,6 +42,21 @@ pub fn apply(
 ) -> Result<SyncOutcome, StoreError> {
     if user.is_local() {
         return Ok(SyncOutcome::Admitted);
+    }
+    // The groups allowed through the person's provider hold for the whole session, as
+    // the account's allow list does: a list changed since the sign-in applies from the
+    // next request or renewal, sync on or off.
+    let provider = user
+        .idp_id
+        .as_deref()
+        .map(|id| store.provider(id))
+        .transpose()?
+        .flatten();
+    if let Some(provider) = provider {
+        let allowed = &provider.options.allowed_groups;
+        if !qufabric_model::provider_options::admits_through(allowed, token_groups) {
+            return Ok(SyncOutcome::NotInAllowedGroup);
+        }
     }
     let settings = store
         .account(&random_id(20), &Settings::default())?

@@ -642,3 +642,36 @@ async fn deleting_a_provider_drops_its_rules_and_other_saves_are_not_judged_by_t
     .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
 }
+
+#[tokio::test]
+async fn a_providers_allowed_groups_hold_for_the_whole_session_sync_off() {
+    let s = start().await;
+    add_provider(&s, "pocketid-x");
+    seed(&s, "owner", Role::Owner, false);
+    seed(&s, "alice", Role::Admin, true);
+    let alice = token(&s, "alice", "pocketid-x", &["staff"]);
+    assert_eq!(
+        call(&s, "GET", "/api/users", &alice, None).await.0,
+        StatusCode::OK
+    );
+    // The list changes while her session runs: her next request is refused.
+    let store = &s.state.services.store;
+    let mut provider = store.provider("pocketid-x").unwrap().unwrap();
+    provider.options.allowed_groups = vec!["contractors".into()];
+    store.update_provider(&provider).unwrap();
+    assert_eq!(
+        call(&s, "GET", "/api/users", &alice, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let member = token(&s, "alice", "pocketid-x", &["contractors"]);
+    assert_eq!(
+        call(&s, "GET", "/api/users", &member, None).await.0,
+        StatusCode::OK
+    );
+    // Email users are not a provider's people.
+    let owner = token(&s, "owner", "local", &[]);
+    assert_eq!(
+        call(&s, "GET", "/api/users", &owner, None).await.0,
+        StatusCode::OK
+    );
+}
