@@ -140,8 +140,7 @@ pub fn authenticate(state: &Services, headers: &HeaderMap) -> Result<Caller, Api
     } = &credential
     {
         if connector_id != qufabric_model::oidc::LOCAL_CONNECTOR
-            && crate::groups::apply(&state.store, &user, groups)?
-                == crate::groups::SyncOutcome::NotInAllowedGroup
+            && !crate::groups::apply(&state.store, &user, groups)?.admitted()
         {
             return Err(ApiError::token_invalid());
         }

@@ -31,6 +31,14 @@ pub fn refusal_description(store: &Store, token_groups: &[String]) -> String {
 pub enum SyncOutcome {
     Admitted,
     NotInAllowedGroup,
+    /// Outside the groups allowed through the person's provider; the login screen's words.
+    NotInProviderGroup(String),
+}
+
+impl SyncOutcome {
+    pub fn admitted(&self) -> bool {
+        *self == SyncOutcome::Admitted
+    }
 }
 
 /// Apply the provider's allowed groups, sync, the allow list and the role rules for an
@@ -55,7 +63,13 @@ pub fn apply(
     if let Some(provider) = provider {
         let allowed = &provider.options.allowed_groups;
         if !qufabric_model::provider_options::admits_through(allowed, token_groups) {
-            return Ok(SyncOutcome::NotInAllowedGroup);
+            return Ok(SyncOutcome::NotInProviderGroup(
+                qufabric_model::provider_options::provider_refusal(
+                    &provider.name,
+                    allowed,
+                    token_groups,
+                ),
+            ));
         }
     }
     let settings = store

@@ -69,6 +69,7 @@ fn give(store: &Store, user: &UserRecord, decision: Option<Decision>) -> Result<
 fn people(
     store: &Store,
     settings: &Settings,
+    provider_ids: &[&str],
     local_auth_disabled: bool,
 ) -> Result<(Vec<UserRecord>, Vec<Person>), StoreError> {
     let records = store.users()?;
@@ -78,10 +79,8 @@ fn people(
         .into_iter()
         .map(|g| Group::empty(g.id, g.name, g.issued))
         .collect();
-    let providers = store.providers()?;
-    let provider_ids: Vec<&str> = providers.iter().map(|p| p.id.as_str()).collect();
     let sync = crate::settings::sync_settings(settings);
-    let people = role_rules::people(&members, &groups, &provider_ids, &sync, local_auth_disabled);
+    let people = role_rules::people(&members, &groups, provider_ids, &sync, local_auth_disabled);
     Ok((records, people))
 }
 
@@ -98,7 +97,7 @@ pub fn refusal(
     if let Some(problem) = role_rules::problem(&new.qufabric_role_rules, &provider_ids) {
         return Ok(Some(problem));
     }
-    let (_, people) = people(store, new, local_auth_disabled)?;
+    let (_, people) = people(store, new, &provider_ids, local_auth_disabled)?;
     Ok(role_rules::lockout(
         &stored.qufabric_role_rules,
         &new.qufabric_role_rules,
@@ -137,7 +136,9 @@ pub fn apply_to_all(
     settings: &Settings,
     local_auth_disabled: bool,
 ) -> Result<(), StoreError> {
-    let (records, people) = people(store, settings, local_auth_disabled)?;
+    let providers = store.providers()?;
+    let provider_ids: Vec<&str> = providers.iter().map(|p| p.id.as_str()).collect();
+    let (records, people) = people(store, settings, &provider_ids, local_auth_disabled)?;
     // One person per row, in the same order.
     for (record, person) in records.iter().zip(&people) {
         let decision = role_rules::decision_for(

@@ -39,17 +39,14 @@ pub(crate) async fn update_account(
     let Some(Value::Object(body_settings)) = request.get("settings").cloned() else {
         return Err(ApiError::unprocessable("settings are required"));
     };
-    let account = account_json(&state)?;
-    if account.id != id {
+    let row = state.store.account(&random_id(20), &Settings::default())?;
+    if row.id != id {
         return Err(ApiError::not_found("account"));
     }
+    let stored = row.settings;
     let keeps_rules = !body_settings.contains_key(qufabric_model::role_rules::SETTINGS_FIELD);
     let mut new_settings = Settings::replace(body_settings, state.config.local_auth_disabled)
         .map_err(ApiError::unprocessable)?;
-    let stored = state
-        .store
-        .account(&random_id(20), &Settings::default())?
-        .settings;
     if keeps_rules {
         // The NetBird dashboard does not know the role rules: saving another setting
         // there must not erase them.

@@ -163,35 +163,22 @@ pub(super) async fn authorize(
                     .flatten()
                     .filter(|user| !hinted_elsewhere(user))
                 {
-                    // The allow list applies again when answering from the session, so a refused
-                    // user is not let in through it.
-                    // So do the groups allowed through the session's provider.
-                    if let Some(provider) =
-                        state.store.provider(&session.connector_id).ok().flatten()
+                    // The provider's allowed groups and the allow list apply again when
+                    // answering from the session, so a refused user is not let in through it.
+                    let outcome = (session.connector_id != LOCAL_CONNECTOR)
+                        .then(|| crate::groups::apply(&state.store, &user, &session.groups).ok())
+                        .flatten();
+                    if let Some(crate::groups::SyncOutcome::NotInProviderGroup(description)) =
+                        &outcome
                     {
-                        let allowed = &provider.options.allowed_groups;
-                        if !qufabric_model::provider_options::admits_through(
-                            allowed,
-                            &session.groups,
-                        ) {
-                            return redirect_error(
-                                &request.redirect_uri,
-                                &request.state,
-                                qufabric_model::SignInError::NotInProviderGroup.code(),
-                                &qufabric_model::provider_options::provider_refusal(
-                                    &provider.name,
-                                    allowed,
-                                    &session.groups,
-                                ),
-                            );
-                        }
-                    }
-                    let refused = session.connector_id != LOCAL_CONNECTOR
-                        && matches!(
-                            crate::groups::apply(&state.store, &user, &session.groups),
-                            Ok(crate::groups::SyncOutcome::NotInAllowedGroup)
+                        return redirect_error(
+                            &request.redirect_uri,
+                            &request.state,
+                            qufabric_model::SignInError::NotInProviderGroup.code(),
+                            description,
                         );
-                    if refused {
+                    }
+                    if outcome == Some(crate::groups::SyncOutcome::NotInAllowedGroup) {
                         let description =
                             crate::groups::refusal_description(&state.store, &session.groups);
                         return redirect_error(

@@ -154,10 +154,8 @@ pub(super) fn refresh(state: &Services, token: &str, client_id: &str) -> Respons
     };
     if session.connector_id != LOCAL_CONNECTOR {
         let refused = match state.store.user(&grant.user_id) {
-            Ok(Some(user)) => matches!(
-                crate::groups::apply(&state.store, &user, &session.groups),
-                Ok(crate::groups::SyncOutcome::NotInAllowedGroup)
-            ),
+            Ok(Some(user)) => crate::groups::apply(&state.store, &user, &session.groups)
+                .is_ok_and(|outcome| !outcome.admitted()),
             _ => true,
         };
         if refused {

@@ -351,7 +351,7 @@ async fn finish(
     }
     let outcome = crate::groups::apply(&state.store, &user, &groups)
         .map_err(|e| fail(SignInError::ServerError, e.0))?;
-    if outcome == crate::groups::SyncOutcome::NotInAllowedGroup {
+    if !outcome.admitted() {
         return Err(fail(
             SignInError::NotInAllowedGroup,
             crate::groups::refusal_description(&state.store, &groups),
