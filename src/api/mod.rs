@@ -247,17 +247,31 @@ impl Api {
             None,
         )
         .await;
+        #[cfg(feature = "settings-pages")]
+        return self.renew_and_repeat(first, &config, &url, method, body).await;
+        // The login bundle sends no token, and carries no renewal. (A `cfg!` in a match
+        // guard is not enough: the awaited renewal stays in the async state machine, 17 KB.)
+        #[cfg(not(feature = "settings-pages"))]
+        first
+    }
+
+    /// The access token may just have expired: renew once and repeat.
+    #[cfg(feature = "settings-pages")]
+    async fn renew_and_repeat(
+        &self,
+        first: Result<String, ApiError>,
+        config: &Config,
+        url: &str,
+        method: Method,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
         match first {
-            // The access token may just have expired: renew once and repeat (the login
-            // bundle sends no token, and carries no renewal).
-            Err(ApiError::Unauthorized(message))
-                if cfg!(feature = "settings-pages") && self.session.tokens().is_some() =>
-            {
-                if self.session.refresh(&config).await.is_err() {
+            Err(ApiError::Unauthorized(message)) if self.session.tokens().is_some() => {
+                if self.session.refresh(config).await.is_err() {
                     return Err(ApiError::Unauthorized(message));
                 }
                 send(
-                    &url,
+                    url,
                     method,
                     self.session.authorization(),
                     body,
