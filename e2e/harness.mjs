@@ -248,10 +248,9 @@ export async function startDevProxy(server) {
       req.pipe(upstream);
       return;
     }
-    // A file of dist/, or for every other route its bundle's page (the settings under
-    // /settings, the login pages elsewhere; scripts/build.sh), as the server answers.
-    const settings = pathname === '/settings' || pathname.startsWith('/settings/');
-    const index = path.join(DIST, settings ? 'settings.html' : 'login.html');
+    // A file of dist/, or for every other route its bundle's page, as the server answers
+    // (qufabric_model::bundles::bundle_of; scripts/build.sh).
+    const index = path.join(DIST, bundlePage(pathname));
     const file = path.join(DIST, path.normalize(pathname).replace(/^[/\\]+/, ''));
     const isFile = file.startsWith(DIST + path.sep) && path.extname(file) !== '';
     const body = await readFile(isFile ? file : index).catch(() => readFile(index));
@@ -329,4 +328,12 @@ export async function fillNewProvider(page, { type = 'PocketID', name, issuer, c
   await page.getByLabel('Issuer').fill(issuer);
   await page.getByLabel('Client ID').fill(clientId);
   await page.getByLabel('Client Secret').fill(secret);
+}
+
+/** The HTML page of the build that serves `pathname` (qufabric_model::bundles::bundle_of):
+ * the settings and the sign-in callback, the pages seen once, else the login bundle. */
+export function bundlePage(pathname) {
+  if (pathname === '/auth/callback' || pathname === '/settings' || pathname.startsWith('/settings/')) return 'settings.html';
+  if (['/setup', '/invite', '/help/redirect-uri'].includes(pathname)) return 'onboarding.html';
+  return 'login.html';
 }

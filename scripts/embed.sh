@@ -21,6 +21,7 @@ wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name qufabric_s
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   -o "$OUT/qufabric_sso_wasm_bg.wasm" "$OUT/qufabric_sso_wasm_bg.wasm"
 # Content-hashed names; the entry is rewritten to import them (and checked to have been).
+"$ROOT/scripts/minify.sh" "$OUT/qufabric_sso_wasm.js"
 hash_of() { sha256sum "$1" | cut -c1-16; }
 wasm_name="qufabric-sso-$(hash_of "$OUT/qufabric_sso_wasm_bg.wasm").wasm"
 glue_name="qufabric-sso-glue-$(hash_of "$OUT/qufabric_sso_wasm.js").js"
@@ -32,6 +33,7 @@ if ! grep -q "'./$glue_name'" "$OUT/qufabric-sso.js" || ! grep -q "'./$wasm_name
   echo "embed/qufabric-sso.js no longer names ./qufabric_sso_wasm.js and ./qufabric_sso_wasm_bg.wasm" >&2
   exit 1
 fi
+"$ROOT/scripts/minify.sh" "$OUT/qufabric-sso.js"
 # The integration kit: the elements' types, and their place in React's JSX.
 cp "$ROOT/embed/qufabric-sso.d.ts" "$ROOT/embed/qufabric-sso-react.d.ts" "$OUT/"
 # The marks of Pocket ID (BSD-2-Clause) and ZITADEL (Apache-2.0) are drawn from inside the

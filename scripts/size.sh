@@ -53,23 +53,33 @@ page_files() {
 holds() { grep -c --binary-files=text -F "$2" "$1" || true; }
 wasm_of() { page_files "$1" | grep '\.wasm$' | sed "s|^|$DIST/|"; }
 
-if [ -f "$DIST/login.html" ] && [ -f "$DIST/settings.html" ]; then
+# Fails when `wasm` holds any of the texts after it (each is one bundle's screen).
+holds_none() {
+  local name=$1 wasm=$2 text
+  shift 2
+  for text in "$@"; do
+    if [ "$(holds "$wasm" "$text")" != 0 ]; then
+      echo "the $name bundle holds another bundle's screen: \"$text\"" >&2
+      failed=1
+    fi
+  done
+}
+SETTINGS_TEXTS=("Enable JWT group sync" "Add identity provider" "Signing you in")
+ONBOARDING_TEXTS=("Set up QuFabric" "Your invitation")
+LOGIN_TEXTS=("Sign in with email instead")
+
+if [ -f "$DIST/login.html" ] && [ -f "$DIST/onboarding.html" ] && [ -f "$DIST/settings.html" ]; then
   mapfile -t login < <(page_files login.html)
+  mapfile -t onboarding < <(page_files onboarding.html)
   mapfile -t settings < <(page_files settings.html)
   report "login bundle" 240 "$DIST" "${login[@]}"
+  report "onboarding bundle" 240 "$DIST" "${onboarding[@]}"
   report "settings bundle" 445 "$DIST" "${settings[@]}"
-  login_wasm=$(wasm_of login.html)
-  settings_wasm=$(wasm_of settings.html)
-  if [ "$(holds "$login_wasm" "Enable JWT group sync")" != 0 ] || [ "$(holds "$login_wasm" "Add identity provider")" != 0 ]; then
-    echo "the login bundle holds settings screens" >&2
-    failed=1
-  fi
-  if [ "$(holds "$settings_wasm" "Set up QuFabric")" != 0 ] || [ "$(holds "$settings_wasm" "Signing you in")" != 0 ]; then
-    echo "the settings bundle holds the login screen" >&2
-    failed=1
-  fi
+  holds_none login "$(wasm_of login.html)" "${SETTINGS_TEXTS[@]}" "${ONBOARDING_TEXTS[@]}"
+  holds_none onboarding "$(wasm_of onboarding.html)" "${SETTINGS_TEXTS[@]}" "${LOGIN_TEXTS[@]}"
+  holds_none settings "$(wasm_of settings.html)" "${LOGIN_TEXTS[@]}" "${ONBOARDING_TEXTS[@]}"
 else
-  echo "no login.html and settings.html in $DIST: run scripts/build.sh" >&2
+  echo "no login.html, onboarding.html and settings.html in $DIST: run scripts/build.sh" >&2
   failed=1
 fi
 

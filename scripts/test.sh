@@ -5,7 +5,7 @@
 #   2. native unit and integration tests (model, reference server), and mutation tests of
 #      the role rules (cargo mutants: no mutant may survive)
 #   3. browser component tests (wasm-bindgen-test in headless Chromium)
-#   4. release builds: the dashboard's two bundles (login, settings) and the embeddable
+#   4. release builds: the dashboard's three bundles (login, onboarding, settings) and the embeddable
 #      elements, with their download sizes (gzip -9), failing above their budgets, the
 #      elements' TypeScript declarations checked by tsc, and the Next.js host built
 #   5. full-stack e2e tests (reference server + stand-in PocketID + Chromium, and the
@@ -32,8 +32,8 @@ step "Clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "Clippy (wasm32)"
 cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --all-targets -- -D warnings
-step "Clippy (wasm32, the login and the settings bundle on their own)"
-for pages in login-pages settings-pages; do
+step "Clippy (wasm32, the login, onboarding and settings bundles on their own)"
+for pages in login-pages onboarding-pages settings-pages; do
   cargo clippy -p qufabric-dashboard --target wasm32-unknown-unknown --no-default-features --features "$pages" --lib --bins -- -D warnings
 done
 step "Clippy (wasm32, the embeddable elements)"
@@ -48,7 +48,7 @@ cargo mutants -p qufabric-model --file model/src/role_rules.rs -j 1 --output "$L
 step "Browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p qufabric-dashboard --target wasm32-unknown-unknown --tests 2>&1 | tee "$LOG_DIR/wasm.log"
 
-step "Release builds of the dashboard (login and settings bundles)"
+step "Release builds of the dashboard (login, onboarding and settings bundles)"
 "$ROOT/scripts/build.sh"
 step "Release build of the embeddable elements"
 "$ROOT/scripts/embed.sh"

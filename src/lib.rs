@@ -18,6 +18,7 @@ pub mod host;
 pub mod nav;
 pub mod pages;
 pub mod routes;
+pub mod styles;
 pub mod tasks;
 
 use leptos::prelude::*;
@@ -55,5 +56,7 @@ pub fn mount_app() {
     // formatting machinery it pulls in) stays out of the bundle.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
+    #[cfg(feature = "settings-pages")]
+    styles::adopt_settings_sheet();
     leptos::mount::mount_to_body(App);
 }

@@ -129,6 +129,7 @@ impl Nav {
 pub fn in_this_build(to: &str) -> bool {
     match qufabric_model::bundles::bundle_of(to) {
         Bundle::Login => cfg!(feature = "login-pages"),
+        Bundle::Onboarding => cfg!(feature = "onboarding-pages"),
         Bundle::Settings => cfg!(feature = "settings-pages"),
     }
 }

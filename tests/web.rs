@@ -139,14 +139,18 @@ mod support {
         element.text_content().unwrap_or_default()
     }
 
-    /// The dashboard's own stylesheet in the test page, for tests of layout.
+    /// The dashboard's own stylesheets (every page's, then the settings pages') in the test
+    /// page, for tests of layout.
     pub fn use_real_styles() {
         if document().get_element_by_id("real-styles").is_some() {
             return;
         }
         let style = document().create_element("style").expect("style");
         style.set_id("real-styles");
-        style.set_text_content(Some(include_str!("../style/main.css")));
+        style.set_text_content(Some(concat!(
+            include_str!("../style/main.css"),
+            include_str!("../style/settings.css")
+        )));
         document()
             .head()
             .expect("head")

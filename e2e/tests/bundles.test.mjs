@@ -1,7 +1,9 @@
-// The dashboard as two bundles (scripts/build.sh): the login pages and the settings are
-// separate builds, and the server answers each address with its bundle's page. A person
-// who signs in loads the login bundle only; the settings load theirs; a move between them
-// is a full page load that keeps the session; each bundle has its own not-found page.
+// The dashboard as three bundles (scripts/build.sh): the login screen, the pages seen once
+// (setup, an invitation, the redirect-URI help) and the settings with the sign-in
+// callback are separate builds, and the server answers each address with its bundle's
+// page. A person who signs in loads the login bundle only; the callback loads the
+// settings', which then show without another page load; a move between bundles is a full
+// page load that keeps the session; each bundle has its own not-found page.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,13 +43,20 @@ async function wasmOf(html) {
 }
 
 test('the login page loads only the login bundle, the settings theirs, and moving between them keeps the session', async () => {
-  const loginWasm = await wasmOf(await (await fetch(`${server.url}/login`)).text());
-  const settingsWasm = await wasmOf(await (await fetch(`${server.url}/settings/groups`)).text());
-  assert.notEqual(loginWasm, settingsWasm, 'two builds');
-  for (const address of ['/', '/auth/callback', '/setup', '/signed-out', '/help/redirect-uri', '/nowhere']) {
-    assert.equal(await wasmOf(await (await fetch(`${server.url}${address}`)).text()), loginWasm, address);
+  const wasmAt = async (address) => wasmOf(await (await fetch(`${server.url}${address}`)).text());
+  const loginWasm = await wasmAt('/login');
+  const onboardingWasm = await wasmAt('/setup');
+  const settingsWasm = await wasmAt('/settings/groups');
+  assert.equal(new Set([loginWasm, onboardingWasm, settingsWasm]).size, 3, 'three builds');
+  for (const address of ['/', '/signed-out', '/nowhere', '/setup/more']) {
+    assert.equal(await wasmAt(address), loginWasm, address);
   }
-  assert.equal(await wasmOf(await (await fetch(`${server.url}/settings`)).text()), settingsWasm);
+  for (const address of ['/invite?token=x', '/help/redirect-uri']) {
+    assert.equal(await wasmAt(address), onboardingWasm, address);
+  }
+  for (const address of ['/settings', '/auth/callback?code=x&state=y']) {
+    assert.equal(await wasmAt(address), settingsWasm, address);
+  }
 
   const { page, problems } = await newPage(browser);
   const loaded = wasmLoads(page);
@@ -55,9 +64,10 @@ test('the login page loads only the login bundle, the settings theirs, and movin
   await page.getByRole('button', { name: 'Continue with email' }).waitFor();
   assert.deepEqual(loaded, [loginWasm], 'the login screen loads the login bundle only');
 
+  loaded.length = 0;
   await signInWithEmail(page, server, OWNER);
   await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
-  assert.ok(loaded.includes(settingsWasm), 'the settings load their bundle');
+  assert.deepEqual(loaded, [loginWasm, settingsWasm], 'the callback loads the settings, which show without another page load');
 
   // Settings → `/` by the header's brand link: the login bundle's page, by a full page
   // load, signed in still, which sends a signed-in person on to the settings.

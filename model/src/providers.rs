@@ -306,10 +306,44 @@ impl ProviderKind {
         self.info().id
     }
 
+    /// What people call it (from the table, through [`LABELS`]).
     pub fn label(self) -> &'static str {
-        self.info().label
+        LABELS[self as usize]
+    }
+
+    /// The vendor's mark, inline SVG (from the table, through [`MARKS`]).
+    pub fn mark(self) -> &'static str {
+        MARKS[self as usize]
+    }
+
+    /// Where the provider lists its post-logout addresses (through [`LOGOUT_FIELDS`]).
+    pub fn logout_field(self) -> &'static str {
+        LOGOUT_FIELDS[self as usize]
     }
 }
+
+/// How many kinds there are, `Unknown` included (the index of the columns below).
+const KINDS: usize = ProviderKind::Unknown as usize + 1;
+
+/// One field of every row, by kind, taken from the table at compile time.
+macro_rules! column {
+    ($field:ident) => {{
+        let mut column = [UNKNOWN.$field; KINDS];
+        let mut row = 0;
+        while row < CATALOGUE.len() {
+            column[CATALOGUE[row].kind as usize] = CATALOGUE[row].$field;
+            row += 1;
+        }
+        column
+    }};
+}
+
+// The fields the login screen shows, as columns of their own: a page that reads only
+// these holds them, not the whole table with its advice (about 3 KB gzip of the login
+// bundle). `info()` reads the table itself.
+const LABELS: [&str; KINDS] = column!(label);
+const MARKS: [&str; KINDS] = column!(mark);
+const LOGOUT_FIELDS: [&str; KINDS] = column!(logout_field);
 
 #[cfg(test)]
 mod tests {
@@ -327,6 +361,15 @@ mod tests {
             );
         }
         assert_eq!(CATALOGUE.len(), 10);
+    }
+
+    #[test]
+    fn labels_and_marks_by_kind_are_the_tables() {
+        for row in CATALOGUE.iter().chain([&UNKNOWN]) {
+            assert_eq!(row.kind.label(), row.label, "{:?}", row.kind);
+            assert_eq!(row.kind.mark(), row.mark, "{:?}", row.kind);
+            assert_eq!(row.kind.logout_field(), row.logout_field, "{:?}", row.kind);
+        }
     }
 
     /// Each mark is drawn inline, also inside a host page with a strict policy and many

@@ -1,9 +1,10 @@
 //! Serving the built dashboard from the same origin, with a strict Content-Security-Policy
-//! on everything. The dashboard is two builds (`scripts/build.sh`): `login.html` for the
-//! pages a signed-out person sees and `settings.html` for the settings; each path gets its
-//! build's page ([`bundle_of`]). Trunk writes one inline module script into each; both are
-//! allowed by their SHA-256 hashes, computed when the server loads the pages, and nothing
-//! else inline is. A `dist/` of one Trunk build (`index.html` only) serves it for all.
+//! on everything. The dashboard is three builds (`scripts/build.sh`): `login.html` for the
+//! login screen, `onboarding.html` for the pages seen once (setup, an invitation, the
+//! redirect-URI help) and `settings.html` for the settings and the sign-in callback; each
+//! path gets its build's page ([`bundle_of`]). Trunk writes one inline module script into
+//! each; all are allowed by their SHA-256 hashes, computed when the server loads the
+//! pages, and nothing else inline is. A `dist/` of one Trunk build (`index.html` only) serves it for all.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -21,6 +22,7 @@ use qufabric_model::bundles::{bundle_of, Bundle};
 /// Each build's HTML page and the CSP that fits them all.
 pub struct IndexPage {
     login: Option<String>,
+    onboarding: Option<String>,
     settings: Option<String>,
     pub csp: String,
 }
@@ -30,8 +32,12 @@ impl IndexPage {
         let read = |file: &str| dist.and_then(|d| std::fs::read_to_string(d.join(file)).ok());
         let single = read("index.html");
         let page = |bundle: Bundle| read(bundle.html_file()).or_else(|| single.clone());
-        let (login, settings) = (page(Bundle::Login), page(Bundle::Settings));
-        let mut scripts: Vec<String> = [&login, &settings]
+        let (login, onboarding, settings) = (
+            page(Bundle::Login),
+            page(Bundle::Onboarding),
+            page(Bundle::Settings),
+        );
+        let mut scripts: Vec<String> = [&login, &onboarding, &settings]
             .into_iter()
             .flatten()
             .flat_map(|html| inline_scripts(html))
@@ -56,6 +62,7 @@ impl IndexPage {
         );
         IndexPage {
             login,
+            onboarding,
             settings,
             csp,
         }
@@ -65,6 +72,7 @@ impl IndexPage {
     pub fn html_for(&self, path: &str) -> Option<&str> {
         match bundle_of(path) {
             Bundle::Login => self.login.as_deref(),
+            Bundle::Onboarding => self.onboarding.as_deref(),
             Bundle::Settings => self.settings.as_deref(),
         }
     }
@@ -256,25 +264,31 @@ mod tests {
     }
 
     #[test]
-    fn each_route_gets_its_builds_page_and_the_csp_allows_both_scripts() {
-        let dir = std::env::temp_dir().join(format!("qf-web-two-{}", std::process::id()));
+    fn each_route_gets_its_builds_page_and_the_csp_allows_every_builds_script() {
+        let dir = std::env::temp_dir().join(format!("qf-web-three-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let login = "<script type=\"module\">login()</script>";
+        let onboarding = "<script type=\"module\">onboarding()</script>";
         let settings = "<script type=\"module\">settings()</script>";
         std::fs::write(dir.join("login.html"), login).unwrap();
+        std::fs::write(dir.join("onboarding.html"), onboarding).unwrap();
         std::fs::write(dir.join("settings.html"), settings).unwrap();
         let page = IndexPage::load(Some(&dir));
-        for path in ["/", "/login", "/auth/callback", "/signed-out", "/nowhere"] {
+        for path in ["/", "/login", "/signed-out", "/nowhere"] {
             assert_eq!(page.html_for(path), Some(login), "{path}");
         }
+        for path in ["/setup", "/invite", "/help/redirect-uri"] {
+            assert_eq!(page.html_for(path), Some(onboarding), "{path}");
+        }
         for path in [
+            "/auth/callback",
             "/settings",
             "/settings/identity-providers/new",
             "/settings/x",
         ] {
             assert_eq!(page.html_for(path), Some(settings), "{path}");
         }
-        for script in [&b"login()"[..], b"settings()"] {
+        for script in [&b"login()"[..], b"onboarding()", b"settings()"] {
             let hash = STANDARD.encode(Sha256::digest(script));
             assert!(
                 page.csp.contains(&format!("'sha256-{hash}'")),

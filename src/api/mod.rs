@@ -248,7 +248,9 @@ impl Api {
         )
         .await;
         #[cfg(feature = "settings-pages")]
-        return self.renew_and_repeat(first, &config, &url, method, body).await;
+        return self
+            .renew_and_repeat(first, &config, &url, method, body)
+            .await;
         // The login bundle sends no token, and carries no renewal. (A `cfg!` in a match
         // guard is not enough: the awaited renewal stays in the async state machine, 17 KB.)
         #[cfg(not(feature = "settings-pages"))]

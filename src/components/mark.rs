@@ -8,5 +8,5 @@ use qufabric_model::ProviderKind;
 /// Decorative: the provider's name is always next to it.
 #[component]
 pub fn ProviderMark(kind: ProviderKind) -> impl IntoView {
-    view! { <span class="mark" aria-hidden="true" inner_html=kind.info().mark></span> }
+    view! { <span class="mark" aria-hidden="true" inner_html=kind.mark()></span> }
 }

@@ -32,7 +32,11 @@ use shell::ElementShell;
 /// The wrapper's class under `chrome="none"` (style/main.css).
 const CHROMELESS_CLASS: &str = "chromeless";
 
-const STYLESHEET: &str = include_str!("../../style/main.css");
+/// Every page's rules, then the settings pages' (see `crate::styles`).
+const STYLESHEET: &str = concat!(
+    include_str!("../../style/main.css"),
+    include_str!("../../style/settings.css")
+);
 
 thread_local! {
     /// One constructed stylesheet, shared by every element.

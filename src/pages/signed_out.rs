@@ -28,7 +28,7 @@ pub fn SignedOutNotice(record: SignedOutRecord) -> impl IntoView {
     });
     let provider = record.provider.map(|provider| {
         let name = provider.name.clone();
-        let field = provider.kind.info().logout_field;
+        let field = provider.kind.logout_field();
         match provider.end_session_url {
             Some(url) if !provider.logout_url_registered => view! {
                 <p>{format!("You may still be signed in at {name}, so the next sign-in with it may not ask for your password.")}</p>
