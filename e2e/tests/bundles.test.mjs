@@ -64,6 +64,14 @@ test('the login page loads only the login bundle, the settings theirs, and movin
   await page.getByRole('button', { name: 'Continue with email' }).waitFor();
   assert.deepEqual(loaded, [loginWasm], 'the login screen loads the login bundle only');
 
+  // Links between bundles are page loads: the onboarding's help and back.
+  await page.goto(`${server.url}/help/redirect-uri`);
+  await page.getByRole('heading', { name: /Invalid redirect URI/ }).waitFor();
+  loaded.length = 0;
+  await page.getByRole('link', { name: 'Back to sign-in' }).click();
+  await page.getByRole('button', { name: 'Continue with email' }).waitFor();
+  assert.deepEqual(loaded, [loginWasm], 'back to the login bundle by a page load');
+
   loaded.length = 0;
   await signInWithEmail(page, server, OWNER);
   await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
@@ -78,6 +86,14 @@ test('the login page loads only the login bundle, the settings theirs, and movin
   await page.waitForURL(/\/settings\/identity-providers$/);
   await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
   assert.deepEqual(loaded, [loginWasm, settingsWasm], 'root, then the settings, each by a page load');
+
+  // Signed in, the login screen sends the person straight on to the settings, which
+  // read the stored session (the login bundle never decodes it).
+  loaded.length = 0;
+  await page.goto(`${server.url}/login`);
+  await page.waitForURL(/\/settings\/identity-providers$/);
+  await page.getByRole('heading', { name: 'Identity Providers' }).waitFor();
+  assert.deepEqual(loaded, [loginWasm, settingsWasm], 'login, then the settings');
 
   // Within the settings, tabs move without a page load.
   loaded.length = 0;

@@ -76,7 +76,8 @@ test('steps 1 to 5: add PocketID, copy the Redirect URL, sign in with PocketID',
   assert.deepEqual(await axeViolations(page), [], 'axe on the login screen with a provider');
   await pocketButton.click();
   await signInAtStandIn(page, 'alice');
-  await page.waitForURL(`${server.url}/`);
+  // The callback moves on to the settings in the same running app (no stop at `/`).
+  await page.waitForURL(`${server.url}/settings/identity-providers`);
   await page.getByRole('heading', { name: 'No access to these settings' }).waitFor();
   await page.getByText('alice@example.com').waitFor();
   await screenshot(page, 'landing-pocketid-user');

@@ -16,11 +16,26 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session restored from sessionStorage, if the stored value is readable.
+    /// A session restored from sessionStorage, if the stored value is readable (one that
+    /// is not is removed: the login screen would otherwise keep sending its holder on).
+    #[cfg(feature = "settings-pages")]
     pub fn restore() -> Session {
-        let tokens = browser::session_get(SESSION_KEY)
-            .and_then(|json| serde_json::from_str::<Tokens>(&json).ok());
+        let stored = browser::session_get(SESSION_KEY);
+        let tokens = stored
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<Tokens>(json).ok());
+        if stored.is_some() && tokens.is_none() {
+            browser::session_remove(SESSION_KEY);
+        }
         Session::with_tokens(tokens)
+    }
+
+    /// The login and onboarding bundles send no token and renew none, so they never
+    /// decode the stored session (its decoder is about 3.7 KB gzip of the login bundle):
+    /// for them a stored session is one to hand over to the settings, which read it.
+    #[cfg(not(feature = "settings-pages"))]
+    pub fn restore() -> Session {
+        Session::with_tokens(None)
     }
 
     /// A session with the given tokens (tests and embedding).
@@ -40,9 +55,12 @@ impl Session {
         self.tokens.try_get_untracked().flatten()
     }
 
-    /// Reactive: whether someone is signed in.
+    /// Reactive: whether someone is signed in (in the login and onboarding bundles:
+    /// whether a session is stored, see [`Session::restore`]).
     pub fn is_signed_in(&self) -> bool {
-        self.tokens.with(Option::is_some)
+        let in_memory = self.tokens.with(Option::is_some);
+        in_memory
+            || (!cfg!(feature = "settings-pages") && browser::session_get(SESSION_KEY).is_some())
     }
 
     pub fn claims(&self) -> Option<TokenClaims> {

@@ -19,6 +19,7 @@ pub fn RedirectHelpPage() -> impl IntoView {
             .is_some_and(|user| user.role.can_write_settings())
     });
     let redirect_url = server_redirect_url(api, instance);
+    let nav = crate::nav::use_nav();
     view! {
         <main class="centered">
             <div class="card help">
@@ -29,7 +30,7 @@ pub fn RedirectHelpPage() -> impl IntoView {
                     hint=String::from("Built from the server's public URL. Sign-ins through a provider always pass through it, whatever address QuFabric was opened at.")/>
                 <h2>"What to do"</h2>
                 <RedirectUriSteps last_step="Come back and sign in again."/>
-                <a class="button" href="/login">"Back to sign-in"</a>
+                <a class="button" href="/login" rel=nav.rel("/login")>"Back to sign-in"</a>
             </div>
         </main>
     }

@@ -87,7 +87,7 @@ pub fn InvitePage() -> impl IntoView {
                             <p><strong>"This invite link does not work."</strong></p>
                             <p>"It was used already, replaced by a newer link, or deleted. Ask the person who invited you for a new one. If you set your password already, sign in."</p>
                         </div>
-                        <a class="button" href="/login">"Go to sign-in"</a>
+                        <a class="button" href="/login" rel=nav.rel("/login")>"Go to sign-in"</a>
                     }.into_any(),
                     InviteState::Expired(info) => view! {
                         <div class="notice notice-error" role="alert" id="invite-problem">

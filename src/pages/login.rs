@@ -109,7 +109,7 @@ pub fn LoginPage(#[prop(optional)] signed_out_path: bool) -> impl IntoView {
     Effect::new(move |_| {
         if api.session().is_signed_in() && error_code().is_none() && !went_on.get_value() {
             went_on.set_value(true);
-            nav.go(&return_to(), true);
+            nav.go(qufabric_model::bundles::after_sign_in(&return_to()), true);
         }
     });
 
@@ -272,7 +272,8 @@ pub(super) fn SignInOptions(
             <p class="notice notice-error">"No way to sign in is configured: nobody could sign in."</p>
         })}
         {(has_providers && live).then_some(view! {
-            <p class="help-link"><a href="/help/redirect-uri">"The provider says “Invalid redirect URI”?"</a></p>
+            // The onboarding bundle's page: a full page load.
+            <p class="help-link"><a href="/help/redirect-uri" rel=crate::nav::use_nav().rel("/help/redirect-uri")>"The provider says “Invalid redirect URI”?"</a></p>
         })}
     }
 }

@@ -102,7 +102,7 @@ pub fn SetupPage() -> impl IntoView {
                     }.into_any(),
                     Some(Ok(status)) if !status.setup_required => view! {
                         <p>"This server is already set up."</p>
-                        <a class="button" href="/login">"Go to sign-in"</a>
+                        <a class="button" href="/login" rel=nav.rel("/login")>"Go to sign-in"</a>
                     }.into_any(),
                     Some(Ok(_)) => view! {
                         <p>"Create the owner account. The owner can sign in with this email and password even when external providers are misconfigured."</p>
