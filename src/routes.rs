@@ -105,6 +105,26 @@ fn table() -> impl IntoView {
     view! { <NotFoundPage/> }
 }
 
+// Two of the three: no build is made of them (say so rather than miss a `table`).
+#[cfg(any(
+    all(
+        feature = "login-pages",
+        feature = "onboarding-pages",
+        not(feature = "settings-pages")
+    ),
+    all(
+        feature = "login-pages",
+        feature = "settings-pages",
+        not(feature = "onboarding-pages")
+    ),
+    all(
+        feature = "onboarding-pages",
+        feature = "settings-pages",
+        not(feature = "login-pages")
+    )
+))]
+compile_error!("build one of login-pages, onboarding-pages and settings-pages alone, or all three");
+
 /// The login bundle's pages: what a signed-out person sees first.
 #[cfg(feature = "login-pages")]
 fn signed_out_routes() -> impl MatchNestedRoutes + Clone + Send + 'static {
