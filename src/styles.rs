@@ -8,6 +8,14 @@
 /// The settings pages' rules.
 pub const SETTINGS_CSS: &str = include_str!("../style/settings.css");
 
+/// What each element's shadow root is styled by: every page's rules, then the settings
+/// pages' (converted for the shadow root by `qufabric_model::shadow_css`).
+#[cfg(feature = "embed")]
+pub const ELEMENTS_CSS: &str = concat!(
+    include_str!("../style/main.css"),
+    include_str!("../style/settings.css")
+);
+
 /// Add the settings pages' sheet to the document, after the sheets already there.
 pub fn adopt_settings_sheet() {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {

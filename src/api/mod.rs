@@ -247,18 +247,19 @@ impl Api {
             None,
         )
         .await;
-        #[cfg(feature = "settings-pages")]
+        #[cfg(all(feature = "settings-pages", not(feature = "embed")))]
         return self
             .renew_and_repeat(first, &config, &url, method, body)
             .await;
-        // The login bundle sends no token, and carries no renewal. (A `cfg!` in a match
-        // guard is not enough: the awaited renewal stays in the async state machine, 17 KB.)
-        #[cfg(not(feature = "settings-pages"))]
+        // The login bundle sends no token, and carries no renewal; nor do the elements,
+        // whose host authorises every request. (A `cfg!` in a match guard is not enough:
+        // the awaited renewal stays in the async state machine, 17 KB.)
+        #[cfg(any(not(feature = "settings-pages"), feature = "embed"))]
         first
     }
 
     /// The access token may just have expired: renew once and repeat.
-    #[cfg(feature = "settings-pages")]
+    #[cfg(all(feature = "settings-pages", not(feature = "embed")))]
     async fn renew_and_repeat(
         &self,
         first: Result<String, ApiError>,

@@ -32,18 +32,12 @@ use shell::ElementShell;
 /// The wrapper's class under `chrome="none"` (style/main.css).
 const CHROMELESS_CLASS: &str = "chromeless";
 
-/// Every page's rules, then the settings pages' (see `crate::styles`).
-const STYLESHEET: &str = concat!(
-    include_str!("../../style/main.css"),
-    include_str!("../../style/settings.css")
-);
-
 thread_local! {
     /// One constructed stylesheet, shared by every element.
     static SHEET: Option<web_sys::CssStyleSheet> = {
         let sheet = web_sys::CssStyleSheet::new().ok();
         if let Some(sheet) = &sheet {
-            let _ = sheet.replace_sync(&shadow_css::for_shadow_root(STYLESHEET));
+            let _ = sheet.replace_sync(&shadow_css::for_shadow_root(crate::styles::ELEMENTS_CSS));
         }
         sheet
     };
