@@ -18,7 +18,8 @@ pub struct Session {
 impl Session {
     /// A session restored from sessionStorage, if the stored value is readable (one that
     /// is not is removed: the login screen would otherwise keep sending its holder on).
-    #[cfg(feature = "settings-pages")]
+    /// The onboarding pages read it too: the redirect-URI help warns administrators.
+    #[cfg(any(feature = "settings-pages", feature = "onboarding-pages"))]
     pub fn restore() -> Session {
         let stored = browser::session_get(SESSION_KEY);
         let tokens = stored
@@ -30,10 +31,10 @@ impl Session {
         Session::with_tokens(tokens)
     }
 
-    /// The login and onboarding bundles send no token and renew none, so they never
-    /// decode the stored session (its decoder is about 3.7 KB gzip of the login bundle):
-    /// for them a stored session is one to hand over to the settings, which read it.
-    #[cfg(not(feature = "settings-pages"))]
+    /// The login bundle sends no token and renews none, so it never decodes the stored
+    /// session (its decoder is about 3.7 KB gzip of the login bundle): for it a stored
+    /// session is one to hand over to the settings, which read it.
+    #[cfg(not(any(feature = "settings-pages", feature = "onboarding-pages")))]
     pub fn restore() -> Session {
         Session::with_tokens(None)
     }
@@ -55,12 +56,15 @@ impl Session {
         self.tokens.try_get_untracked().flatten()
     }
 
-    /// Reactive: whether someone is signed in (in the login and onboarding bundles:
-    /// whether a session is stored, see [`Session::restore`]).
+    /// Reactive: whether someone is signed in (in the login bundle: whether a session is
+    /// stored, see [`Session::restore`]).
     pub fn is_signed_in(&self) -> bool {
         let in_memory = self.tokens.with(Option::is_some);
         in_memory
-            || (!cfg!(feature = "settings-pages") && browser::session_get(SESSION_KEY).is_some())
+            || (!cfg!(any(
+                feature = "settings-pages",
+                feature = "onboarding-pages"
+            )) && browser::session_get(SESSION_KEY).is_some())
     }
 
     pub fn claims(&self) -> Option<TokenClaims> {
