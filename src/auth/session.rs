@@ -9,6 +9,15 @@ use crate::browser;
 use crate::config::Config;
 use qufabric_model::oidc::{self, TokenClaims};
 
+/// Whether this build decodes the stored session. The login bundle sends no token and
+/// renews none, so it does not (the decoder is about 3.7 KB gzip of it): for it a stored
+/// session is one to hand over to the settings, which read it. The onboarding pages read
+/// it: the redirect-URI help warns administrators.
+const READS_STORED_SESSION: bool = cfg!(any(
+    feature = "settings-pages",
+    feature = "onboarding-pages"
+));
+
 /// The session, shared through context. `Copy`, so closures can hold it.
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -18,9 +27,11 @@ pub struct Session {
 impl Session {
     /// A session restored from sessionStorage, if the stored value is readable (one that
     /// is not is removed: the login screen would otherwise keep sending its holder on).
-    /// The onboarding pages read it too: the redirect-URI help warns administrators.
-    #[cfg(any(feature = "settings-pages", feature = "onboarding-pages"))]
+    /// Without [`READS_STORED_SESSION`] (the login bundle) always empty.
     pub fn restore() -> Session {
+        if !READS_STORED_SESSION {
+            return Session::with_tokens(None);
+        }
         let stored = browser::session_get(SESSION_KEY);
         let tokens = stored
             .as_deref()
@@ -29,14 +40,6 @@ impl Session {
             browser::session_remove(SESSION_KEY);
         }
         Session::with_tokens(tokens)
-    }
-
-    /// The login bundle sends no token and renews none, so it never decodes the stored
-    /// session (its decoder is about 3.7 KB gzip of the login bundle): for it a stored
-    /// session is one to hand over to the settings, which read it.
-    #[cfg(not(any(feature = "settings-pages", feature = "onboarding-pages")))]
-    pub fn restore() -> Session {
-        Session::with_tokens(None)
     }
 
     /// A session with the given tokens (tests and embedding).
@@ -57,14 +60,10 @@ impl Session {
     }
 
     /// Reactive: whether someone is signed in (in the login bundle: whether a session is
-    /// stored, see [`Session::restore`]).
+    /// stored, see [`READS_STORED_SESSION`]).
     pub fn is_signed_in(&self) -> bool {
         let in_memory = self.tokens.with(Option::is_some);
-        in_memory
-            || (!cfg!(any(
-                feature = "settings-pages",
-                feature = "onboarding-pages"
-            )) && browser::session_get(SESSION_KEY).is_some())
+        in_memory || (!READS_STORED_SESSION && browser::session_get(SESSION_KEY).is_some())
     }
 
     pub fn claims(&self) -> Option<TokenClaims> {
