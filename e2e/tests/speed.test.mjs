@@ -93,8 +93,15 @@ async function authorisedHost() {
 
 /** Open the host's Members tab (which removes the elements), then Single sign-on again
  * (which creates new ones), and report what the new elements show in the same task that
- * mounted them, before anything could be fetched. */
+ * mounted them, before anything could be fetched, and how many requests they started
+ * before the frame that shows it (a revalidation waits for that frame to be painted). */
 const SWITCH_BACK = () => new Promise((resolve) => {
+  const fetches = [];
+  const realFetch = window.fetch;
+  window.fetch = function counted(...args) {
+    fetches.push(performance.now());
+    return realFetch.apply(this, args);
+  };
   const next = (hash, then) => {
     window.addEventListener('hashchange', function once() {
       window.removeEventListener('hashchange', once);
@@ -105,10 +112,15 @@ const SWITCH_BACK = () => new Promise((resolve) => {
   next('#members', () => next('#sso', () => {
     const providers = document.querySelector('qufabric-identity-providers');
     const groups = document.querySelector('qufabric-groups-settings');
-    resolve({
+    const shown = {
       rows: [...providers.shadowRoot.querySelectorAll('table.providers tbody tr')].map((row) => row.textContent),
       groupsForm: groups.shadowRoot.querySelector('#jwt-claim') !== null,
       status: providers.shadowRoot.querySelector('[role=status]')?.textContent ?? '',
+    };
+    requestAnimationFrame(() => {
+      shown.requestsBeforeFrame = fetches.length;
+      window.fetch = realFetch;
+      resolve(shown);
     });
   }));
 });
@@ -119,9 +131,24 @@ test('an element that comes back shows what it loaded at once, asks once more, a
   assert.ok(before >= 2, 'the seeded providers are listed');
 
   let shown;
-  const log = await apiTraffic(page, server, async () => { shown = await page.evaluate(SWITCH_BACK); });
+  // The revalidations start after the frame that shows the kept lists: wait for their answers.
+  const answers = (count) => new Promise((resolve) => {
+    let seen = 0;
+    page.on('response', function counting(response) {
+      if (new URL(response.url()).pathname.startsWith('/api/') && (seen += 1) === count) {
+        page.off('response', counting);
+        resolve();
+      }
+    });
+  });
+  const log = await apiTraffic(page, server, async () => {
+    const revalidated = answers(9);
+    shown = await page.evaluate(SWITCH_BACK);
+    await revalidated;
+  });
   assert.equal(shown.rows.length, before, `the list is there as the element mounts (status: ${shown.status})`);
   assert.ok(shown.groupsForm, 'the group settings are there as the element mounts');
+  assert.equal(shown.requestsBeforeFrame, 0, 'no request starts before the kept lists are on screen');
   // The host's own tab made no request; each element asked once for each thing it shows.
   const started = log.filter((entry) => entry.kind === 'start').map((entry) => entry.path).sort();
   assert.deepEqual(started, [

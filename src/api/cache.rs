@@ -127,7 +127,13 @@ pub(super) async fn get(api: Api, path: String, sharing: Sharing) -> Answer {
         cache.next_flight
     });
     let flight_key = key.clone();
+    // An answer already on screen is asked again once the frame showing it is painted:
+    // starting a request costs the main thread about a millisecond.
+    let behind = sharing != Sharing::Fresh && kept(&api, &path).is_some();
     let answer = async move {
+        if behind {
+            after_paint().await;
+        }
         let answer = api.call_for_text(Method::Get, &path, None).await;
         CACHE.with(|c| {
             let mut cache = c.borrow_mut();
@@ -155,6 +161,20 @@ pub(super) async fn get(api: Api, path: String, sharing: Sharing) -> Answer {
         )
     });
     answer.await
+}
+
+/// Resolves after the next frame is painted.
+async fn after_paint() {
+    let (done, painted) = futures::channel::oneshot::channel::<()>();
+    leptos::prelude::request_animation_frame(move || {
+        leptos::prelude::set_timeout(
+            move || {
+                let _ = done.send(());
+            },
+            std::time::Duration::ZERO,
+        )
+    });
+    let _ = painted.await;
 }
 
 /// `asker` wrote to `write_path` through `scope`: drop what that may have changed, and
