@@ -131,15 +131,16 @@ test('an element that comes back shows what it loaded at once, asks once more, a
   assert.ok(before >= 2, 'the seeded providers are listed');
 
   let shown;
-  // The revalidations start after the frame that shows the kept lists: wait for their answers.
+  // The revalidations start after the frame that shows the kept lists: wait for their
+  // answers (at most ten seconds: fewer requests than expected fail the check below).
   const answers = (count) => new Promise((resolve) => {
     let seen = 0;
-    page.on('response', function counting(response) {
-      if (new URL(response.url()).pathname.startsWith('/api/') && (seen += 1) === count) {
-        page.off('response', counting);
-        resolve();
-      }
-    });
+    const done = () => { page.off('response', counting); resolve(); };
+    const counting = (response) => {
+      if (new URL(response.url()).pathname.startsWith('/api/') && (seen += 1) === count) done();
+    };
+    page.on('response', counting);
+    setTimeout(done, 10000);
   });
   const log = await apiTraffic(page, server, async () => {
     const revalidated = answers(9);
