@@ -20,13 +20,22 @@ pub(super) fn ApprovalSetting(
     let saving = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let tasks = use_page_tasks();
+    // What was just saved, shown at once (the status says it at once) until the account's
+    // next answer arrives.
+    let just_saved = RwSignal::new(None::<bool>);
+    Effect::new(move |_| {
+        accounts.with(|_| ());
+        just_saved.set(None);
+    });
     let required = move || {
-        accounts.with(|answer| {
-            answer
-                .as_ref()
-                .and_then(|result| result.as_ref().ok())
-                .and_then(|all| all.first())
-                .map(|account| account.settings.user_approval_required())
+        just_saved.get().or_else(|| {
+            accounts.with(|answer| {
+                answer
+                    .as_ref()
+                    .and_then(|result| result.as_ref().ok())
+                    .and_then(|all| all.first())
+                    .map(|account| account.settings.user_approval_required())
+            })
         })
     };
     let toggle = move |_| {
@@ -43,6 +52,7 @@ pub(super) fn ApprovalSetting(
             saving.set(false);
             match saved {
                 Ok(()) => {
+                    just_saved.set(Some(!now));
                     accounts.refetch();
                     on_saved.run(if now {
                         "New people who sign in through a provider now get in at once.".into()
